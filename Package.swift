@@ -1,0 +1,63 @@
+// swift-tools-version:6.0
+// microseek: a notebook-style REPL and visualizer for the ideas behind DeepSeek-V3/R1.
+// Layout and import direction: see DESIGN.md (shared) and each module's README.
+import PackageDescription
+
+let package = Package(
+    name: "microseek",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "microseek", targets: ["microseek"]),
+        .executable(name: "microseek-bench", targets: ["microseek-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
+    ],
+    targets: [
+        // MARK: - System libraries (shims only: module.modulemap + shim.h)
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CGD", pkgConfig: "gdlib",
+                       providers: [.apt(["libgd-dev"])]),
+        .systemLibrary(name: "CEditLine", pkgConfig: "libedit",
+                       providers: [.apt(["libedit-dev"])]),
+
+        // MARK: - Numeric core and the three ideas
+        .target(name: "Autograd", dependencies: ["CBLAS"]),
+        .target(name: "NeuralNets", dependencies: ["Autograd"]),
+        .target(name: "Toys", dependencies: ["NeuralNets", "Autograd"]),
+
+        // MARK: - Charts
+        .target(name: "Plotting"),
+        .target(name: "PlotPNG", dependencies: ["Plotting", "CGD"]),
+
+        // MARK: - Language, notebooks, REPL
+        .target(name: "Script"),
+        .target(name: "Builtins",
+                dependencies: ["Script", "Toys", "NeuralNets", "Autograd", "Plotting", "PlotPNG"]),
+        .target(name: "Notebook", dependencies: ["Script", .product(name: "Ink", package: "Ink")]),
+        .target(name: "REPL", dependencies: ["Script", "CEditLine"]),
+
+        // MARK: - Executables (composition roots)
+        .executableTarget(name: "microseek",
+                          dependencies: ["REPL", "Notebook", "Builtins", "Script",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "microseek-bench",
+                          dependencies: ["Autograd", "NeuralNets", "Toys", "Plotting", "PlotPNG", "Script", "Builtins"]),
+
+        // MARK: - Tests (one target per module, plus shared helpers)
+        .target(name: "TestSupport", dependencies: ["Autograd"], path: "Tests/TestSupport"),
+        .testTarget(name: "AutogradTests", dependencies: ["Autograd", "TestSupport"]),
+        .testTarget(name: "NeuralNetsTests", dependencies: ["NeuralNets", "Autograd", "TestSupport"]),
+        .testTarget(name: "ToysTests", dependencies: ["Toys", "NeuralNets", "Autograd", "TestSupport"]),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting"],
+                    exclude: ["Golden"]),
+        .testTarget(name: "PlotPNGTests", dependencies: ["PlotPNG", "Plotting"]),
+        .testTarget(name: "ScriptTests", dependencies: ["Script"], exclude: ["LanguageTests"]),
+        .testTarget(name: "BuiltinsTests", dependencies: ["Builtins", "Script", "Autograd", "TestSupport"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Script"], exclude: ["Golden"]),
+        .testTarget(name: "REPLTests", dependencies: ["REPL", "Script"]),
+        .testTarget(name: "microseekTests", dependencies: ["microseek"]),
+    ]
+)

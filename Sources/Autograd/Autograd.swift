@@ -1,0 +1,1 @@
+// Autograd: placeholder until the module lands.

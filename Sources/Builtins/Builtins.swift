@@ -1,0 +1,1 @@
+// Builtins: placeholder until the module lands.

@@ -1,0 +1,1 @@
+// NeuralNets: placeholder until the module lands.

@@ -1,0 +1,1 @@
+// PlotPNG: placeholder until the module lands.

@@ -1,0 +1,1 @@
+// REPL: placeholder until the module lands.

@@ -1,0 +1,1 @@
+// Toys: placeholder until the module lands.

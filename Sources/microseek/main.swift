@@ -1,0 +1,1 @@
+print("microseek 0.1.0")
