@@ -21,6 +21,12 @@ public struct Lesson: Sendable, Equatable {
         self.blocks = blocks
     }
 
+    /// The file name without folder and extension, e.g. "02-experts": names output folders and exports.
+    public var name: String {
+        let fileName = path.split(separator: "/").last.map(String.init) ?? path
+        return fileName.hasSuffix(".md") ? String(fileName.dropLast(3)) : fileName
+    }
+
     /// The cells in order; `cells[i].number == i + 1`.
     public var cells: [LessonCell] {
         blocks.compactMap { block in
