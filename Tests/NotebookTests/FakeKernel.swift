@@ -4,7 +4,7 @@ import Notebook
 
 /// Runs a toy language line by line so the notebook can be tested without the Seek interpreter.
 ///
-/// `name = N` binds an integer; `print X` prints a name or literal; `show N` echoes a value;
+/// `# …` is a comment; `name = N` binds an integer; `print X` prints a name or literal; `show N` echoes a value;
 /// `plot TITLE` draws a 1×1 "PNG"; `assert NAME == N` checks; `fail MSG` is a runtime error;
 /// `syntax!` is a syntax error. Errors report the lesson line (`firstLine` + line offset).
 final class FakeKernel: LessonKernel {
@@ -18,7 +18,7 @@ final class FakeKernel: LessonKernel {
         for (offset, line) in lines.enumerated() {
             let lessonLine = firstLine + offset
             let words = line.split(separator: " ").map(String.init)
-            guard let head = words.first else { continue }
+            guard let head = words.first, !head.hasPrefix("#") else { continue }
             switch head {
             case "print":
                 let name = words.dropFirst().joined(separator: " ")
@@ -27,8 +27,7 @@ final class FakeKernel: LessonKernel {
                 outputs.append(.value(words.dropFirst().joined(separator: " ")))
             case "plot":
                 let title = words.dropFirst().joined(separator: " ")
-                outputs.append(.image(CellImage(png: Self.tinyPNG(seed: UInt8(title.count % 256)), title: title,
-                                                terminalPreview: "[chart \(title)]")))
+                outputs.append(.image(CellImage(png: Self.samplePNG, title: title, terminalPreview: "[chart \(title)]")))
             case "assert":
                 if words.count == 4, let expected = Int(words[3]), variables[words[1]] != expected {
                     let actual = variables[words[1]].map(String.init) ?? "nil"
@@ -57,8 +56,8 @@ final class FakeKernel: LessonKernel {
         return CellOutcome(outputs: outputs)
     }
 
-    /// A deterministic stand-in for PNG bytes (real PNG signature, then a few varying bytes).
-    static func tinyPNG(seed: UInt8) -> Data {
-        Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, seed, seed &+ 1, seed &+ 2])
-    }
+    /// A real 32×16 RGB PNG (a coloured triangle), made once with python3's zlib and struct.
+    static let samplePNG = Data(base64Encoded: """
+        iVBORw0KGgoAAAANSUhEUgAAACAAAAAQCAIAAAD4YuoOAAAB5ElEQVR42rXNoY7bQBRA0f2ooqJFQQuioCggyCjACooMggYZXBlZA4weMhgZWQOMHjIYGVkPGBnNZxQVFVRq1W67ez/gnpdvn9zL5633A/nApwDrke3IfiQfPxqYLywX1gvbhf1CvnwcMBVowVywFKwFW8FekIuPAIaSsWQq0ZK5ZClZS7aSvSSX/wdIRV8xVIwVU4VWzBVLxVqxVewVufpXoHV0DnH0jsExOiaHOmbH4lgdm2N3ZPd+oIYGWuhAoIcBRphAYYYFVthgh8x7gKfHeWpP42k9nUc8vWfwjJ7Jo57Zs3hWz+bZPdn/HXAXHsJTcEItNEIrdIIIvTAIozAJKszCIqzCJuxClj8BReAWuAcegWfABepAE2gDXUACfWAIjIEpoIE5sATWwBbYAzn8HjhHrpEicovcI4/IM+IidaSJtJEuIpE+MkTGyBTRyBxZImtki+yRHH8FvCkn5axclUK5KXfloTwVp9RKo7RKp4jSK4MyKpOiyqwsyqpsyq5k/Rl4TRwSb4lT4py4JorELXFPPBLPhEvUiSbRJrqEJPrEkBgTU0ITc2JJrIktsSdy+gF8Mb4ar8bBeDNOxtm4GoVxM+7Gw3gazqiNxmiNzhCjNwZjNCZDjdlYjNXYjN3Ixnc2sdYNlJNlBgAAAABJRU5ErkJggg==
+        """, options: .ignoreUnknownCharacters) ?? Data()
 }
