@@ -21,3 +21,10 @@ import Testing
         #expect(SeekHighlighter.html("x1 = 1e") == "x1 = <span class=\"num\">1</span>e")
     }
 }
+
+@Suite struct HTMLProseTests {
+    @Test func tildeAndIndentedFencesBecomeBacktickFencesForInk() {
+        let markdown = "Intro\n~~~~python\nx = \"```\"\n~~~~~\n  ```text\n  out\n  ```\nEnd"
+        #expect(HTMLExport.inkCompatible(markdown) == "Intro\n````python\nx = \"```\"\n````\n```text\nout\n```\nEnd")
+    }
+}

@@ -17,7 +17,7 @@ public enum HTMLExport {
             case .prose(let text):
                 let trimmed = Lesson.trimmingBlankLines(text)
                 guard !trimmed.isEmpty else { continue }
-                body.append("<div class=\"prose\">\n\(MarkdownParser().html(from: trimmed))\n</div>")
+                body.append("<div class=\"prose\">\n\(MarkdownParser().html(from: inkCompatible(trimmed)))\n</div>")
             case .cell(let cell):
                 body.append(cellHTML(cell, path: lesson.path))
             }
@@ -42,6 +42,32 @@ public enum HTMLExport {
         </html>
 
         """
+    }
+
+    // MARK: - Prose
+
+    /// Rewrites every fence as a backtick fence Ink understands.
+    ///
+    /// Ink 0.6 knows only backtick fences closed by exactly as many backticks, at the start of a
+    /// line; CommonMark also allows tildes, indents and longer closers, which lessons may use.
+    static func inkCompatible(_ markdown: String) -> String {
+        let lines = LessonParser.splitKeepingTerminators(markdown)
+        var output = ""
+        var index = 0
+        while index < lines.count {
+            guard let fence = Fence(opening: lines[index]),
+                  let closer = lines[(index + 1)...].firstIndex(where: fence.isClosed(by:)) else {
+                output += lines[index]
+                index += 1
+                continue
+            }
+            let content = lines[(index + 1)..<closer]
+                .map { fence.removingIndent(from: LessonParser.stripTerminator($0)) }
+                .joined(separator: "\n")
+            output += MarkdownFence.block(content, info: fence.language)
+            index = closer + 1
+        }
+        return output
     }
 
     // MARK: - Cells
