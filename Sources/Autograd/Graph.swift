@@ -4,7 +4,8 @@
 /// The recorded origin of a tensor: which operation made it from which inputs.
 final class Node {
     let operation: Operation
-    let inputs: [Tensor]
+    /// Variable only so `Tensor.deinit` can take it apart without recursion.
+    var inputs: [Tensor]
 
     init(operation: Operation, inputs: [Tensor]) {
         self.operation = operation

@@ -23,6 +23,24 @@ public final class Tensor {
         self.requiresGrad = requiresGrad
     }
 
+    /// Releases a long chain of recorded results iteratively: the default release would recurse
+    /// once per graph level (tensor → node → input tensor …) and overflow the stack on deep graphs.
+    deinit {
+        guard let first = node else { return }
+        node = nil
+        var pending = [first]
+        while let current = pending.popLast() {
+            var inputs = current.inputs
+            current.inputs = []
+            for index in inputs.indices where isKnownUniquelyReferenced(&inputs[index]) {
+                if let inner = inputs[index].node {
+                    inputs[index].node = nil
+                    pending.append(inner)
+                }
+            }
+        }
+    }
+
     // MARK: - Properties
 
     /// The number of dimensions.
