@@ -178,3 +178,17 @@ extension Tensor {
         return result(shape: shape, storage: values, inputs: [ifTrue, ifFalse], .select(condition: mask))
     }
 }
+
+// MARK: - Elementwise minimum and maximum
+
+extension Tensor {
+    /// The elementwise minimum with broadcasting (PyTorch `torch.minimum`); ties send the gradient to `lhs`.
+    public static func minimum(_ lhs: Tensor, _ rhs: Tensor) throws -> Tensor {
+        try Tensor.where(lhs.compare(.lessOrEqual, rhs), lhs, rhs)
+    }
+
+    /// The elementwise maximum with broadcasting (PyTorch `torch.maximum`); ties send the gradient to `lhs`.
+    public static func maximum(_ lhs: Tensor, _ rhs: Tensor) throws -> Tensor {
+        try Tensor.where(lhs.compare(.greaterOrEqual, rhs), lhs, rhs)
+    }
+}

@@ -90,7 +90,7 @@ func threadSweepCase(threads: Int) throws -> String {
     defer { BLASThreading.singleThreadBelowFlops = saved; BLASThreading.maximumThreads = threads }
     BLASThreading.singleThreadBelowFlops = 0
     var rows: [String] = []
-    for n in [32, 48, 64, 96, 128, 192, 256] {
+    for n in [32, 64, 96, 128, 192, 256, 384, 512] {
         BLASThreading.maximumThreads = 1
         let one = try sgemmGigaflops(n)
         BLASThreading.maximumThreads = threads
