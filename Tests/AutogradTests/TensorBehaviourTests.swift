@@ -134,7 +134,7 @@ struct IndexingTests {
         #expect(joined.shape == [4, 4])
         let stacked = try Tensor.stack([Tensor([1, 2]), Tensor([3, 4])], axis: 1)
         #expect(stacked.shape == [2, 2] && stacked.storage == [1, 3, 2, 4])
-        #expect(try grid.T.storage == [0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11])
+        #expect(grid.T.storage == [0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11])
     }
 
     @Test func oneHotAndArgmax() throws {
@@ -192,5 +192,23 @@ struct CreationTests {
         let long = try Tensor.arange(end: 20)
         #expect(long.description == "tensor([20]) [0, 1, 2, …, 17, 18, 19]")
         #expect(Tensor(0.125, requiresGrad: true).description == "tensor([], requiresGrad) 0.125")
+    }
+}
+
+@Suite("Comparisons and masks")
+struct ComparisonTests {
+    @Test func compareWhereMinimumMaximum() throws {
+        let a = try Tensor([1, 5, 3]), b = try Tensor([2, 5, 1])
+        #expect(try a.compare(.less, b).storage == [1, 0, 0])
+        #expect(try a.compare(.greaterOrEqual, b).storage == [0, 1, 1])
+        #expect(a.compare(.equal, 3).storage == [0, 0, 1])
+        #expect(try Tensor.where(a.compare(.greater, 2), a, Tensor(0)).storage == [0, 5, 3])
+        #expect(try Tensor.minimum(a, b).storage == [1, 5, 1])
+        #expect(try Tensor.maximum(a, b).storage == [2, 5, 3])
+        // The gradient of minimum goes to the smaller operand (to lhs on ties).
+        let x = try Tensor([1, 5, 3], requiresGrad: true), y = try Tensor([2, 5, 1], requiresGrad: true)
+        try Tensor.minimum(x, y).sum().backward()
+        #expect(try #require(x.grad).storage == [1, 1, 0])
+        #expect(try #require(y.grad).storage == [0, 0, 1])
     }
 }
