@@ -24,8 +24,8 @@ let package = Package(
                        providers: [.apt(["libedit-dev"])]),
 
         // MARK: - Numeric core and the three ideas
-        .target(name: "Autograd", dependencies: ["CBLAS"]),
-        .target(name: "NeuralNets", dependencies: ["Autograd"]),
+        .target(name: "Autograd", dependencies: ["CBLAS"], exclude: ["README.md"]),
+        .target(name: "NeuralNets", dependencies: ["Autograd"], exclude: ["README.md"]),
         .target(name: "Toys", dependencies: ["NeuralNets", "Autograd"]),
 
         // MARK: - Charts
