@@ -199,12 +199,16 @@ public struct FigureRenderer: Sendable {
             path.elements += Path.rectangle(Rect(x: x0, y: min(y0, y1), width: x1 - x0, height: abs(y0 - y1))).elements
         }
         canvas.fill(path, color: histogram.color)
-        // Thin white separators so neighbouring bins read as separate bars.
+        // Thin white separators so neighbouring bins read as separate bars; each stops at the
+        // taller neighbour so grid lines above the bars stay whole.
         var separators = Path()
+        let base = plot.maxY - min(1, max(0, layout.yAxis.fraction(0) ?? 0)) * plot.height
         for index in 1..<histogram.counts.count {
-            guard let fraction = layout.xAxis.fraction(histogram.edges[index]), fraction > 0, fraction < 1 else { continue }
+            guard let fraction = layout.xAxis.fraction(histogram.edges[index]), fraction > 0, fraction < 1,
+                  let top = layout.yAxis.fraction(Double(max(histogram.counts[index - 1], histogram.counts[index]))),
+                  max(histogram.counts[index - 1], histogram.counts[index]) > 0 else { continue }
             let x = plot.minX + fraction * plot.width
-            separators.move(to: Point(x, plot.minY)); separators.line(to: Point(x, plot.maxY))
+            separators.move(to: Point(x, base)); separators.line(to: Point(x, plot.maxY - min(1, top) * plot.height))
         }
         if !separators.elements.isEmpty {
             canvas.stroke(separators, style: StrokeStyle(color: .white, width: 1))

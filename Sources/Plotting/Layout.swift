@@ -175,14 +175,14 @@ struct PanelLayouter {
         let lineHeight = metrics.lineHeight(size)
         switch y.kind {
         case .numeric:
-            y.placeNumericTicks(targetCount: max(2, min(8, Int(plot.height / (lineHeight * 2.6)))))
+            y.placeNumericTicks(targetCount: max(3, min(9, Int(plot.height / (lineHeight * 2.4)))))
         case .categorical(let count, _):
             let spacing = plot.height / Double(max(1, count))
             y.placeCategoryTicks(labels: yCategoryLabels, stride: AxisModel.niceStride(atLeast: lineHeight * 1.1 / spacing))
         }
         switch x.kind {
         case .numeric:
-            var target = max(2, min(9, Int(plot.width / (size * 6))))
+            var target = max(3, min(9, Int(plot.width / (size * 5))))
             x.placeNumericTicks(targetCount: target)
             // Fewer ticks while neighbouring labels would come closer than two em.
             while target > 2, let gap = minimumLabelGap(x.ticks, length: plot.width), gap < size * 1.5 {

@@ -58,19 +58,32 @@ public struct RecordingCanvas: Canvas {
         }
     }
 
+    /// The four corners of each drawn text's rotated box (baseline start, end, then the descent side).
+    public var textCorners: [(text: String, corners: [Point])] {
+        calls.compactMap { call in
+            guard case .text(let text, let point, let style) = call else { return nil }
+            return (text, Self.corners(of: text, at: point, style: style))
+        }
+    }
+
     /// Where `text` lands when drawn with `style` at `point`.
     public static func boundingBox(of text: String, at point: Point, style: TextStyle) -> Rect {
+        let rotated = corners(of: text, at: point, style: style)
+        let xs = rotated.map(\.x), ys = rotated.map(\.y)
+        let minX = xs.min() ?? point.x, minY = ys.min() ?? point.y
+        return Rect(x: minX, y: minY, width: (xs.max() ?? minX) - minX, height: (ys.max() ?? minY) - minY)
+    }
+
+    /// Corners of the text's ascent-to-descent box, rotated about the anchor point.
+    public static func corners(of text: String, at point: Point, style: TextStyle) -> [Point] {
         let metrics = FontMetrics.measure(text, size: style.size)
         let offset = style.baselineOffset(for: metrics)
         // Corners in the text's frame (x along the baseline, y down), relative to the anchor.
-        let corners = [(offset.x, offset.y - metrics.ascent), (offset.x + metrics.width, offset.y - metrics.ascent),
-                       (offset.x, offset.y + metrics.descent), (offset.x + metrics.width, offset.y + metrics.descent)]
+        let local = [(offset.x, offset.y - metrics.ascent), (offset.x + metrics.width, offset.y - metrics.ascent),
+                     (offset.x + metrics.width, offset.y + metrics.descent), (offset.x, offset.y + metrics.descent)]
         let radians = style.angle * Double.pi / 180
         let cosine = cos(radians), sine = sin(radians)
         // Counter-clockwise on screen (y down): x' = x cos + y sin, y' = -x sin + y cos.
-        let rotated = corners.map { (x, y) in (point.x + x * cosine + y * sine, point.y - x * sine + y * cosine) }
-        let xs = rotated.map(\.0), ys = rotated.map(\.1)
-        let minX = xs.min() ?? point.x, minY = ys.min() ?? point.y
-        return Rect(x: minX, y: minY, width: (xs.max() ?? minX) - minX, height: (ys.max() ?? minY) - minY)
+        return local.map { (x, y) in Point(point.x + x * cosine + y * sine, point.y - x * sine + y * cosine) }
     }
 }
