@@ -12,7 +12,7 @@ public struct Lexer {
     /// Open `(`/`[`/`{` count, so `)` can tell whether it closes an interpolation.
     private var bracketDepth = 0
     /// For each open `\(`: the bracket depth at which it opened and the quote that ends its string.
-    private var interpolations: [(depth: Int, quote: Unicode.Scalar)] = []
+    private var interpolations: [(depth: Int, quote: Unicode.Scalar, span: SourceSpan)] = []
 
     /// Creates a lexer over a source.
     public init(_ file: SourceFile) {
@@ -61,10 +61,15 @@ public struct Lexer {
                 symbol(from: start)
             }
         }
-        if !interpolations.isEmpty {
-            errors.append(.unterminatedInterpolation(span(from: position, length: 1)))
+        if let open = interpolations.first {
+            errors.append(.unterminatedInterpolation(open.span))
         }
-        add(.end, from: position)
+        // "Unexpected end of input" points at the end of the last line, not at an empty line after it.
+        if let last = tokens.last, last.kind == .newline {
+            tokens.append(Token(kind: .end, span: last.span, lexeme: ""))
+        } else {
+            add(.end, from: position)
+        }
     }
 
     private mutating func skipSpacesAndComments() {
@@ -133,7 +138,7 @@ public struct Lexer {
                 case "\\", "\"", "'": text.append(escaped)
                 case "(":
                     add(.interpolation(String(text)), from: start, line: startLine, column: startColumn)
-                    interpolations.append((bracketDepth, quote))
+                    interpolations.append((bracketDepth, quote, span(from: escapeStart, length: 2)))
                     return
                 case "u":
                     if let unicode = unicodeEscape() {
@@ -149,8 +154,14 @@ public struct Lexer {
             advance()
             text.append(scalar)
         }
-        errors.append(.unterminatedString(SourceSpan(file: file, line: startLine + file.lineOffset,
-                                                     column: startColumn, length: 1)))
+        // A string left open inside `\(` usually means the `)` is missing: report that instead.
+        if let open = interpolations.last {
+            interpolations.removeAll()
+            errors.append(.unterminatedInterpolation(open.span))
+        } else {
+            errors.append(.unterminatedString(SourceSpan(file: file, line: startLine + file.lineOffset,
+                                                         column: startColumn, length: 1)))
+        }
     }
 
     /// Reads `{hex}` after `\u`.
