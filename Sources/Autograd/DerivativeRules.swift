@@ -66,7 +66,7 @@ enum DerivativeRules {
             return [make(zipValues(gradient.storage, x.storage) { g, value in g * exponent * Foundation.pow(value, exponent - 1) }, like: x)]
         case let .clamp(lower, upper):
             return [make(zipValues(gradient.storage, x.storage) { g, value in value >= lower && value <= upper ? g : 0 }, like: x)]
-        case let .select(condition):
+        case let .conditional(condition):
             let toTrue = zipValues(gradient.storage, condition) { g, mask in mask != 0 ? g : 0 }
             let toFalse = zipValues(gradient.storage, condition) { g, mask in mask != 0 ? 0 : g }
             return [reduceGradient(Tensor(shape: gradient.shape, storage: toTrue), to: x.shape),

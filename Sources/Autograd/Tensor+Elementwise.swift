@@ -211,7 +211,7 @@ extension Tensor {
         let falseValues = expandValues(ifFalse, to: shape)
         var values = [Float](repeating: 0, count: count)
         for index in 0 ..< count { values[index] = mask[index] != 0 ? trueValues[index] : falseValues[index] }
-        return result(shape: shape, storage: values, inputs: [ifTrue, ifFalse], .select(condition: mask))
+        return result(shape: shape, storage: values, inputs: [ifTrue, ifFalse], .conditional(condition: mask))
     }
 }
 

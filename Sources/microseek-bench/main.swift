@@ -129,7 +129,6 @@ func mlpStepCase(threads: Int, warmup: Int = 50, steps: Int = 500, batch: Int = 
 // 20 warm-up + 200 steps) and the same JSON keys ("moe" and "dense" with ms_per_step).
 // Add `moeStepCase(threads:)` beside mlpStepCase and call it from `main` below.
 
-
 // MARK: - Main
 
 do {
