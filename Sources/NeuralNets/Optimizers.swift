@@ -8,6 +8,8 @@ import Foundation
 public protocol Optimizer: AnyObject {
     /// The tensors being optimised.
     var parameters: [Tensor] { get }
+    /// The step size; settable so a trainer can follow a schedule.
+    var learningRate: Float { get set }
     /// Applies one update from the current gradients.
     func step()
 }
