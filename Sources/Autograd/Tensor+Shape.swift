@@ -87,7 +87,7 @@ extension Tensor {
         let dimension = shape[axis]
         func clampBound(_ bound: Int) -> Int { Swift.min(Swift.max(bound < 0 ? bound + dimension : bound, 0), dimension) }
         let lower = clampBound(start), upper = clampBound(end ?? dimension)
-        let length = upper > lower ? (upper - lower + step - 1) / step : 0
+        let length = upper > lower ? (upper - lower - 1) / step + 1 : 0
         let layout = layout(around: axis)
         var newShape = shape
         newShape[axis] = length

@@ -100,7 +100,7 @@ struct IndexingTests {
         let values = try Tensor([[1, 3, 3, 2], [5, 5, 5, 0]])
         let (top, indices) = try values.topK(2)
         #expect(top.storage == [3, 3, 5, 5])
-        #expect(indices.integerValues == [1, 2, 0, 1])
+        #expect(try indices.integerValues == [1, 2, 0, 1])
     }
 
     @Test func indexSelectAndIndexAddAreAdjoint() throws {
@@ -147,6 +147,21 @@ struct IndexingTests {
         let error = #expect(throws: TensorError.self) { try table.indexSelect(axis: 0, indices: [3]) }
         #expect(error?.description == "indexSelect: index 3 is out of range 0..<3")
         #expect(throws: TensorError.self) { try Tensor.crossEntropy(logits: table, targets: [0, 2, 1]) }
+    }
+
+    @Test func hostileArgumentsThrowInsteadOfTrapping() throws {
+        let scalar = Tensor(3)
+        let axisError = #expect(throws: TensorError.self) { try scalar.sum(axis: 0) }
+        #expect(axisError?.description == "sum: axis 0 is out of range for a tensor of rank 0")
+        let table = try Tensor.zeros([3, 2])
+        #expect(throws: TensorError.self) { try table.embedding(Tensor([Float.infinity])) }
+        #expect(throws: TensorError.self) { try table.embedding(Tensor([0.5])) }
+        #expect(throws: TensorError.self) { try Tensor([Float.nan]).integerValues }
+        #expect(throws: TensorError.self) { try Tensor.arange(end: 1e30) }
+        #expect(try table.slice(axis: 0, start: 1, step: Int.max).shape == [1, 2])
+        #expect(throws: TensorError.self) { try table.reshape([4, -1]) }
+        #expect(throws: TensorError.self) { try table.permute([0, 0]) }
+        #expect(throws: TensorError.self) { try Tensor.linear(table, weight: Tensor.zeros([2, 3]), bias: nil) }
     }
 }
 
