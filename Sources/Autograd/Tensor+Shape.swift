@@ -118,6 +118,20 @@ extension Tensor {
         return try slice(axis: normalizedAxis, start: position, end: position + 1).squeeze(axis: normalizedAxis)
     }
 
+    /// Cuts this tensor along `axis` into consecutive pieces of the given sizes (PyTorch `split`
+    /// with a list; the MoE dispatch cuts tokens grouped by expert this way). Sizes must add up.
+    public func split(sizes: [Int], axis: Int = 0) throws -> [Tensor] {
+        let normalizedAxis = try normalizedAxis(axis, op: "split")
+        guard sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == shape[normalizedAxis] else {
+            throw TensorError.invalidArgument(op: "split", reason: "sizes \(sizes) do not add up to \(shape[normalizedAxis]) along axis \(axis) of \(shape)")
+        }
+        var start = 0
+        return try sizes.map { size in
+            defer { start += size }
+            return try slice(axis: normalizedAxis, start: start, end: start + size)
+        }
+    }
+
     // MARK: - Concat and stack
 
     /// Joins tensors along an existing axis; all other dimensions must agree.

@@ -137,6 +137,17 @@ struct IndexingTests {
         #expect(grid.T.storage == [0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11])
     }
 
+    @Test func splitCutsConsecutivePiecesAndBackpropagates() throws {
+        let rows = try Tensor.arange(end: 10).reshape([5, 2])
+        rows.requiresGrad = true
+        let pieces = try rows.split(sizes: [2, 0, 3])
+        #expect(pieces.map(\.shape) == [[2, 2], [0, 2], [3, 2]])
+        #expect(pieces[2].storage == [4, 5, 6, 7, 8, 9])
+        try (pieces[0].sum() + (pieces[2] * 2).sum()).backward()
+        #expect(try #require(rows.grad).storage == [1, 1, 1, 1, 2, 2, 2, 2, 2, 2])
+        #expect(throws: TensorError.self) { try rows.split(sizes: [2, 2]) }
+    }
+
     @Test func oneHotAndArgmax() throws {
         #expect(try Tensor.oneHot([2, 0], classes: 3).storage == [0, 0, 1, 1, 0, 0])
         #expect(try Tensor([[1, 5, 5], [7, 0, 1]]).argmax(axis: 1).integerValues == [1, 0])
