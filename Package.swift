@@ -24,20 +24,22 @@ let package = Package(
                        providers: [.apt(["libedit-dev"])]),
 
         // MARK: - Numeric core and the three ideas
-        .target(name: "Autograd", dependencies: ["CBLAS"]),
-        .target(name: "NeuralNets", dependencies: ["Autograd"]),
-        .target(name: "Toys", dependencies: ["NeuralNets", "Autograd"]),
+        .target(name: "Autograd", dependencies: ["CBLAS"], exclude: ["README.md"]),
+        .target(name: "NeuralNets", dependencies: ["Autograd"], exclude: ["README.md"]),
+        .target(name: "Toys", dependencies: ["NeuralNets", "Autograd"], exclude: ["README.md"]),
 
         // MARK: - Charts
-        .target(name: "Plotting"),
-        .target(name: "PlotPNG", dependencies: ["Plotting", "CGD"]),
+        .target(name: "Plotting", exclude: ["README.md"]),
+        .target(name: "PlotPNG", dependencies: ["Plotting", "CGD"], exclude: ["README.md"]),
 
         // MARK: - Language, notebooks, REPL
-        .target(name: "Script"),
+        .target(name: "Script", exclude: ["README.md"]),
         .target(name: "Builtins",
-                dependencies: ["Script", "Toys", "NeuralNets", "Autograd", "Plotting", "PlotPNG"]),
-        .target(name: "Notebook", dependencies: ["Script", .product(name: "Ink", package: "Ink")]),
-        .target(name: "REPL", dependencies: ["Script", "CEditLine"]),
+                dependencies: ["Script", "Toys", "NeuralNets", "Autograd", "Plotting", "PlotPNG"],
+                exclude: ["README.md"]),
+        .target(name: "Notebook", dependencies: ["Script", .product(name: "Ink", package: "Ink")],
+                exclude: ["README.md"]),
+        .target(name: "REPL", dependencies: ["Script", "CEditLine"], exclude: ["README.md"]),
 
         // MARK: - Executables (composition roots)
         .executableTarget(name: "microseek",

@@ -1,1 +1,143 @@
-print("{}")
+// microseek-bench: one JSON line per case, to set beside the PyTorch/NumPy references in
+// shared/reference (sgemm.py, mlp_step.py, moe_step.py). Run in release:
+//   swift build -c release --product microseek-bench && .build/release/microseek-bench [--threads N] [--sweep]
+// Not a test: figures depend on the machine and its load.
+import Autograd
+import Foundation
+import NeuralNets
+
+// MARK: - Options
+
+/// Command-line options: `--threads N` (BLAS threads for large products, default 1 as in the
+/// single-threaded comparison), `--sweep` (also print the 1- vs N-thread sgemm sweep).
+struct Options {
+    var threads = 1
+    var sweep = false
+
+    init(arguments: [String]) throws {
+        var remaining = arguments.dropFirst()
+        while let argument = remaining.popFirst() {
+            switch argument {
+            case "--threads":
+                guard let value = remaining.popFirst().flatMap(Int.init), value >= 1 else {
+                    throw BenchError.usage("--threads needs a positive whole number")
+                }
+                threads = value
+            case "--sweep":
+                sweep = true
+            default:
+                throw BenchError.usage("unknown argument \(argument); usage: microseek-bench [--threads N] [--sweep]")
+            }
+        }
+    }
+}
+
+enum BenchError: Error, CustomStringConvertible {
+    case usage(String)
+    var description: String { switch self { case let .usage(message): message } }
+}
+
+// MARK: - Timing
+
+/// Seconds on a monotonic clock.
+func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+}
+
+func rounded(_ value: Double, _ digits: Int) -> Double {
+    let scale = Foundation.pow(10, Double(digits))
+    return (value * scale).rounded() / scale
+}
+
+/// GFLOPS of n×n×n products as sgemm.py measures them: calibrate repetitions so one timing
+/// takes at least 0.1 s, then the median of 7 timings.
+func sgemmGigaflops(_ n: Int, seed: UInt64 = 0) throws -> Double {
+    var generator = SeededGenerator(seed: seed)
+    let a = try Tensor.normal([n, n], generator: &generator), b = try Tensor.normal([n, n], generator: &generator)
+    _ = try Tensor.matmul(a, b)
+    var iterations = 1
+    while true {
+        let start = now()
+        for _ in 0 ..< iterations { _ = try Tensor.matmul(a, b) }
+        if now() - start >= 0.1 { break }
+        iterations *= 2
+    }
+    var times: [Double] = []
+    for _ in 0 ..< 7 {
+        let start = now()
+        for _ in 0 ..< iterations { _ = try Tensor.matmul(a, b) }
+        times.append((now() - start) / Double(iterations))
+    }
+    return 2 * Double(n * n * n) / median(times) / 1e9
+}
+
+// MARK: - Cases
+
+func sgemmCase(threads: Int) throws -> String {
+    let sizes = [32, 64, 128, 256, 512, 1024]
+    let figures = try sizes.map { "\"\($0)\": \(rounded(try sgemmGigaflops($0), 2))" }
+    return "{\"bench\": \"sgemm\", \"threads\": \(threads), \"single_thread_below_flops\": "
+        + "\(BLASThreading.singleThreadBelowFlops), \"gflops\": {\(figures.joined(separator: ", "))}}"
+}
+
+/// sgemm GFLOPS with one thread and with `threads` threads, the small-size policy disabled:
+/// where the second column overtakes the first is where threads start paying off.
+func threadSweepCase(threads: Int) throws -> String {
+    let saved = BLASThreading.singleThreadBelowFlops
+    defer { BLASThreading.singleThreadBelowFlops = saved; BLASThreading.maximumThreads = threads }
+    BLASThreading.singleThreadBelowFlops = 0
+    var rows: [String] = []
+    for n in [32, 64, 96, 128, 192, 256, 384, 512] {
+        BLASThreading.maximumThreads = 1
+        let one = try sgemmGigaflops(n)
+        BLASThreading.maximumThreads = threads
+        let many = try sgemmGigaflops(n)
+        rows.append("\"\(n)\": [\(rounded(one, 2)), \(rounded(many, 2))]")
+    }
+    return "{\"bench\": \"sgemm_thread_sweep\", \"threads\": [1, \(threads)], \"gflops\": {\(rows.joined(separator: ", "))}}"
+}
+
+/// mlp_step.py: 16 → 64 → 10 ReLU, batch 256, Adam lr 1e-2, cross-entropy; 50 warm-up + 500 timed steps.
+func mlpStepCase(threads: Int, warmup: Int = 50, steps: Int = 500, batch: Int = 256) throws -> String {
+    var generator = SeededGenerator(seed: 0)
+    let model = try MLP(layerSizes: [16, 64, 10], activation: .relu, generator: &generator)
+    let optimizer = Adam(parameters: model.parameters(), learningRate: 1e-2)
+    let inputs = try Tensor.normal([batch, 16], generator: &generator)                 // (B, 16)
+    let rule = try Tensor.normal([16, 10], generator: &generator)                      // fixed labelling rule
+    let targets = try Tensor.matmul(inputs, rule).argmax(axis: -1).integerValues       // (B,)
+    var times: [Double] = []
+    var loss = Tensor(0)
+    for step in 0 ..< warmup + steps {
+        let start = now()
+        loss = try Tensor.crossEntropy(logits: model(inputs), targets: targets)
+        optimizer.zeroGrad()
+        try loss.backward()
+        optimizer.step()
+        if step >= warmup { times.append(now() - start) }
+    }
+    let milliseconds = median(times) * 1e3
+    return "{\"bench\": \"mlp_step\", \"threads\": \(threads), \"ms_per_step\": \(rounded(milliseconds, 4)), "
+        + "\"final_loss\": \(rounded(Double(try loss.item()), 4))}"
+}
+
+// MARK: - moe_step
+// The toy MoE step of shared/reference/moe_step.py goes here once the MoE layer exists
+// (Toys module): same sizes (d 64, 8 experts d→128→d GELU, top-2, batch 256, Adam 1e-3,
+// 20 warm-up + 200 steps) and the same JSON keys ("moe" and "dense" with ms_per_step).
+// Add `moeStepCase(threads:)` beside mlpStepCase and call it from `main` below.
+
+// MARK: - Main
+
+do {
+    let options = try Options(arguments: CommandLine.arguments)
+    BLASThreading.maximumThreads = options.threads
+    if options.sweep { print(try threadSweepCase(threads: Swift.max(options.threads, 2))) }
+    print(try sgemmCase(threads: options.threads))
+    print(try mlpStepCase(threads: options.threads))
+} catch {
+    FileHandle.standardError.write(Data("microseek-bench: \(error)\n".utf8))
+    exit(64)
+}

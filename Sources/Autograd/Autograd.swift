@@ -1,1 +1,0 @@
-// Autograd: placeholder until the module lands.

@@ -1,0 +1,146 @@
+// NumPy broadcasting: the shape rule, strided iteration over a broadcast result, and the
+// reduction that sends a broadcast gradient back to an operand's shape.
+
+// MARK: - Shape rule
+
+/// The broadcast shape of two shapes (align right; each pair equal or one of them 1).
+func broadcastShape(_ lhs: [Int], _ rhs: [Int], op: String) throws -> [Int] {
+    if lhs == rhs { return lhs }
+    let rank = max(lhs.count, rhs.count)
+    var result = [Int](repeating: 1, count: rank)
+    for position in 0 ..< rank {
+        let left = position < rank - lhs.count ? 1 : lhs[position - (rank - lhs.count)]
+        let right = position < rank - rhs.count ? 1 : rhs[position - (rank - rhs.count)]
+        if left == right || right == 1 {
+            result[position] = left
+        } else if left == 1 {
+            result[position] = right
+        } else {
+            throw TensorError.shapeMismatch(op: op, lhs: lhs, rhs: rhs)
+        }
+    }
+    return result
+}
+
+/// Row-major strides of `shape` viewed inside `outputShape`; broadcast dimensions get stride 0.
+func broadcastStrides(of shape: [Int], in outputShape: [Int]) -> [Int] {
+    let offset = outputShape.count - shape.count
+    var strides = [Int](repeating: 0, count: outputShape.count)
+    var running = 1
+    for axis in stride(from: shape.count - 1, through: 0, by: -1) {
+        strides[axis + offset] = shape[axis] == 1 ? 0 : running
+        running *= shape[axis]
+    }
+    return strides
+}
+
+/// Row-major strides of a contiguous tensor.
+func contiguousStrides(_ shape: [Int]) -> [Int] {
+    var strides = [Int](repeating: 1, count: shape.count)
+    var running = 1
+    for axis in stride(from: shape.count - 1, through: 0, by: -1) {
+        strides[axis] = running
+        running *= shape[axis]
+    }
+    return strides
+}
+
+// MARK: - Iteration
+
+/// Calls `row` once per innermost row of `outputShape` with the output offset and the two
+/// operand offsets; the row then walks `length` elements with the innermost strides.
+/// An odometer over the outer dimensions keeps the per-element work to one add per operand.
+@inline(__always)
+func forEachBroadcastRow(
+    outputShape: [Int], stridesA: [Int], stridesB: [Int],
+    _ row: (_ outputOffset: Int, _ offsetA: Int, _ offsetB: Int,
+            _ length: Int, _ innerStrideA: Int, _ innerStrideB: Int) -> Void
+) {
+    let rank = outputShape.count
+    let total = outputShape.reduce(1, *)
+    guard total > 0 else { return }
+    guard rank > 0 else { row(0, 0, 0, 1, 0, 0); return }
+    let length = outputShape[rank - 1]
+    let innerA = stridesA[rank - 1], innerB = stridesB[rank - 1]
+    var counter = [Int](repeating: 0, count: rank)
+    var offsetA = 0, offsetB = 0
+    var outputOffset = 0
+    while outputOffset < total {
+        row(outputOffset, offsetA, offsetB, length, innerA, innerB)
+        outputOffset += length
+        var axis = rank - 2
+        while axis >= 0 {
+            counter[axis] += 1
+            offsetA += stridesA[axis]
+            offsetB += stridesB[axis]
+            if counter[axis] < outputShape[axis] { break }
+            offsetA -= stridesA[axis] * outputShape[axis]
+            offsetB -= stridesB[axis] * outputShape[axis]
+            counter[axis] = 0
+            axis -= 1
+        }
+    }
+}
+
+/// Applies `combine` elementwise over the broadcast of `lhs` and `rhs` (shape `outputShape`).
+@inline(__always)
+func broadcastBinary(_ lhs: Tensor, _ rhs: Tensor, outputShape: [Int],
+                     _ combine: (Float, Float) -> Float) -> [Float] {
+    let count = outputShape.reduce(1, *)
+    return [Float](unsafeUninitializedCapacity: count) { output, initialized in
+        lhs.storage.withUnsafeBufferPointer { left in
+            rhs.storage.withUnsafeBufferPointer { right in
+                if left.count == count && right.count == count {
+                    for index in 0 ..< count { output[index] = combine(left[index], right[index]) }
+                } else if right.count == 1 && left.count == count {
+                    let scalar = right[0]
+                    for index in 0 ..< count { output[index] = combine(left[index], scalar) }
+                } else if left.count == 1 && right.count == count {
+                    let scalar = left[0]
+                    for index in 0 ..< count { output[index] = combine(scalar, right[index]) }
+                } else {
+                    let stridesA = broadcastStrides(of: lhs.shape, in: outputShape)
+                    let stridesB = broadcastStrides(of: rhs.shape, in: outputShape)
+                    forEachBroadcastRow(outputShape: outputShape, stridesA: stridesA, stridesB: stridesB) {
+                        base, offsetA, offsetB, length, strideA, strideB in
+                        for step in 0 ..< length {
+                            output[base + step] = combine(left[offsetA + step * strideA], right[offsetB + step * strideB])
+                        }
+                    }
+                }
+            }
+        }
+        initialized = count
+    }
+}
+
+/// The values of `tensor` repeated to `outputShape` (which it must broadcast to).
+func expandValues(_ tensor: Tensor, to outputShape: [Int]) -> [Float] {
+    if tensor.shape == outputShape { return tensor.storage }
+    let zero = Tensor(0)
+    return broadcastBinary(tensor, zero, outputShape: outputShape) { value, _ in value }
+}
+
+/// Sums a gradient of the broadcast shape back down to `shape` (the adjoint of broadcasting).
+func reduceGradient(_ gradient: Tensor, to shape: [Int]) -> Tensor {
+    if gradient.shape == shape { return gradient }
+    let count = shape.reduce(1, *)
+    var result = [Float](repeating: 0, count: count)
+    let stridesTarget = broadcastStrides(of: shape, in: gradient.shape)
+    let stridesSource = contiguousStrides(gradient.shape)
+    result.withUnsafeMutableBufferPointer { output in
+        gradient.storage.withUnsafeBufferPointer { source in
+            forEachBroadcastRow(outputShape: gradient.shape, stridesA: stridesTarget, stridesB: stridesSource) {
+                _, offsetTarget, offsetSource, length, strideTarget, _ in
+                if strideTarget == 0 {
+                    var sum: Float = 0
+                    for step in 0 ..< length { sum += source[offsetSource + step] }
+                    output[offsetTarget] += sum
+                } else {
+                    for step in 0 ..< length { output[offsetTarget + step] += source[offsetSource + step] }
+                }
+            }
+        }
+    }
+    return Tensor(shape: shape, storage: result)
+}

@@ -1,0 +1,360 @@
+// Every derivative rule in one place, one case per operation (tinygrad's gradient table).
+// A rule receives the recorded operation, its inputs, its output and ∂loss/∂output, and
+// returns ∂loss/∂input for each input (nil where no gradient is needed). Rules compute on raw
+// values and record nothing, so backward never grows the graph.
+// Tests iterate `OperationKind.allCases` and gradient-check each of these cases.
+import Foundation
+
+enum DerivativeRules {
+    // swiftlint:disable:next cyclomatic_complexity function_body_length
+    static func inputGradients(of operation: Operation, inputs: [Tensor], output: Tensor,
+                               outputGradient gradient: Tensor) -> [Tensor?] {
+        let x = inputs[0]
+        func make(_ values: [Float], like tensor: Tensor) -> Tensor { Tensor(shape: tensor.shape, storage: values) }
+        func scaled(_ transform: (Float, Float) -> Float, _ saved: Tensor) -> Tensor {
+            make(zipValues(gradient.storage, saved.storage, transform), like: saved)
+        }
+
+        switch operation {
+        // MARK: Elementwise binary (broadcast gradients are summed back to each operand's shape)
+        case .add:
+            return [reduceGradient(gradient, to: x.shape), reduceGradient(gradient, to: inputs[1].shape)]
+        case .subtract:
+            let negated = Tensor(shape: gradient.shape, storage: mapValues(gradient) { -$0 })
+            return [reduceGradient(gradient, to: x.shape), reduceGradient(negated, to: inputs[1].shape)]
+        case .multiply:
+            let y = inputs[1]
+            return [x.requiresGrad ? reduceGradient(Tensor(shape: gradient.shape,
+                                                           storage: broadcastBinary(gradient, y, outputShape: gradient.shape, *)), to: x.shape) : nil,
+                    y.requiresGrad ? reduceGradient(Tensor(shape: gradient.shape,
+                                                           storage: broadcastBinary(gradient, x, outputShape: gradient.shape, *)), to: y.shape) : nil]
+        case .divide:
+            // d(x/y)/dx = 1/y;  d(x/y)/dy = −(x/y)/y = −output/y.
+            let y = inputs[1]
+            let overY = broadcastBinary(gradient, y, outputShape: gradient.shape, /)
+            let dy = zipValues(overY, output.storage) { -$0 * $1 }
+            return [reduceGradient(Tensor(shape: gradient.shape, storage: overY), to: x.shape),
+                    reduceGradient(Tensor(shape: gradient.shape, storage: dy), to: y.shape)]
+
+        // MARK: Scalar and unary
+        case .addScalar:
+            return [gradient]
+        case let .multiplyScalar(factor):
+            return [make(mapValues(gradient) { $0 * factor }, like: x)]
+        case .negate:
+            return [make(mapValues(gradient) { -$0 }, like: x)]
+        case .exp:
+            return [scaled({ $0 * $1 }, output)]
+        case .log:
+            return [scaled({ $0 / $1 }, x)]
+        case .squareRoot:
+            return [scaled({ $0 * 0.5 / $1 }, output)]
+        case .absolute:
+            return [scaled({ g, value in value > 0 ? g : (value < 0 ? -g : 0) }, x)]
+        case .tanh:
+            return [scaled({ g, y in g * (1 - y * y) }, output)]
+        case .sigmoid:
+            return [scaled({ g, y in g * y * (1 - y) }, output)]
+        case .relu:
+            return [scaled({ g, value in value > 0 ? g : 0 }, x)]
+        case .gelu:
+            // d/dx 0.5x(1+tanh(u)), u = c(x + 0.044715x³): 0.5(1+t) + 0.5x(1−t²)·c(1 + 3·0.044715x²).
+            return [scaled({ g, value in
+                let c: Float = 0.797_884_56
+                let t = Foundation.tanh(c * (value + 0.044_715 * value * value * value))
+                return g * (0.5 * (1 + t) + 0.5 * value * (1 - t * t) * c * (1 + 0.134_145 * value * value))
+            }, x)]
+        case .silu:
+            // d/dx x·s(x) = s(x)(1 + x(1 − s(x))).
+            return [scaled({ g, value in let s = sigmoidValue(value); return g * s * (1 + value * (1 - s)) }, x)]
+        case let .power(exponent):
+            return [scaled({ g, value in g * exponent * Foundation.pow(value, exponent - 1) }, x)]
+        case let .clamp(lower, upper):
+            return [scaled({ g, value in value >= lower && value <= upper ? g : 0 }, x)]
+        case let .select(condition):
+            let toTrue = zipValues(gradient.storage, condition) { g, mask in mask != 0 ? g : 0 }
+            let toFalse = zipValues(gradient.storage, condition) { g, mask in mask != 0 ? 0 : g }
+            return [reduceGradient(Tensor(shape: gradient.shape, storage: toTrue), to: x.shape),
+                    reduceGradient(Tensor(shape: gradient.shape, storage: toFalse), to: inputs[1].shape)]
+
+        // MARK: Reductions (spread the gradient back along the reduced axis)
+        case let .sum(layout):
+            return [make(spread(gradient.storage, layout) { g, _ in g }, like: x)]
+        case let .mean(layout):
+            let scale = 1 / Float(layout.length)
+            return [make(spread(gradient.storage, layout) { g, _ in g * scale }, like: x)]
+        case let .extremum(layout, positions):
+            var values = [Float](repeating: 0, count: x.count)
+            for (outputIndex, position) in positions.enumerated() {
+                let outerIndex = outputIndex / layout.inner, innerIndex = outputIndex % layout.inner
+                values[(outerIndex * layout.length + position) * layout.inner + innerIndex] = gradient.storage[outputIndex]
+            }
+            return [make(values, like: x)]
+        case let .logSumExp(layout):
+            // ∂/∂x_i log Σ exp = softmax_i = exp(x_i − output).
+            let spreadGradient = spread(gradient.storage, layout) { g, _ in g }
+            let spreadOutput = spread(output.storage, layout) { value, _ in value }
+            var values = zipValues(x.storage, spreadOutput) { Foundation.exp($0 - $1) }
+            values = zipValues(values, spreadGradient, *)
+            return [make(values, like: x)]
+
+        // MARK: Shape
+        case .reshape:
+            return [make(gradient.storage, like: x)]
+        case let .permute(order):
+            var inverse = [Int](repeating: 0, count: order.count)
+            for (position, axis) in order.enumerated() { inverse[axis] = position }
+            return [make(permutedValues(gradient.storage, shape: gradient.shape, order: inverse), like: x)]
+        case let .slice(layout, start, step):
+            var values = [Float](repeating: 0, count: x.count)
+            let length = layout.outer == 0 || layout.inner == 0 ? 0 : gradient.count / (layout.outer * layout.inner)
+            for outerIndex in 0 ..< layout.outer {
+                for position in 0 ..< length {
+                    let target = (outerIndex * layout.length + start + position * step) * layout.inner
+                    let source = (outerIndex * length + position) * layout.inner
+                    for innerIndex in 0 ..< layout.inner { values[target + innerIndex] = gradient.storage[source + innerIndex] }
+                }
+            }
+            return [make(values, like: x)]
+        case let .concat(outer, inner, lengths):
+            let total = lengths.reduce(0, +)
+            var offset = 0
+            return zip(inputs, lengths).map { input, length in
+                defer { offset += length }
+                let layout = ReductionLayout(outer: outer, length: total, inner: inner)
+                return make(indexSelectValues(gradient.storage, layout, indices: Array(offset ..< offset + length)), like: input)
+            }
+
+        // MARK: Indexing (select and add are each other's adjoint, as are gather and scatter-add)
+        case let .indexSelect(layout, indices):
+            var values = [Float](repeating: 0, count: x.count)
+            indexAddValues(&values, layout, indices: indices, source: gradient.storage)
+            return [make(values, like: x)]
+        case let .indexAdd(layout, indices):
+            return [gradient, make(indexSelectValues(gradient.storage, layout, indices: indices), like: inputs[1])]
+        case let .gather(layout, indices, selected):
+            var values = [Float](repeating: 0, count: x.count)
+            scatterAddValues(&values, layout, indices: indices, selected: selected, source: gradient.storage)
+            return [make(values, like: x)]
+        case let .scatterAdd(layout, indices, selected):
+            return [gradient, make(gatherValues(gradient.storage, layout, indices: indices, selected: selected), like: inputs[1])]
+
+        // MARK: Linear algebra
+        case let .matmul(transposeA, transposeB):
+            return matmulGradients(inputs[0], inputs[1], transposeA: transposeA, transposeB: transposeB, gradient: gradient)
+        case .linear:
+            return linearGradients(inputs, gradient: gradient)
+
+        // MARK: Probabilities and losses
+        case let .softmax(layout):
+            // dx = y ⊙ (g − Σ g⊙y) along the axis.
+            let products = zipValues(gradient.storage, output.storage, *)
+            let sums = spread(reduceLanes(products, layout), layout) { value, _ in value }
+            let centered = zipValues(gradient.storage, sums, -)
+            return [make(zipValues(centered, output.storage, *), like: x)]
+        case let .logSoftmax(layout):
+            // dx = g − softmax ⊙ Σ g along the axis.
+            let sums = spread(reduceLanes(gradient.storage, layout), layout) { value, _ in value }
+            let softmaxValues = output.storage.map { Foundation.exp($0) }
+            return [make(zipValues(gradient.storage, zipValues(softmaxValues, sums, *), -), like: x)]
+        case let .crossEntropy(targets, probabilities):
+            // d mean(−log p_target)/d logits = (softmax − one-hot) / N.
+            let rows = targets.count, classes = x.shape[1]
+            let scale = gradient.storage[0] / Float(rows)
+            var values = probabilities
+            for (row, target) in targets.enumerated() { values[row * classes + target] -= 1 }
+            return [make(values.map { $0 * scale }, like: x)]
+        case let .klDivergence(temperature, studentLog, teacherLog):
+            // Student: (q − p)/(N T); teacher: p ⊙ ((log p − log q) − KL_row)/(N T).
+            let rows = x.shape[0], classes = x.shape[1]
+            let scale = gradient.storage[0] / (Float(rows) * temperature)
+            var student = [Float](repeating: 0, count: x.count), teacher = [Float](repeating: 0, count: x.count)
+            for row in 0 ..< rows {
+                var rowDivergence: Float = 0
+                for column in 0 ..< classes {
+                    let index = row * classes + column
+                    rowDivergence += Foundation.exp(teacherLog[index]) * (teacherLog[index] - studentLog[index])
+                }
+                for column in 0 ..< classes {
+                    let index = row * classes + column
+                    let p = Foundation.exp(teacherLog[index]), q = Foundation.exp(studentLog[index])
+                    student[index] = (q - p) * scale
+                    teacher[index] = p * ((teacherLog[index] - studentLog[index]) - rowDivergence) * scale
+                }
+            }
+            return [make(student, like: x), make(teacher, like: inputs[1])]
+
+        // MARK: Normalisation
+        case let .layerNorm(normalized, inverseDeviation):
+            return normalizationGradients(inputs, gradient: gradient, normalized: normalized, inverse: inverseDeviation, centered: true)
+        case let .rmsNorm(inverseRootMeanSquare):
+            let normalized = zipValues(x.storage, spread(inverseRootMeanSquare,
+                                                         ReductionLayout(outer: inverseRootMeanSquare.count,
+                                                                         length: x.shape.last ?? 0, inner: 1)) { v, _ in v }, *)
+            return normalizationGradients(inputs, gradient: gradient, normalized: normalized,
+                                          inverse: inverseRootMeanSquare, centered: false)
+        }
+    }
+
+    // MARK: - Helpers
+
+    /// Repeats each outer × inner value along the middle of `layout` (the adjoint of a reduction).
+    @inline(__always)
+    static func spread(_ values: [Float], _ layout: ReductionLayout, _ transform: (Float, Int) -> Float) -> [Float] {
+        var output = [Float](repeating: 0, count: layout.outer * layout.length * layout.inner)
+        for outerIndex in 0 ..< layout.outer {
+            for step in 0 ..< layout.length {
+                let base = (outerIndex * layout.length + step) * layout.inner
+                for innerIndex in 0 ..< layout.inner {
+                    output[base + innerIndex] = transform(values[outerIndex * layout.inner + innerIndex], step)
+                }
+            }
+        }
+        return output
+    }
+
+    /// Sums along the middle of `layout`.
+    static func reduceLanes(_ values: [Float], _ layout: ReductionLayout) -> [Float] {
+        var output = [Float](repeating: 0, count: layout.outer * layout.inner)
+        for outerIndex in 0 ..< layout.outer {
+            for step in 0 ..< layout.length {
+                let base = (outerIndex * layout.length + step) * layout.inner
+                for innerIndex in 0 ..< layout.inner { output[outerIndex * layout.inner + innerIndex] += values[base + innerIndex] }
+            }
+        }
+        return output
+    }
+
+    /// ∂/∂a and ∂/∂b of op(a)·op(b), each itself one gemm with transpose flags (no copies).
+    static func matmulGradients(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB: Bool, gradient: Tensor) -> [Tensor?] {
+        // The plan was valid in the forward pass, so it is valid now.
+        guard let plan = try? MatmulPlan(a.shape, b.shape, transposeA: transposeA, transposeB: transposeB) else {
+            preconditionFailure("matmul backward: shapes \(a.shape) and \(b.shape) changed since the forward pass")
+        }
+        let gradientStride = plan.batch == 1 ? 0 : plan.m * plan.n
+        var gradientA: Tensor?, gradientB: Tensor?
+        gradient.storage.withUnsafeBufferPointer { gradientBuffer in
+            a.storage.withUnsafeBufferPointer { aBuffer in
+                b.storage.withUnsafeBufferPointer { bBuffer in
+                    guard let g = gradientBuffer.baseAddress, let aValues = aBuffer.baseAddress,
+                          let bValues = bBuffer.baseAddress else { return }
+                    if a.requiresGrad {
+                        var values = [Float](repeating: 0, count: a.count)
+                        values.withUnsafeMutableBufferPointer { output in
+                            guard let out = output.baseAddress else { return }
+                            if !transposeA {   // dA (m×k) = g · op(B)ᵀ
+                                gemm(batch: plan.batch, m: plan.m, n: plan.k, k: plan.n,
+                                     x: g, xTransposed: false, xBatchStride: gradientStride,
+                                     y: bValues, yTransposed: !transposeB, yBatchStride: plan.bBatchStride,
+                                     output: out, outputBatchStride: plan.aBatchStride, accumulate: false)
+                            } else {           // dA (k×m) = op(B) · gᵀ
+                                gemm(batch: plan.batch, m: plan.k, n: plan.m, k: plan.n,
+                                     x: bValues, xTransposed: transposeB, xBatchStride: plan.bBatchStride,
+                                     y: g, yTransposed: true, yBatchStride: gradientStride,
+                                     output: out, outputBatchStride: plan.aBatchStride, accumulate: false)
+                            }
+                        }
+                        gradientA = Tensor(shape: a.shape, storage: values)
+                    }
+                    if b.requiresGrad {
+                        var values = [Float](repeating: 0, count: b.count)
+                        values.withUnsafeMutableBufferPointer { output in
+                            guard let out = output.baseAddress else { return }
+                            if !transposeB {   // dB (k×n) = op(A)ᵀ · g
+                                gemm(batch: plan.batch, m: plan.k, n: plan.n, k: plan.m,
+                                     x: aValues, xTransposed: !transposeA, xBatchStride: plan.aBatchStride,
+                                     y: g, yTransposed: false, yBatchStride: gradientStride,
+                                     output: out, outputBatchStride: plan.bBatchStride, accumulate: false)
+                            } else {           // dB (n×k) = gᵀ · op(A)
+                                gemm(batch: plan.batch, m: plan.n, n: plan.k, k: plan.m,
+                                     x: g, xTransposed: true, xBatchStride: gradientStride,
+                                     y: aValues, yTransposed: transposeA, yBatchStride: plan.aBatchStride,
+                                     output: out, outputBatchStride: plan.bBatchStride, accumulate: false)
+                            }
+                        }
+                        gradientB = Tensor(shape: b.shape, storage: values)
+                    }
+                }
+            }
+        }
+        return [gradientA ?? (a.requiresGrad ? Tensor(shape: a.shape, storage: [Float](repeating: 0, count: a.count)) : nil),
+                gradientB ?? (b.requiresGrad ? Tensor(shape: b.shape, storage: [Float](repeating: 0, count: b.count)) : nil)]
+    }
+
+    /// ∂/∂x = g·W, ∂/∂W = gᵀ·x, ∂/∂bias = column sums of g, for y = x·Wᵀ + bias.
+    static func linearGradients(_ inputs: [Tensor], gradient: Tensor) -> [Tensor?] {
+        let x = inputs[0], weight = inputs[1]
+        let outputs = weight.shape[0], width = weight.shape[1]
+        let rows = outputs == 0 ? 0 : gradient.count / outputs
+        var result: [Tensor?] = [nil, nil] + (inputs.count > 2 ? [nil] : [])
+        gradient.storage.withUnsafeBufferPointer { gradientBuffer in
+            x.storage.withUnsafeBufferPointer { xBuffer in
+                weight.storage.withUnsafeBufferPointer { weightBuffer in
+                    let g = gradientBuffer.baseAddress, xValues = xBuffer.baseAddress, weightValues = weightBuffer.baseAddress
+                    if x.requiresGrad {
+                        var values = [Float](repeating: 0, count: x.count)
+                        if let g, let weightValues {
+                            values.withUnsafeMutableBufferPointer { output in
+                                guard let out = output.baseAddress else { return }
+                                gemm(batch: 1, m: rows, n: width, k: outputs, x: g, xTransposed: false, xBatchStride: 0,
+                                     y: weightValues, yTransposed: false, yBatchStride: 0,
+                                     output: out, outputBatchStride: 0, accumulate: false)
+                            }
+                        }
+                        result[0] = Tensor(shape: x.shape, storage: values)
+                    }
+                    if weight.requiresGrad {
+                        var values = [Float](repeating: 0, count: weight.count)
+                        if let g, let xValues {
+                            values.withUnsafeMutableBufferPointer { output in
+                                guard let out = output.baseAddress else { return }
+                                gemm(batch: 1, m: outputs, n: width, k: rows, x: g, xTransposed: true, xBatchStride: 0,
+                                     y: xValues, yTransposed: false, yBatchStride: 0,
+                                     output: out, outputBatchStride: 0, accumulate: false)
+                            }
+                        }
+                        result[1] = Tensor(shape: weight.shape, storage: values)
+                    }
+                }
+            }
+        }
+        if inputs.count > 2, inputs[2].requiresGrad {
+            result[2] = Tensor(shape: [outputs], storage: reduceLanes(gradient.storage, ReductionLayout(outer: 1, length: rows, inner: outputs)))
+        }
+        return result
+    }
+
+    /// Shared backward of layer-norm (centered) and RMS-norm: with x̂ the normalised input and
+    /// ĝ = g ⊙ weight, dx = inverse · (ĝ − [mean ĝ] − x̂ · mean(ĝ ⊙ x̂)); dweight = Σ g ⊙ x̂; dbias = Σ g.
+    static func normalizationGradients(_ inputs: [Tensor], gradient: Tensor, normalized: [Float],
+                                       inverse: [Float], centered: Bool) -> [Tensor?] {
+        let x = inputs[0]
+        let width = x.shape.last ?? 0
+        let rows = inverse.count
+        let weightValues = inputs.count > 1 ? inputs[1].storage : nil
+        var dx = [Float](repeating: 0, count: x.count)
+        var dWeight = [Float](repeating: 0, count: width), dBias = [Float](repeating: 0, count: width)
+        for row in 0 ..< rows {
+            let base = row * width
+            var meanScaled: Float = 0, meanProduct: Float = 0
+            for column in 0 ..< width {
+                let g = gradient.storage[base + column]
+                let scaledGradient = g * (weightValues?[column] ?? 1)
+                meanScaled += scaledGradient
+                meanProduct += scaledGradient * normalized[base + column]
+                dWeight[column] += g * normalized[base + column]
+                dBias[column] += g
+            }
+            meanScaled /= Float(width); meanProduct /= Float(width)
+            for column in 0 ..< width {
+                let scaledGradient = gradient.storage[base + column] * (weightValues?[column] ?? 1)
+                let centeredPart = centered ? meanScaled : 0
+                dx[base + column] = inverse[row] * (scaledGradient - centeredPart - normalized[base + column] * meanProduct)
+            }
+        }
+        var result: [Tensor?] = [Tensor(shape: x.shape, storage: dx)]
+        if inputs.count > 1 { result.append(Tensor(shape: [width], storage: dWeight)) }
+        if inputs.count > 2 { result.append(Tensor(shape: [width], storage: dBias)) }
+        return result
+    }
+}

@@ -1,0 +1,194 @@
+// Elementwise operations: arithmetic with NumPy broadcasting, scalar forms, unary functions,
+// comparisons (masks) and `where`. Derivatives live in DerivativeRules.swift.
+import Foundation
+
+// MARK: - Kernels
+
+/// Applies `transform` to every value of `tensor`.
+@inline(__always)
+func mapValues(_ tensor: Tensor, _ transform: (Float) -> Float) -> [Float] {
+    [Float](unsafeUninitializedCapacity: tensor.count) { output, initialized in
+        tensor.storage.withUnsafeBufferPointer { input in
+            for index in 0 ..< input.count { output[index] = transform(input[index]) }
+        }
+        initialized = tensor.count
+    }
+}
+
+/// Combines two equally long arrays elementwise.
+@inline(__always)
+func zipValues(_ lhs: [Float], _ rhs: [Float], _ combine: (Float, Float) -> Float) -> [Float] {
+    precondition(lhs.count == rhs.count, "zipValues: \(lhs.count) vs \(rhs.count) values")
+    return [Float](unsafeUninitializedCapacity: lhs.count) { output, initialized in
+        lhs.withUnsafeBufferPointer { left in
+            rhs.withUnsafeBufferPointer { right in
+                for index in 0 ..< left.count { output[index] = combine(left[index], right[index]) }
+            }
+        }
+        initialized = lhs.count
+    }
+}
+
+/// The tanh-form GELU (Hendrycks & Gimpel): 0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³))).
+@inline(__always) func geluValue(_ x: Float) -> Float {
+    0.5 * x * (1 + Foundation.tanh(0.797_884_56 * (x + 0.044_715 * x * x * x)))
+}
+
+@inline(__always) func sigmoidValue(_ x: Float) -> Float { 1 / (1 + Foundation.exp(-x)) }
+
+// MARK: - Binary arithmetic
+
+extension Tensor {
+    @inline(__always)
+    private static func binary(_ lhs: Tensor, _ rhs: Tensor, op: String, _ operation: Operation,
+                               _ combine: (Float, Float) -> Float) throws -> Tensor {
+        let shape = try broadcastShape(lhs.shape, rhs.shape, op: op)
+        if shape != lhs.shape && shape != rhs.shape {
+            _ = try TensorLimits.checkedElementCount(shape, op: op)
+        }
+        let values = broadcastBinary(lhs, rhs, outputShape: shape, combine)
+        return result(shape: shape, storage: values, inputs: [lhs, rhs], operation)
+    }
+
+    /// Elementwise sum with broadcasting.
+    public static func + (lhs: Tensor, rhs: Tensor) throws -> Tensor {
+        try binary(lhs, rhs, op: "add", .add) { $0 + $1 }
+    }
+    /// Elementwise difference with broadcasting.
+    public static func - (lhs: Tensor, rhs: Tensor) throws -> Tensor {
+        try binary(lhs, rhs, op: "subtract", .subtract) { $0 - $1 }
+    }
+    /// Elementwise product with broadcasting.
+    public static func * (lhs: Tensor, rhs: Tensor) throws -> Tensor {
+        try binary(lhs, rhs, op: "multiply", .multiply) { $0 * $1 }
+    }
+    /// Elementwise quotient with broadcasting.
+    public static func / (lhs: Tensor, rhs: Tensor) throws -> Tensor {
+        try binary(lhs, rhs, op: "divide", .divide) { $0 / $1 }
+    }
+
+    // MARK: - With a scalar (never fails)
+
+    /// Adds a scalar to every element.
+    public static func + (lhs: Tensor, rhs: Float) -> Tensor {
+        result(shape: lhs.shape, storage: mapValues(lhs) { $0 + rhs }, inputs: [lhs], .addScalar)
+    }
+    public static func + (lhs: Float, rhs: Tensor) -> Tensor { rhs + lhs }
+    public static func - (lhs: Tensor, rhs: Float) -> Tensor { lhs + (-rhs) }
+    public static func - (lhs: Float, rhs: Tensor) -> Tensor { (-rhs) + lhs }
+    /// Multiplies every element by a scalar.
+    public static func * (lhs: Tensor, rhs: Float) -> Tensor {
+        result(shape: lhs.shape, storage: mapValues(lhs) { $0 * rhs }, inputs: [lhs], .multiplyScalar(rhs))
+    }
+    public static func * (lhs: Float, rhs: Tensor) -> Tensor { rhs * lhs }
+    public static func / (lhs: Tensor, rhs: Float) -> Tensor { lhs * (1 / rhs) }
+    /// A scalar divided by every element.
+    public static func / (lhs: Float, rhs: Tensor) -> Tensor { rhs.pow(-1) * lhs }
+    /// Negation.
+    public static prefix func - (operand: Tensor) -> Tensor {
+        result(shape: operand.shape, storage: mapValues(operand) { -$0 }, inputs: [operand], .negate)
+    }
+}
+
+// MARK: - Unary functions
+
+extension Tensor {
+    @inline(__always)
+    private func unary(_ operation: Operation, _ transform: (Float) -> Float) -> Tensor {
+        Tensor.result(shape: shape, storage: mapValues(self, transform), inputs: [self], operation)
+    }
+
+    /// e^x elementwise.
+    public func exp() -> Tensor { unary(.exp) { Foundation.exp($0) } }
+    /// Natural logarithm elementwise.
+    public func log() -> Tensor { unary(.log) { Foundation.log($0) } }
+    /// Square root elementwise.
+    public func sqrt() -> Tensor { unary(.squareRoot) { $0.squareRoot() } }
+    /// Absolute value elementwise (derivative 0 at 0, as PyTorch).
+    public func abs() -> Tensor { unary(.absolute) { Swift.abs($0) } }
+    /// Hyperbolic tangent elementwise.
+    public func tanh() -> Tensor { unary(.tanh) { Foundation.tanh($0) } }
+    /// Logistic sigmoid elementwise.
+    public func sigmoid() -> Tensor { unary(.sigmoid) { sigmoidValue($0) } }
+    /// max(x, 0) elementwise (derivative 0 at 0, as PyTorch).
+    public func relu() -> Tensor { unary(.relu) { $0 > 0 ? $0 : 0 } }
+    /// GELU, tanh approximation (PyTorch's `gelu(approximate="tanh")`).
+    public func gelu() -> Tensor { unary(.gelu) { geluValue($0) } }
+    /// SiLU / swish: x · sigmoid(x).
+    public func silu() -> Tensor { unary(.silu) { $0 * sigmoidValue($0) } }
+    /// x^exponent elementwise, for a scalar exponent.
+    public func pow(_ exponent: Float) -> Tensor {
+        if exponent == 2 { return unary(.power(2)) { $0 * $0 } }
+        return unary(.power(exponent)) { Foundation.pow($0, exponent) }
+    }
+    /// Limits every value to `[lower, upper]`; the gradient passes where lower ≤ x ≤ upper.
+    public func clamp(min lower: Float = -.infinity, max upper: Float = .infinity) -> Tensor {
+        unary(.clamp(lower: lower, upper: upper)) { Swift.min(Swift.max($0, lower), upper) }
+    }
+}
+
+// MARK: - Comparisons and where
+
+/// An elementwise comparison; the result is a mask of 0 and 1 with no gradient.
+public enum Comparison: String, Sendable {
+    case equal, notEqual, less, lessOrEqual, greater, greaterOrEqual
+}
+
+extension Tensor {
+    /// Compares elementwise with broadcasting; 1 where the comparison holds, else 0 (no gradient).
+    public func compare(_ comparison: Comparison, _ other: Tensor) throws -> Tensor {
+        let shape = try broadcastShape(self.shape, other.shape, op: "compare")
+        _ = try TensorLimits.checkedElementCount(shape, op: "compare")
+        let values: [Float]
+        switch comparison {
+        case .equal: values = broadcastBinary(self, other, outputShape: shape) { $0 == $1 ? 1 : 0 }
+        case .notEqual: values = broadcastBinary(self, other, outputShape: shape) { $0 != $1 ? 1 : 0 }
+        case .less: values = broadcastBinary(self, other, outputShape: shape) { $0 < $1 ? 1 : 0 }
+        case .lessOrEqual: values = broadcastBinary(self, other, outputShape: shape) { $0 <= $1 ? 1 : 0 }
+        case .greater: values = broadcastBinary(self, other, outputShape: shape) { $0 > $1 ? 1 : 0 }
+        case .greaterOrEqual: values = broadcastBinary(self, other, outputShape: shape) { $0 >= $1 ? 1 : 0 }
+        }
+        return Tensor(shape: shape, storage: values)
+    }
+
+    /// Compares every element with a scalar (mask of 0 and 1, no gradient).
+    public func compare(_ comparison: Comparison, _ scalar: Float) -> Tensor {
+        let values: [Float]
+        switch comparison {
+        case .equal: values = mapValues(self) { $0 == scalar ? 1 : 0 }
+        case .notEqual: values = mapValues(self) { $0 != scalar ? 1 : 0 }
+        case .less: values = mapValues(self) { $0 < scalar ? 1 : 0 }
+        case .lessOrEqual: values = mapValues(self) { $0 <= scalar ? 1 : 0 }
+        case .greater: values = mapValues(self) { $0 > scalar ? 1 : 0 }
+        case .greaterOrEqual: values = mapValues(self) { $0 >= scalar ? 1 : 0 }
+        }
+        return Tensor(shape: shape, storage: values)
+    }
+
+    /// Picks `ifTrue` where `condition` is non-zero and `ifFalse` elsewhere, all three broadcast.
+    public static func `where`(_ condition: Tensor, _ ifTrue: Tensor, _ ifFalse: Tensor) throws -> Tensor {
+        let valuesShape = try broadcastShape(ifTrue.shape, ifFalse.shape, op: "where")
+        let shape = try broadcastShape(condition.shape, valuesShape, op: "where")
+        let count = try TensorLimits.checkedElementCount(shape, op: "where")
+        let mask = expandValues(condition, to: shape)
+        let trueValues = expandValues(ifTrue, to: shape)
+        let falseValues = expandValues(ifFalse, to: shape)
+        var values = [Float](repeating: 0, count: count)
+        for index in 0 ..< count { values[index] = mask[index] != 0 ? trueValues[index] : falseValues[index] }
+        return result(shape: shape, storage: values, inputs: [ifTrue, ifFalse], .select(condition: mask))
+    }
+}
+
+// MARK: - Elementwise minimum and maximum
+
+extension Tensor {
+    /// The elementwise minimum with broadcasting (PyTorch `torch.minimum`); ties send the gradient to `lhs`.
+    public static func minimum(_ lhs: Tensor, _ rhs: Tensor) throws -> Tensor {
+        try Tensor.where(lhs.compare(.lessOrEqual, rhs), lhs, rhs)
+    }
+
+    /// The elementwise maximum with broadcasting (PyTorch `torch.maximum`); ties send the gradient to `lhs`.
+    public static func maximum(_ lhs: Tensor, _ rhs: Tensor) throws -> Tensor {
+        try Tensor.where(lhs.compare(.greaterOrEqual, rhs), lhs, rhs)
+    }
+}

@@ -1,0 +1,169 @@
+// Matrix products through OpenBLAS `cblas_sgemm`: 2-D, batched 3-D, and 3-D × 2-D (folded into
+// one gemm). Transposed operands are passed as flags, never copied. `linear` fuses the bias in
+// by pre-filling the output and calling gemm with beta = 1.
+import CBLAS
+
+// MARK: - Thread policy
+
+/// How many threads OpenBLAS may use, and below which size a product runs on one thread.
+public enum BLASThreading {
+    private struct State {
+        var maximumThreads: Int
+        var singleThreadBelowFlops: Int
+        var currentThreads: Int
+    }
+
+    /// Products below this many flops (2·m·n·k) run single-threaded. Measured on the 2-core
+    /// development machine with `microseek-bench`: two threads first beat one at n = 128
+    /// (about 4 MFLOP per product); below that the thread hand-off costs more than it saves.
+    public static let defaultSingleThreadBelowFlops = 4_000_000
+
+    private static let state = LockedValue(State(maximumThreads: Int(openblas_get_num_threads()),
+                                                 singleThreadBelowFlops: defaultSingleThreadBelowFlops,
+                                                 currentThreads: Int(openblas_get_num_threads())))
+
+    /// The thread count for large products (defaults to OpenBLAS's own choice, the core count).
+    public static var maximumThreads: Int {
+        get { state.value.maximumThreads }
+        set { state.withLock { $0.maximumThreads = Swift.max(1, newValue) } }
+    }
+
+    /// The flop count under which products run on one thread.
+    public static var singleThreadBelowFlops: Int {
+        get { state.value.singleThreadBelowFlops }
+        set { state.withLock { $0.singleThreadBelowFlops = Swift.max(0, newValue) } }
+    }
+
+    /// Sets OpenBLAS's thread count for a product of `flops`, calling into OpenBLAS only on change.
+    static func prepare(flops: Int) {
+        state.withLock { current in
+            let wanted = flops < current.singleThreadBelowFlops ? 1 : current.maximumThreads
+            if wanted != current.currentThreads {
+                openblas_set_num_threads(Int32(wanted))
+                current.currentThreads = wanted
+            }
+        }
+    }
+}
+
+// MARK: - gemm
+
+/// output[b] (m×n) = op(x[b]) (m×k) · op(y[b]) (k×n) for b in 0..<batch, plus output when `accumulate`.
+/// A batch stride of 0 shares that operand; an output stride of 0 sums the products over the batch.
+func gemm(batch: Int, m: Int, n: Int, k: Int,
+          x: UnsafePointer<Float>, xTransposed: Bool, xBatchStride: Int,
+          y: UnsafePointer<Float>, yTransposed: Bool, yBatchStride: Int,
+          output: UnsafeMutablePointer<Float>, outputBatchStride: Int, accumulate: Bool) {
+    if m == 0 || n == 0 { return }
+    if k == 0 || batch == 0 {
+        if !accumulate { output.update(repeating: 0, count: outputBatchStride == 0 ? m * n : batch * m * n) }
+        return
+    }
+    BLASThreading.prepare(flops: 2 * m * n * k)
+    let leadingX = Int32(xTransposed ? m : k), leadingY = Int32(yTransposed ? k : n)
+    for index in 0 ..< batch {
+        let beta: Float = accumulate || (outputBatchStride == 0 && index > 0) ? 1 : 0
+        cblas_sgemm(CblasRowMajor, xTransposed ? CblasTrans : CblasNoTrans, yTransposed ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), 1,
+                    x + index * xBatchStride, leadingX, y + index * yBatchStride, leadingY,
+                    beta, output + index * outputBatchStride, Int32(n))
+    }
+}
+
+/// The sizes of `op(a) · op(b)` for 2-D and 3-D operands, worked out once for forward and backward.
+struct MatmulPlan {
+    let batch: Int, m: Int, n: Int, k: Int
+    let aBatchStride: Int, bBatchStride: Int
+    let outputShape: [Int]
+
+    init(_ a: [Int], _ b: [Int], transposeA: Bool, transposeB: Bool) throws {
+        guard (2 ... 3).contains(a.count), (2 ... 3).contains(b.count) else {
+            throw TensorError.shapeMismatch(op: "matmul", lhs: a, rhs: b)
+        }
+        let aRows = a[a.count - 2], aColumns = a[a.count - 1]
+        let bRows = b[b.count - 2], bColumns = b[b.count - 1]
+        let (m, k) = transposeA ? (aColumns, aRows) : (aRows, aColumns)
+        let (bK, n) = transposeB ? (bColumns, bRows) : (bRows, bColumns)
+        guard k == bK else { throw TensorError.shapeMismatch(op: "matmul", lhs: a, rhs: b) }
+        let aBatch = a.count == 3 ? a[0] : 1, bBatch = b.count == 3 ? b[0] : 1
+        if a.count == 3 && b.count == 3 && aBatch != bBatch {
+            throw TensorError.shapeMismatch(op: "matmul", lhs: a, rhs: b)
+        }
+        self.n = n; self.k = k
+        if a.count == 3 && b.count == 2 && !transposeA {
+            // Fold the batch into the rows: one large gemm instead of many small ones.
+            batch = 1; self.m = aBatch * m; aBatchStride = 0; bBatchStride = 0
+        } else {
+            batch = Swift.max(aBatch, bBatch); self.m = m
+            aBatchStride = a.count == 3 ? m * k : 0
+            bBatchStride = b.count == 3 ? k * n : 0
+        }
+        outputShape = a.count == 2 && b.count == 2 ? [m, n] : [Swift.max(aBatch, bBatch), m, n]
+    }
+}
+
+extension Tensor {
+    /// `op(a) · op(b)` where op transposes the last two axes when the flag is set: 2-D × 2-D,
+    /// batched 3-D × 3-D, or a 2-D operand shared across the other's batch.
+    public static func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) throws -> Tensor {
+        let plan = try MatmulPlan(a.shape, b.shape, transposeA: transposeA, transposeB: transposeB)
+        let count = try TensorLimits.checkedElementCount(plan.outputShape, op: "matmul")
+        let values = [Float](unsafeUninitializedCapacity: count) { output, initialized in
+            a.storage.withUnsafeBufferPointer { left in
+                b.storage.withUnsafeBufferPointer { right in
+                    guard let x = left.baseAddress, let y = right.baseAddress, let out = output.baseAddress else { return }
+                    gemm(batch: plan.batch, m: plan.m, n: plan.n, k: plan.k,
+                         x: x, xTransposed: transposeA, xBatchStride: plan.aBatchStride,
+                         y: y, yTransposed: transposeB, yBatchStride: plan.bBatchStride,
+                         output: out, outputBatchStride: plan.m * plan.n, accumulate: false)
+                }
+            }
+            initialized = count
+        }
+        return result(shape: plan.outputShape, storage: count == 0 ? [] : values, inputs: [a, b],
+                      .matmul(transposeA: transposeA, transposeB: transposeB))
+    }
+
+    /// The matrix product (`a @ b`).
+    public static func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+        try matmul(a, b, transposeA: false, transposeB: false)
+    }
+
+    /// A fully connected layer: `x · weightᵀ + bias` with `weight` [out, in] (PyTorch's layout),
+    /// `x` [..., in] and `bias` [out]; one gemm with the bias pre-filled.
+    public static func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) throws -> Tensor {
+        guard x.rank >= 1, weight.rank == 2, x.shape[x.rank - 1] == weight.shape[1] else {
+            throw TensorError.shapeMismatch(op: "linear", lhs: x.shape, rhs: weight.shape)
+        }
+        let outputs = weight.shape[0], inputs = weight.shape[1]
+        if let bias, bias.shape != [outputs] {
+            throw TensorError.shapeMismatch(op: "linear", lhs: weight.shape, rhs: bias.shape)
+        }
+        let rows = inputs == 0 ? x.shape.dropLast().reduce(1, *) : x.count / inputs
+        let outputShape = Array(x.shape.dropLast()) + [outputs]
+        let count = try TensorLimits.checkedElementCount(outputShape, op: "linear")
+        let values = [Float](unsafeUninitializedCapacity: count) { output, initialized in
+            guard let out = output.baseAddress else { return }
+            if let bias {
+                bias.storage.withUnsafeBufferPointer { biasValues in
+                    guard let source = biasValues.baseAddress else { return }
+                    for row in 0 ..< rows { (out + row * outputs).initialize(from: source, count: outputs) }
+                }
+            }
+            x.storage.withUnsafeBufferPointer { left in
+                weight.storage.withUnsafeBufferPointer { right in
+                    guard let inputValues = left.baseAddress, let weightValues = right.baseAddress else {
+                        if bias == nil { out.initialize(repeating: 0, count: count) }
+                        return
+                    }
+                    gemm(batch: 1, m: rows, n: outputs, k: inputs,
+                         x: inputValues, xTransposed: false, xBatchStride: 0,
+                         y: weightValues, yTransposed: true, yBatchStride: 0,
+                         output: out, outputBatchStride: 0, accumulate: bias != nil)
+                }
+            }
+            initialized = count
+        }
+        return result(shape: outputShape, storage: values, inputs: bias.map { [x, weight, $0] } ?? [x, weight], .linear)
+    }
+}

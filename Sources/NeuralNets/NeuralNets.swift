@@ -1,1 +1,0 @@
-// NeuralNets: placeholder until the module lands.

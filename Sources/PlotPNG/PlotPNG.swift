@@ -1,1 +1,0 @@
-// PlotPNG: placeholder until the module lands.

@@ -1,0 +1,110 @@
+import Foundation
+
+// What an axis shows: its range and scale (numeric) or its categories, and the ticks
+// with labels at fractions 0...1 along the plot area.
+
+// MARK: - Axis model
+
+/// One labelled tick, `fraction` of the way along the axis (0 = left or bottom).
+public struct AxisTick: Sendable, Equatable {
+    public var fraction: Double
+    public var label: String
+}
+
+/// A panel axis after layout.
+public struct AxisModel: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case numeric(lower: Double, upper: Double, scale: Scale)
+        /// `count` categories, each centred in an equal slot; `topDown` for heatmap rows.
+        case categorical(count: Int, topDown: Bool)
+    }
+
+    public var kind: Kind
+    public var ticks: [AxisTick] = []
+    /// Label rotation in degrees (0 or 45); only category labels rotate.
+    public var labelAngle: Double = 0
+
+    /// Where `value` falls along the axis (0...1 inside the limits), nil where it cannot be
+    /// shown (non-positive on a log axis, non-finite).
+    public func fraction(_ value: Double) -> Double? {
+        guard value.isFinite else { return nil }
+        switch kind {
+        case .numeric(let lower, let upper, .linear):
+            return (value - lower) / (upper - lower)
+        case .numeric(let lower, let upper, .log):
+            guard value > 0 else { return nil }
+            return (log10(value) - log10(lower)) / (log10(upper) - log10(lower))
+        case .categorical(let count, let topDown):
+            let fraction = (value + 0.5) / Double(count)
+            return topDown ? 1 - fraction : fraction
+        }
+    }
+
+    // MARK: Building
+
+    /// A numeric axis over the data values with matplotlib's 5% margins; `sticksToZero` keeps
+    /// bars and histograms starting exactly at zero.
+    static func numeric(values: [Double], limits: ClosedRange<Double>?, scale: Scale,
+                        sticksToZero: Bool) -> AxisModel {
+        if let limits, limits.upperBound > limits.lowerBound,
+           scale == .linear || limits.lowerBound > 0 {
+            return AxisModel(kind: .numeric(lower: limits.lowerBound, upper: limits.upperBound, scale: scale))
+        }
+        let usable = values.filter { $0.isFinite && (scale == .linear || $0 > 0) }
+        var lower = usable.min() ?? (scale == .log ? 1 : 0)
+        var upper = usable.max() ?? (scale == .log ? 10 : 1)
+        switch scale {
+        case .linear:
+            if lower == upper {
+                let pad = lower == 0 ? 1 : abs(lower) * 0.1
+                lower -= pad; upper += pad
+            }
+            let margin = (upper - lower) * 0.05
+            if !(sticksToZero && lower == 0) { lower -= margin }
+            if !(sticksToZero && upper == 0) { upper += margin }
+        case .log:
+            var logLower = log10(lower), logUpper = log10(upper)
+            if logLower == logUpper { logLower -= 0.5; logUpper += 0.5 }
+            let margin = (logUpper - logLower) * 0.05
+            lower = pow(10, logLower - margin); upper = pow(10, logUpper + margin)
+        }
+        return AxisModel(kind: .numeric(lower: lower, upper: upper, scale: scale))
+    }
+
+    /// Fills `ticks` for a numeric axis with about `targetCount` intervals.
+    mutating func placeNumericTicks(targetCount: Int) {
+        guard case .numeric(let lower, let upper, let scale) = kind else { return }
+        switch scale {
+        case .linear:
+            let (values, step) = TickLocator.linear(lower: lower, upper: upper, targetCount: targetCount)
+            let labels = TickFormatter.labels(for: values, step: step)
+            ticks = zip(values, labels).compactMap { value, label in
+                fraction(value).map { AxisTick(fraction: $0, label: label) }
+            }
+        case .log:
+            let values = TickLocator.log(lower: lower, upper: upper, maxCount: targetCount + 1)
+            ticks = values.compactMap { value in
+                fraction(value).map { AxisTick(fraction: $0, label: TickFormatter.logLabel(value)) }
+            }
+        }
+    }
+
+    /// Fills `ticks` for a categorical axis, labelling every `stride`-th category.
+    mutating func placeCategoryTicks(labels: [String], stride: Int) {
+        ticks = Swift.stride(from: 0, to: labels.count, by: max(1, stride)).compactMap { index in
+            fraction(Double(index)).map { AxisTick(fraction: $0, label: labels[index]) }
+        }
+    }
+
+    /// The smallest "nice" stride (1, 2, 4, 5, 10, 20, 25, 50, ...) that is at least `minimum`.
+    static func niceStride(atLeast minimum: Double) -> Int {
+        if minimum <= 1 { return 1 }
+        var magnitude = 1
+        while true {
+            for mantissa in [1, 2, 4, 5] where Double(mantissa * magnitude) >= minimum - 1e-9 {
+                return mantissa * magnitude
+            }
+            magnitude *= 10
+        }
+    }
+}

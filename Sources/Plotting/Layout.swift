@@ -1,0 +1,317 @@
+import Foundation
+
+// Layout: where each panel's plot area, colorbar and legend go so that titles, axis labels,
+// tick labels, legend and colorbar all fit inside the figure without overlapping.
+
+// MARK: - Sizes
+
+/// Font sizes and spacings for one figure, scaled with its panel size.
+public struct ChartMetrics: Sendable, Equatable {
+    public var tickSize: Double
+    public var labelSize: Double
+    public var titleSize: Double
+    public var figureTitleSize: Double
+    public var legendSize: Double
+    /// Small gap between neighbouring elements.
+    public var pad: Double
+    public var tickLength: Double
+
+    /// Sizes for panels of `panelWidth` x `panelHeight`: matplotlib-like at 800x600, never
+    /// below 10 px text so a 400x300 chart stays readable.
+    public init(panelWidth: Double, panelHeight: Double) {
+        let scale = min(1, max(0.5, min(panelWidth / 800, panelHeight / 600)))
+        tickSize = max(10, 12.5 * scale)
+        labelSize = max(10.5, 13.5 * scale)
+        titleSize = max(12, 16 * scale)
+        figureTitleSize = max(13, 18 * scale)
+        legendSize = max(10, 12.5 * scale)
+        pad = max(4, 7 * scale)
+        tickLength = max(3, 5 * scale)
+    }
+
+    /// Height of one line of text at `size` (ascent + descent of DejaVu Sans).
+    public func lineHeight(_ size: Double) -> Double { FontMetrics.measure("", size: size).height }
+    public func width(_ text: String, _ size: Double) -> Double { FontMetrics.measure(text, size: size).width }
+}
+
+// MARK: - Panel layout
+
+/// Where one panel's parts go.
+public struct PanelLayout: Sendable, Equatable {
+    /// The whole cell of the figure grid given to this panel.
+    public var panelArea: Rect
+    /// The data area inside the axes frame.
+    public var plotArea: Rect
+    public var xAxis: AxisModel
+    public var yAxis: AxisModel
+    /// The colour scale beside a heatmap.
+    public var colorbarArea: Rect?
+    public var colorbarAxis: AxisModel?
+    /// The legend box, nil when the panel has no labelled series or the legend is hidden.
+    public var legendArea: Rect?
+    public var legendEntries: [LegendEntry]
+}
+
+/// One legend row: a swatch and its text.
+public struct LegendEntry: Sendable, Equatable {
+    public enum Swatch: Sendable, Equatable { case line(width: Double, dash: [Double]?), marker, patch }
+    public var label: String
+    public var color: Color
+    public var swatch: Swatch
+}
+
+// MARK: - Layout computation
+
+extension FigureRenderer {
+    /// The layout of every panel, row by row.
+    public func layout() -> [PanelLayout] {
+        let width = Double(figure.width), height = Double(figure.height)
+        let cellWidth = width / Double(figure.columns)
+        var top = 0.0
+        let probeMetrics = ChartMetrics(panelWidth: cellWidth, panelHeight: height / Double(figure.rows))
+        if let title = figure.title, !title.isEmpty {
+            top = probeMetrics.pad * 1.5 + probeMetrics.lineHeight(probeMetrics.figureTitleSize)
+        }
+        let cellHeight = (height - top) / Double(figure.rows)
+        let metrics = ChartMetrics(panelWidth: cellWidth, panelHeight: cellHeight)
+        return figure.panels.enumerated().map { index, panel in
+            let row = index / figure.columns, column = index % figure.columns
+            let area = Rect(x: Double(column) * cellWidth, y: top + Double(row) * cellHeight,
+                            width: cellWidth, height: cellHeight)
+            return PanelLayouter(axes: panel, area: area, metrics: metrics).layout()
+        }
+    }
+}
+
+/// Lays out one panel: measures everything around the plot area, then shrinks the plot area
+/// until it all fits; runs twice because tick labels depend on the plot size.
+struct PanelLayouter {
+    let axes: Axes
+    let area: Rect
+    let metrics: ChartMetrics
+
+    var heatmap: HeatmapSeries? {
+        for case .heatmap(let heatmap) in axes.series { return heatmap }
+        return nil
+    }
+    var barSeries: BarSeries? {
+        for case .bar(let bars) in axes.series { return bars }
+        return nil
+    }
+
+    func layout() -> PanelLayout {
+        let legendEntries = axes.legend == .hidden ? [] : self.legendEntries()
+        var x = initialXAxis(), y = initialYAxis()
+        var colorbar: AxisModel? = heatmap.map { heatmap in
+            AxisModel(kind: .numeric(lower: heatmap.valueRange.lowerBound, upper: heatmap.valueRange.upperBound,
+                                     scale: .linear))
+        }
+        var plot = area.insetBy(metrics.pad * 6)
+        for _ in 0..<3 {
+            placeTicks(x: &x, y: &y, colorbar: &colorbar, plot: plot)
+            plot = plotArea(x: x, y: y, colorbar: colorbar, legendEntries: legendEntries)
+        }
+        placeTicks(x: &x, y: &y, colorbar: &colorbar, plot: plot)
+        plot = plotArea(x: x, y: y, colorbar: colorbar, legendEntries: legendEntries)
+        var colorbarArea: Rect?
+        if colorbar != nil {
+            let gap = metrics.pad * 2.5
+            colorbarArea = Rect(x: plot.maxX + gap, y: plot.minY, width: colorbarWidth, height: plot.height)
+        }
+        var legendArea: Rect?
+        if !legendEntries.isEmpty {
+            let size = legendSize(legendEntries)
+            if axes.legend == .outside {
+                legendArea = Rect(x: plot.maxX + metrics.pad * 1.5, y: plot.minY, width: size.width, height: size.height)
+            } else {
+                legendArea = LegendPlacer(axes: axes, plot: plot, xAxis: x, yAxis: y, metrics: metrics)
+                    .place(size: size, position: axes.legend)
+            }
+        }
+        return PanelLayout(panelArea: area, plotArea: plot, xAxis: x, yAxis: y, colorbarArea: colorbarArea,
+                           colorbarAxis: colorbar, legendArea: legendArea, legendEntries: legendEntries)
+    }
+
+    // MARK: Axes
+
+    func initialXAxis() -> AxisModel {
+        if let heatmap { return AxisModel(kind: .categorical(count: heatmap.columns, topDown: false)) }
+        if let bars = barSeries { return AxisModel(kind: .categorical(count: bars.categories.count, topDown: false)) }
+        var values: [Double] = []
+        for item in axes.series {
+            switch item {
+            case .line(let line): values += line.x
+            case .scatter(let scatter): values += scatter.x
+            case .histogram(let histogram): values += [histogram.edges.first ?? 0, histogram.edges.last ?? 1]
+            case .bar, .heatmap: break
+            }
+        }
+        return AxisModel.numeric(values: values, limits: axes.xLimits, scale: axes.xScale, sticksToZero: false)
+    }
+
+    func initialYAxis() -> AxisModel {
+        if let heatmap { return AxisModel(kind: .categorical(count: heatmap.rows, topDown: true)) }
+        var values: [Double] = []
+        var sticky = false
+        for item in axes.series {
+            switch item {
+            case .line(let line): values += zip(line.x, line.y).filter { $0.0.isFinite }.map(\.1)
+            case .scatter(let scatter): values += scatter.y
+            case .histogram(let histogram): values += [0] + histogram.counts.map(Double.init); sticky = true
+            case .bar(let bars): values += [0] + bars.values.flatMap { $0 }; sticky = true
+            case .heatmap: break
+            }
+        }
+        return AxisModel.numeric(values: values, limits: axes.yLimits, scale: axes.yScale, sticksToZero: sticky)
+    }
+
+    var xCategoryLabels: [String] { heatmap?.columnLabels ?? barSeries?.categories ?? [] }
+    var yCategoryLabels: [String] { heatmap?.rowLabels ?? [] }
+
+    /// Ticks for the current plot size: numeric tick counts scale with length, category labels
+    /// rotate (x) or thin out so neighbours never touch.
+    func placeTicks(x: inout AxisModel, y: inout AxisModel, colorbar: inout AxisModel?, plot: Rect) {
+        let size = metrics.tickSize
+        let lineHeight = metrics.lineHeight(size)
+        switch y.kind {
+        case .numeric:
+            y.placeNumericTicks(targetCount: max(3, min(9, Int(plot.height / (lineHeight * 2.4)))))
+        case .categorical(let count, _):
+            let spacing = plot.height / Double(max(1, count))
+            y.placeCategoryTicks(labels: yCategoryLabels, stride: AxisModel.niceStride(atLeast: lineHeight * 1.1 / spacing))
+        }
+        switch x.kind {
+        case .numeric:
+            var target = max(3, min(9, Int(plot.width / (size * 5))))
+            x.placeNumericTicks(targetCount: target)
+            // Fewer ticks while neighbouring labels would come closer than two em.
+            while target > 2, let gap = minimumLabelGap(x.ticks, length: plot.width), gap < size * 1.5 {
+                target -= 1
+                x.placeNumericTicks(targetCount: target)
+            }
+        case .categorical(let count, _):
+            let labels = xCategoryLabels
+            let spacing = plot.width / Double(max(1, count))
+            let widest = labels.map { metrics.width($0, size) }.max() ?? 0
+            let horizontalStride = AxisModel.niceStride(atLeast: (widest + size * 0.6) / spacing)
+            let rotatedStride = AxisModel.niceStride(atLeast: lineHeight * 1.25 / spacing)
+            if horizontalStride > 1 && rotatedStride < horizontalStride {
+                x.labelAngle = 45
+                x.placeCategoryTicks(labels: labels, stride: rotatedStride)
+            } else {
+                x.labelAngle = 0
+                x.placeCategoryTicks(labels: labels, stride: horizontalStride)
+            }
+        }
+        if var bar = colorbar {
+            bar.placeNumericTicks(targetCount: max(2, min(8, Int(plot.height / (lineHeight * 2.6)))))
+            colorbar = bar
+        }
+    }
+
+    /// The smallest space between neighbouring horizontal tick labels, nil with fewer than two.
+    func minimumLabelGap(_ ticks: [AxisTick], length: Double) -> Double? {
+        guard ticks.count > 1 else { return nil }
+        var smallest = Double.infinity
+        for index in 1..<ticks.count {
+            let left = ticks[index - 1], right = ticks[index]
+            let distance = (right.fraction - left.fraction) * length
+            let halfWidths = (metrics.width(left.label, metrics.tickSize) + metrics.width(right.label, metrics.tickSize)) / 2
+            smallest = min(smallest, distance - halfWidths)
+        }
+        return smallest
+    }
+
+    // MARK: Margins
+
+    var colorbarWidth: Double { max(12, area.width * 0.03) }
+
+    /// The plot area left after reserving room for everything around it.
+    func plotArea(x: AxisModel, y: AxisModel, colorbar: AxisModel?, legendEntries: [LegendEntry]) -> Rect {
+        let pad = metrics.pad
+        let tickLine = metrics.lineHeight(metrics.tickSize)
+        let tickWidths = y.ticks.map { metrics.width($0.label, metrics.tickSize) }
+        var left = pad + metrics.tickLength + pad * 0.5 + (tickWidths.max() ?? 0)
+        if axes.yLabel?.isEmpty == false { left += metrics.lineHeight(metrics.labelSize) + pad }
+
+        var top = pad * 1.5
+        if let title = axes.title, !title.isEmpty { top += metrics.lineHeight(metrics.titleSize) + pad }
+        else { top += tickLine / 2 } // room for the top y tick label's upper half
+
+        var bottom = pad + metrics.tickLength + pad * 0.5
+        let xLabelWidths = x.ticks.map { metrics.width($0.label, metrics.tickSize) }
+        let widestX = xLabelWidths.max() ?? 0
+        if x.labelAngle == 0 {
+            bottom += tickLine
+        } else {
+            let radians = x.labelAngle * Double.pi / 180
+            bottom += widestX * sin(radians) + tickLine * cos(radians)
+        }
+        if axes.xLabel?.isEmpty == false { bottom += metrics.lineHeight(metrics.labelSize) + pad }
+
+        var right = pad * 1.5
+        if let colorbar {
+            let widest = colorbar.ticks.map { metrics.width($0.label, metrics.tickSize) }.max() ?? 0
+            right += pad * 2.5 + colorbarWidth + metrics.tickLength + pad * 0.5 + widest
+            if heatmap?.colorbarLabel?.isEmpty == false { right += pad + metrics.lineHeight(metrics.labelSize) }
+        }
+        if axes.legend == .outside, !legendEntries.isEmpty {
+            right += pad * 1.5 + legendSize(legendEntries).width
+        }
+
+        // Labels centred on the first/last x tick may stick out past the plot edges.
+        var plotWidth = area.width - left - right
+        if x.labelAngle == 0, let first = x.ticks.first, let last = x.ticks.last {
+            let overhangLeft = xLabelWidths[0] / 2 - first.fraction * plotWidth
+            left += max(0, overhangLeft - (left - pad))
+            plotWidth = area.width - left - right
+            let overhangRight = xLabelWidths[xLabelWidths.count - 1] / 2 - (1 - last.fraction) * plotWidth
+            if colorbar == nil { right += max(0, overhangRight - (right - pad)) }
+        } else if x.labelAngle != 0, let first = x.ticks.first {
+            // 45-degree labels end at their tick and run down-left.
+            let reach = widestX * cos(x.labelAngle * Double.pi / 180) - first.fraction * plotWidth
+            left += max(0, reach - (left - pad))
+        }
+        let rect = Rect(x: area.x + left, y: area.y + top,
+                        width: max(10, area.width - left - right), height: max(10, area.height - top - bottom))
+        // Whole pixels keep frames and heatmap cells crisp.
+        return Rect(x: rect.x.rounded(), y: rect.y.rounded(), width: rect.width.rounded(), height: rect.height.rounded())
+    }
+
+    // MARK: Legend
+
+    func legendEntries() -> [LegendEntry] {
+        var entries: [LegendEntry] = []
+        for item in axes.series {
+            switch item {
+            case .line(let line):
+                if let label = line.label {
+                    entries.append(LegendEntry(label: label, color: line.color,
+                                               swatch: line.marker == .none ? .line(width: line.width, dash: line.dash) : .marker))
+                }
+            case .scatter(let scatter):
+                for (name, color) in zip(scatter.groupNames, scatter.colors) {
+                    if let name { entries.append(LegendEntry(label: name, color: color, swatch: .marker)) }
+                }
+            case .bar(let bars):
+                for (name, color) in zip(bars.groupNames, bars.colors) {
+                    if let name { entries.append(LegendEntry(label: name, color: color, swatch: .patch)) }
+                }
+            case .histogram(let histogram):
+                if let label = histogram.label { entries.append(LegendEntry(label: label, color: histogram.color, swatch: .patch)) }
+            case .heatmap:
+                break
+            }
+        }
+        return entries
+    }
+
+    /// Legend box size: padding, a two-em swatch, the widest label, one line per entry.
+    func legendSize(_ entries: [LegendEntry]) -> (width: Double, height: Double) {
+        let size = metrics.legendSize
+        let widest = entries.map { metrics.width($0.label, size) }.max() ?? 0
+        let rowHeight = metrics.lineHeight(size) * 1.15
+        return (size * 0.6 + size * 2 + size * 0.6 + widest + size * 0.6,
+                size * 0.5 * 2 + rowHeight * Double(entries.count))
+    }
+}

@@ -1,1 +1,0 @@
-// Plotting: placeholder until the module lands.

@@ -1,0 +1,141 @@
+// Methods of built-in types: xs.append(x), d.get(k), s.split(","), … Part of the standard library.
+
+import Foundation
+
+enum CollectionMethods {
+    static func install(into interpreter: Interpreter) {
+        installListMethods(interpreter)
+        installDictMethods(interpreter)
+        installStringMethods(interpreter)
+    }
+
+    private static func list(_ value: Value) -> ListObject {
+        guard case .list(let list) = value else { preconditionFailure("list method called on \(value.typeName)") }
+        return list
+    }
+
+    private static func dict(_ value: Value) -> DictObject {
+        guard case .dict(let dict) = value else { preconditionFailure("dict method called on \(value.typeName)") }
+        return dict
+    }
+
+    private static func string(_ value: Value) -> String {
+        guard case .string(let text) = value else { preconditionFailure("string method called on \(value.typeName)") }
+        return text
+    }
+
+    private static func installListMethods(_ interpreter: Interpreter) {
+        interpreter.defineMethod(on: "list", "append", help: "xs.append(x): add x at the end.\n  xs.append(4)") { receiver, arguments in
+            try arguments.expectCount(1)
+            list(receiver).elements.append(try arguments.require(at: 0, named: "x"))
+            return .null
+        }
+        interpreter.defineMethod(on: "list", "extend", help: "xs.extend(ys): add every element of ys.\n  xs.extend([4, 5])") { receiver, arguments in
+            try arguments.expectCount(1)
+            list(receiver).elements += try arguments.interpreter.elements(of: try arguments.require(at: 0, named: "ys"))
+            return .null
+        }
+        interpreter.defineMethod(on: "list", "pop", help: "xs.pop(): remove and return the last element (or xs.pop(i)).\n  last = xs.pop()") { receiver, arguments in
+            try arguments.expectCount(0...1)
+            let target = list(receiver)
+            guard !target.elements.isEmpty else { throw NativeError("pop from an empty list") }
+            let index = try IndexArgument.value(try arguments.value(at: 0, named: "index") ?? .number(-1))
+                .position(in: target.elements.count)
+            return target.elements.remove(at: index)
+        }
+        interpreter.defineMethod(on: "list", "insert", help: "xs.insert(i, x): insert x before position i.\n  xs.insert(0, \"first\")") { receiver, arguments in
+            try arguments.expectCount(2)
+            let target = list(receiver)
+            let index = try arguments.integer(at: 0, named: "i")
+            let resolved = min(max(index < 0 ? index + target.elements.count : index, 0), target.elements.count)
+            target.elements.insert(try arguments.require(at: 1, named: "x"), at: resolved)
+            return .null
+        }
+        interpreter.defineMethod(on: "list", "contains", help: "xs.contains(x): whether x is an element.\n  [1, 2].contains(2)   # true") { receiver, arguments in
+            try arguments.expectCount(1)
+            let needle = try arguments.require(at: 0, named: "x")
+            return .bool(list(receiver).elements.contains { $0.isEqual(to: needle) })
+        }
+        interpreter.defineMethod(on: "list", "index", help: "xs.index(x): the first position of x.\n  [\"a\", \"b\"].index(\"b\")   # 1") { receiver, arguments in
+            try arguments.expectCount(1)
+            let needle = try arguments.require(at: 0, named: "x")
+            guard let position = list(receiver).elements.firstIndex(where: { $0.isEqual(to: needle) }) else {
+                throw NativeError("\(needle.repr) is not in the list")
+            }
+            return .number(Double(position))
+        }
+        interpreter.defineMethod(on: "list", "reverse", help: "xs.reverse(): reverse in place.\n  xs.reverse()") { receiver, arguments in
+            try arguments.expectCount(0)
+            list(receiver).elements.reverse()
+            return .null
+        }
+    }
+
+    private static func installDictMethods(_ interpreter: Interpreter) {
+        interpreter.defineMethod(on: "dict", "keys", help: "d.keys(): the keys in insertion order.\n  d.keys()") { receiver, arguments in
+            try arguments.expectCount(0)
+            return .list(ListObject(dict(receiver).keys.map(Value.string)))
+        }
+        interpreter.defineMethod(on: "dict", "values", help: "d.values(): the values in key order.\n  d.values()") { receiver, arguments in
+            try arguments.expectCount(0)
+            return .list(ListObject(dict(receiver).values))
+        }
+        interpreter.defineMethod(on: "dict", "get", help: "d.get(key, default=nil): the value for key, or default.\n  d.get(\"lr\", 0.1)") { receiver, arguments in
+            try arguments.expectCount(1...2)
+            let fallback = try arguments.value(at: 1, named: "default") ?? .null
+            return dict(receiver)[try arguments.string(at: 0, named: "key")] ?? fallback
+        }
+        interpreter.defineMethod(on: "dict", "has", help: "d.has(key): whether key is present.\n  d.has(\"lr\")") { receiver, arguments in
+            try arguments.expectCount(1)
+            return .bool(dict(receiver)[try arguments.string(at: 0, named: "key")] != nil)
+        }
+        interpreter.defineMethod(on: "dict", "remove", help: "d.remove(key): delete key and return its value.\n  d.remove(\"lr\")") { receiver, arguments in
+            try arguments.expectCount(1)
+            let key = try arguments.string(at: 0, named: "key")
+            let target = dict(receiver)
+            guard let value = target[key] else { throw NativeError("key \"\(key)\" not found") }
+            target[key] = nil
+            return value
+        }
+    }
+
+    private static func installStringMethods(_ interpreter: Interpreter) {
+        interpreter.defineMethod(on: "string", "upper", help: "s.upper(): upper-cased.\n  \"ab\".upper()   # \"AB\"") { receiver, arguments in
+            try arguments.expectCount(0)
+            return .string(string(receiver).uppercased())
+        }
+        interpreter.defineMethod(on: "string", "lower", help: "s.lower(): lower-cased.\n  \"AB\".lower()   # \"ab\"") { receiver, arguments in
+            try arguments.expectCount(0)
+            return .string(string(receiver).lowercased())
+        }
+        interpreter.defineMethod(on: "string", "strip", help: "s.strip(): without leading and trailing spaces.\n  \" a \".strip()   # \"a\"") { receiver, arguments in
+            try arguments.expectCount(0)
+            return .string(string(receiver).trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        interpreter.defineMethod(on: "string", "split", help: "s.split(sep=\" \"): the pieces between separators.\n  \"a,b\".split(\",\")   # [\"a\", \"b\"]") { receiver, arguments in
+            try arguments.expectCount(0...1)
+            let separator = try arguments.string(at: 0, named: "sep", default: " ")
+            guard !separator.isEmpty else { throw NativeError("split() separator must not be empty") }
+            return .list(ListObject(string(receiver).components(separatedBy: separator).map(Value.string)))
+        }
+        interpreter.defineMethod(on: "string", "join", help: "sep.join(xs): the elements joined by sep.\n  \", \".join([\"a\", \"b\"])   # \"a, b\"") { receiver, arguments in
+            try arguments.expectCount(1)
+            let elements = try arguments.interpreter.elements(of: try arguments.require(at: 0, named: "xs"))
+            return .string(elements.map(\.description).joined(separator: string(receiver)))
+        }
+        interpreter.defineMethod(on: "string", "contains", help: "s.contains(t): whether t occurs in s.\n  \"hello\".contains(\"ell\")   # true") { receiver, arguments in
+            try arguments.expectCount(1)
+            return .bool(string(receiver).contains(try arguments.string(at: 0, named: "t")))
+        }
+        interpreter.defineMethod(on: "string", "replace", help: "s.replace(old, new): every old replaced by new.\n  \"a-b\".replace(\"-\", \"+\")") { receiver, arguments in
+            try arguments.expectCount(2)
+            let old = try arguments.string(at: 0, named: "old")
+            guard !old.isEmpty else { throw NativeError("replace() 'old' must not be empty") }
+            return .string(string(receiver).replacingOccurrences(of: old, with: try arguments.string(at: 1, named: "new")))
+        }
+        interpreter.defineMethod(on: "string", "startswith", help: "s.startswith(t): whether s begins with t.\n  \"seek\".startswith(\"se\")") { receiver, arguments in
+            try arguments.expectCount(1)
+            return .bool(string(receiver).hasPrefix(try arguments.string(at: 0, named: "t")))
+        }
+    }
+}

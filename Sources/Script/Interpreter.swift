@@ -1,0 +1,238 @@
+// The interpreter: composes the phases (lex, parse, resolve, compile, run) and is the API the
+// REPL, the notebook runner and the native libraries use.
+
+import Foundation
+
+/// Runs Seek programs. Globals persist across `run` calls (a REPL session, a notebook).
+/// The core defines no functions; install libraries (e.g. `StandardLibrary.install(into:)`).
+public final class Interpreter {
+    /// Where `print` and `help` write. Replace it to capture output (notebooks, tests).
+    public var output: (String) -> Void = { text in
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    /// Set from any thread or a signal handler to stop the running script with "interrupted".
+    public let interruptFlag = InterruptFlag()
+
+    /// Deepest call nesting before "recursion too deep".
+    public var recursionLimit: Int {
+        get { machine.recursionLimit }
+        set { machine.recursionLimit = newValue }
+    }
+
+    let globals = GlobalTable()
+    private(set) var machine: Machine!
+    /// Methods of built-in types by type name (`list`, `string`, `dict`), registered by libraries.
+    private(set) var methods: [String: [String: BuiltinMethod]] = [:]
+    /// Values installed with `define`, restored by `reset`.
+    private var installed: [String: Value] = [:]
+
+    /// Creates an interpreter with no globals at all.
+    public init() {
+        machine = Machine(interpreter: self, interrupt: interruptFlag)
+    }
+
+    // MARK: - Running
+
+    /// Runs source text. Returns the value of the program's last statement if that is an
+    /// expression other than `nil` (for the REPL to echo), else nil. Throws `ScriptError` for any error; nothing
+    /// is printed by the interpreter itself except through `print`/`help` into `output`.
+    /// - Parameters:
+    ///   - file: the name errors show.
+    ///   - lineOffset: added to line numbers (a notebook cell starting at lesson line 41 passes 40).
+    public func run(_ source: String, file: String = "<input>", lineOffset: Int = 0) throws(ScriptError) -> Value? {
+        let sourceFile = SourceFile(name: file, text: source, lineOffset: lineOffset)
+        interruptFlag.clear()
+        let result: Result<Value?, ScriptError> = LargeStack.run { self.execute(sourceFile) }
+        return try result.get()
+    }
+
+    private func execute(_ file: SourceFile) -> Result<Value?, ScriptError> {
+        let code: (Machine) throws -> Value?
+        switch compile(file) {
+        case .success(let compiled): code = compiled
+        case .failure(let error): return .failure(error)
+        }
+        do {
+            let value = try code(machine)
+            if case .null? = value { return .success(nil) }
+            return .success(value)
+        } catch let error as RuntimeError {
+            machine.unwindAll()
+            return .failure(ScriptError([error]))
+        } catch let error as ScriptError {
+            machine.unwindAll()
+            return .failure(error)
+        } catch {
+            machine.unwindAll()
+            return .failure(ScriptError([RuntimeError.nativeFailure("\(error)", fallbackSpan(file))]))
+        }
+    }
+
+    /// Lex, parse, resolve and compile, collecting the first phase's errors.
+    private func compile(_ file: SourceFile) -> Result<(Machine) throws -> Value?, ScriptError> {
+        let (tokens, lexErrors) = Lexer.tokenize(file)
+        if !lexErrors.isEmpty { return .failure(ScriptError(lexErrors)) }
+        let (statements, parseErrors) = Parser.parse(tokens)
+        if !parseErrors.isEmpty { return .failure(ScriptError(parseErrors)) }
+        let (resolved, resolveErrors) = Resolver.resolve(statements, globals: globals)
+        if !resolveErrors.isEmpty { return .failure(ScriptError(resolveErrors)) }
+        return .success(Compiler(globals: globals).program(resolved))
+    }
+
+
+    func fallbackSpan(_ file: SourceFile) -> SourceSpan { SourceSpan(file: file, line: 1 + file.lineOffset, column: 1, length: 1) }
+
+    /// Calls a Seek value (function, native, callable object) from Swift, e.g. from inside a native
+    /// such as `map(f, xs)`. Errors propagate as `RuntimeError`.
+    public func call(_ callee: Value, _ positional: [Value], named: [(name: String, value: Value)] = []) throws -> Value {
+        let span = machine.nativeCallSpan ?? fallbackSpan(SourceFile(name: "<native>", text: ""))
+        return try machine.call(callee, positional, named, span)
+    }
+
+    /// Asks a running script to stop (safe from another thread or a signal handler).
+    public func requestInterrupt() { interruptFlag.request() }
+
+    // MARK: - Globals
+
+    /// Binds a global; values installed this way survive `reset()`.
+    public func define(_ name: String, _ value: Value) {
+        installed[name] = value
+        setGlobal(name, value)
+    }
+
+    /// Installs a native function under its name.
+    public func define(_ function: NativeFunction) { define(function.name, .native(function)) }
+
+    /// Installs a native function from a closure.
+    public func define(_ name: String, help: String, _ body: @escaping (Arguments) throws -> Value) {
+        define(NativeFunction(name, help: help, body: body))
+    }
+
+    /// Registers a method on a built-in type: `defineMethod(on: "list", "append", …)` makes `xs.append(x)`.
+    public func defineMethod(on typeName: String, _ name: String, help: String,
+                             _ body: @escaping (Value, Arguments) throws -> Value) {
+        methods[typeName, default: [:]][name] = BuiltinMethod(help: help, body: body)
+    }
+
+    /// The current value of a global, or nil if unbound.
+    public func global(_ name: String) -> Value? {
+        guard let index = globals.existingIndex(of: name) else { return nil }
+        return machine.globals[index]
+    }
+
+    /// Sets a global from Swift (not remembered by `reset`).
+    public func setGlobal(_ name: String, _ value: Value) {
+        guard let index = globals.index(of: name) else {
+            preconditionFailure("more than \(Machine.globalCapacity) globals defined from Swift")
+        }
+        machine.globals[index] = value
+    }
+
+    /// Names of all bound globals, sorted (for `:vars`, `help()` and completion).
+    public var globalNames: [String] {
+        globals.names.indices.filter { machine.globals[$0] != nil }
+            .map { globals.names[$0] }.sorted()
+    }
+
+    /// Names the user bound (everything not installed by a library), sorted.
+    public var userGlobalNames: [String] {
+        globalNames.filter { name in
+            guard let installedValue = installed[name], let current = global(name) else { return true }
+            return !installedValue.isEqual(to: current)
+        }
+    }
+
+    /// Forgets every user global; installed natives keep (or regain) their values.
+    public func reset() {
+        for index in globals.names.indices { machine.globals[index] = nil }
+        for (name, value) in installed { setGlobal(name, value) }
+        machine.unwindAll()
+    }
+
+    // MARK: - Introspection for the REPL
+
+    /// Property and method names of a value (Tab completion after a dot).
+    public func memberNames(of value: Value) -> [String] {
+        if case .object(let object) = value { return object.memberNames.sorted() }
+        return (methods[value.typeName]?.keys).map { Array($0).sorted() } ?? []
+    }
+
+    /// Help text for a value: a native's or object's own text, a function's signature.
+    public func helpText(for value: Value) -> String {
+        switch value {
+        case .native(let native): return native.help
+        case .object(let object): return object.help
+        case .function(let function):
+            return "fn \(function.name)(\(function.parameters.joined(separator: ", "))): a function written in Seek"
+        default:
+            let methodNames = memberNames(of: value)
+            let methodsLine = methodNames.isEmpty ? "" : "\nmethods: " + methodNames.joined(separator: ", ")
+            return "\(value.typeName): \(value.repr)" + methodsLine
+        }
+    }
+
+    /// True when `source` ends inside an open bracket, block or string: the REPL should read more.
+    public static func isIncomplete(_ source: String) -> Bool {
+        LargeStack.run {
+            let file = SourceFile(name: "<input>", text: source)
+            let (tokens, lexErrors) = Lexer.tokenize(file)
+            if Lexer.endsInsideString(lexErrors) { return true }
+            let (_, parseErrors) = Parser.parse(tokens)
+            return parseErrors.contains { if case .unexpectedEnd = $0 { return true } else { return false } }
+        }
+    }
+
+    /// The tokens of `source`, one per line (`:tokens`). Lexical errors are listed after them.
+    public static func dumpTokens(_ source: String) -> String {
+        let file = SourceFile(name: "<input>", text: source)
+        let (tokens, errors) = Lexer.tokenize(file)
+        return SyntaxDumper.tokens(tokens) + errors.map { "\n" + $0.description }.joined()
+    }
+
+    /// The syntax tree of `source` as an indented outline (`:ast`); throws on a syntax error.
+    public static func dumpSyntax(_ source: String, file: String = "<input>") throws(ScriptError) -> String {
+        let sourceFile = SourceFile(name: file, text: source)
+        let result: Result<String, ScriptError> = LargeStack.run {
+            let (tokens, lexErrors) = Lexer.tokenize(sourceFile)
+            if !lexErrors.isEmpty { return .failure(ScriptError(lexErrors)) }
+            let (statements, parseErrors) = Parser.parse(tokens)
+            if !parseErrors.isEmpty { return .failure(ScriptError(parseErrors)) }
+            return .success(SyntaxDumper.statements(statements))
+        }
+        return try result.get()
+    }
+}
+
+// MARK: - A large stack for deep recursion
+
+/// Runs work on a thread with a big stack, so the recursion limits (not the OS) stop deep
+/// programs: the interpreter recurses through Swift frames for each nested call and expression.
+enum LargeStack {
+    static let size = 512 << 20
+    private static let threadName = "seek-interpreter"
+
+    /// Holds the result while the caller waits.
+    private final class Box<T>: @unchecked Sendable {
+        // Safe: written once by the worker before `done.signal()`, read by the caller after `wait()`.
+        var work: (() -> T)?
+        var result: T?
+        let done = DispatchSemaphore(value: 0)
+    }
+
+    static func run<T>(_ work: @escaping () -> T) -> T {
+        if Thread.current.name == threadName { return work() }
+        let box = Box<T>()
+        box.work = work
+        let thread = Thread {
+            box.result = box.work?()
+            box.done.signal()
+        }
+        thread.name = threadName
+        thread.stackSize = size
+        thread.start()
+        box.done.wait()
+        guard let result = box.result else { preconditionFailure("interpreter thread finished without a result") }
+        return result
+    }
+}

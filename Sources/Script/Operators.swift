@@ -1,0 +1,261 @@
+// The semantics of operators, indexing, members and iteration on values. The compiler inlines
+// the number fast paths; everything else comes here.
+
+import Foundation
+
+extension Machine {
+    // MARK: - Binary operators
+
+    /// `left op right` for every combination of operand types.
+    func binary(_ operation: BinaryOperator, _ left: Value, _ right: Value, _ span: SourceSpan) throws -> Value {
+        switch (left, right) {
+        case (.number(let a), .number(let b)):
+            return try Machine.arithmetic(operation, a, b, span)
+        case (.object(let object), _):
+            if let result = try runNative(span, { try object.binary(operation, right, objectIsLeft: true) }) {
+                return result
+            }
+        case (_, .object(let object)):
+            if let result = try runNative(span, { try object.binary(operation, left, objectIsLeft: false) }) {
+                return result
+            }
+        case (.string(let a), .string(let b)):
+            switch operation {
+            case .add: return .string(a + b)
+            case .less: return .bool(a < b)
+            case .lessEqual: return .bool(a <= b)
+            case .greater: return .bool(a > b)
+            case .greaterEqual: return .bool(a >= b)
+            default: break
+            }
+        case (.list(let a), .list(let b)) where operation == .add:
+            return .list(ListObject(a.elements + b.elements))
+        case (.string(let text), .number(let count)) where operation == .multiply:
+            return .string(String(repeating: text, count: try Machine.repeatCount(count, span)))
+        case (.list(let list), .number(let count)) where operation == .multiply:
+            let times = try Machine.repeatCount(count, span)
+            return .list(ListObject(Array([[Value]](repeating: list.elements, count: times).joined())))
+        default: break
+        }
+        switch operation {
+        case .equal: return .bool(left.isEqual(to: right))
+        case .notEqual: return .bool(!left.isEqual(to: right))
+        default:
+            throw RuntimeError.unsupportedOperands(operator: operation.symbol, left: left.typeAndValue,
+                                                   right: right.typeAndValue, span)
+        }
+    }
+
+    private static func repeatCount(_ count: Double, _ span: SourceSpan) throws -> Int {
+        guard let times = Int(exactly: count), times >= 0, times <= 10_000_000 else {
+            throw RuntimeError.invalidIndex("repeat count must be a whole number from 0 to 10000000, got \(Value.format(count))", span)
+        }
+        return times
+    }
+
+    /// Number arithmetic and comparison; `%` is floored like Python's (the result takes the divisor's sign).
+    @inline(__always)
+    static func arithmetic(_ operation: BinaryOperator, _ a: Double, _ b: Double, _ span: SourceSpan) throws -> Value {
+        switch operation {
+        case .add: return .number(a + b)
+        case .subtract: return .number(a - b)
+        case .multiply: return .number(a * b)
+        case .divide:
+            if b == 0 { throw RuntimeError.divisionByZero(span) }
+            return .number(a / b)
+        case .modulo: return .number(try modulo(a, b, span))
+        case .power: return .number(Foundation.pow(a, b))
+        case .matmul:
+            throw RuntimeError.unsupportedOperands(operator: "@", left: "number", right: "number", span)
+        case .equal: return .bool(a == b)
+        case .notEqual: return .bool(a != b)
+        case .less: return .bool(a < b)
+        case .lessEqual: return .bool(a <= b)
+        case .greater: return .bool(a > b)
+        case .greaterEqual: return .bool(a >= b)
+        }
+    }
+
+    /// A number comparison.
+    @inline(__always)
+    static func compare(_ operation: BinaryOperator, _ a: Double, _ b: Double) -> Bool {
+        switch operation {
+        case .equal: return a == b
+        case .notEqual: return a != b
+        case .less: return a < b
+        case .lessEqual: return a <= b
+        case .greater: return a > b
+        case .greaterEqual: return a >= b
+        default: preconditionFailure("compare called with non-comparison '\(operation.symbol)'")
+        }
+    }
+
+    /// The Bool inside a condition's value; anything else is an error.
+    @inline(__always)
+    static func truth(_ value: Value, _ span: SourceSpan) throws -> Bool {
+        guard case .bool(let flag) = value else { throw RuntimeError.conditionNotBoolean(got: value.typeAndValue, span) }
+        return flag
+    }
+
+    @inline(__always)
+    static func modulo(_ a: Double, _ b: Double, _ span: SourceSpan) throws -> Double {
+        if b == 0 { throw RuntimeError.divisionByZero(span) }
+        // Whole numbers (the common case: counters, indices) take the exact, faster integer path.
+        if let x = Int64(exactly: a), let y = Int64(exactly: b) {
+            var remainder = x % y
+            if remainder != 0, (remainder < 0) != (y < 0) { remainder += y }
+            return Double(remainder)
+        }
+        var remainder = a.truncatingRemainder(dividingBy: b)
+        if remainder != 0, (remainder < 0) != (b < 0) { remainder += b }
+        return remainder
+    }
+
+    // MARK: - Unary operators
+
+    func negate(_ value: Value, _ span: SourceSpan) throws -> Value {
+        switch value {
+        case .number(let number): return .number(-number)
+        case .object(let object): return try runNative(span) { try object.negated() }
+        default: throw RuntimeError.unsupportedOperand(operator: "-", operand: value.typeAndValue, span)
+        }
+    }
+
+    // MARK: - Indexing
+
+    func indexGet(_ target: Value, _ indices: [IndexArgument], _ span: SourceSpan) throws -> Value {
+        switch target {
+        case .list(let list):
+            let position = try singleIndex(indices, count: list.elements.count, type: "list", span)
+            switch position {
+            case .element(let index): return list.elements[index]
+            case .range(let range): return .list(ListObject(Array(list.elements[range])))
+            }
+        case .string(let text):
+            let characters = Array(text)
+            switch try singleIndex(indices, count: characters.count, type: "string", span) {
+            case .element(let index): return .string(String(characters[index]))
+            case .range(let range): return .string(String(characters[range]))
+            }
+        case .range(let rangeObject):
+            switch try singleIndex(indices, count: rangeObject.count, type: "range", span) {
+            case .element(let index): return .number(rangeObject.value(at: index))
+            case .range(let range): return .list(ListObject(range.map { .number(rangeObject.value(at: $0)) }))
+            }
+        case .dict(let dict):
+            let key = try dictKey(indices, span)
+            guard let value = dict[key] else {
+                throw RuntimeError.keyNotFound(key, suggestion: nearestName(to: key, in: dict.keys), span)
+            }
+            return value
+        case .object(let object):
+            return try runNative(span) { try object.subscriptGet(indices) }
+        default:
+            throw RuntimeError.notIndexable(target.typeAndValue, span)
+        }
+    }
+
+    func indexSet(_ target: Value, _ indices: [IndexArgument], _ value: Value, _ span: SourceSpan) throws {
+        switch target {
+        case .list(let list):
+            guard case .element(let index) = try singleIndex(indices, count: list.elements.count, type: "list", span)
+            else { throw RuntimeError.invalidIndex("cannot assign to a slice of a list", span) }
+            list.elements[index] = value
+        case .dict(let dict):
+            dict[try dictKey(indices, span)] = value
+        case .object(let object):
+            try runNative(span) { try object.subscriptSet(indices, to: value) }
+        default:
+            throw RuntimeError.invalidIndex("\(target.typeAndValue) does not support index assignment", span)
+        }
+    }
+
+    private enum Position {
+        case element(Int)
+        case range(Range<Int>)
+    }
+
+    private func singleIndex(_ indices: [IndexArgument], count: Int, type: String, _ span: SourceSpan) throws -> Position {
+        guard indices.count == 1, let index = indices.first else {
+            throw RuntimeError.invalidIndex("a \(type) takes one index, got \(indices.count)", span)
+        }
+        if let range = index.range(in: count) { return .range(range) }
+        guard case .value(let value) = index, case .number(let number) = value else {
+            if case .value(let value) = index {
+                throw RuntimeError.invalidIndex("\(type) index must be a number, got \(value.typeAndValue)", span)
+            }
+            preconditionFailure("an index is a value or a slice")
+        }
+        guard let integer = Int(exactly: number) else {
+            throw RuntimeError.invalidIndex("\(type) index must be a whole number, got \(Value.format(number))", span)
+        }
+        let resolved = integer < 0 ? integer + count : integer
+        guard resolved >= 0, resolved < count else {
+            throw RuntimeError.indexOutOfRange(index: integer, count: count, span)
+        }
+        return .element(resolved)
+    }
+
+    private func dictKey(_ indices: [IndexArgument], _ span: SourceSpan) throws -> String {
+        guard indices.count == 1, case .value(let value)? = indices.first else {
+            throw RuntimeError.invalidIndex("a dict takes one string key", span)
+        }
+        guard case .string(let key) = value else {
+            throw RuntimeError.invalidIndex("dict keys are strings, got \(value.typeAndValue)", span)
+        }
+        return key
+    }
+
+    // MARK: - Members
+
+    func memberGet(_ target: Value, _ name: String, _ span: SourceSpan) throws -> Value {
+        if case .object(let object) = target {
+            if let value = try runNative(span, { try object.member(name) }) { return value }
+            throw RuntimeError.noSuchMember(type: object.typeName, name: name,
+                                            suggestion: nearestName(to: name, in: object.memberNames), span)
+        }
+        let methods = interpreter.methods[target.typeName] ?? [:]
+        guard let method = methods[name] else {
+            throw RuntimeError.noSuchMember(type: target.typeName, name: name,
+                                            suggestion: nearestName(to: name, in: methods.keys), span)
+        }
+        return .native(NativeFunction("\(target.typeName).\(name)", help: method.help) { arguments in
+            try method.body(target, arguments)
+        })
+    }
+
+    func memberSet(_ target: Value, _ name: String, _ value: Value, _ span: SourceSpan) throws {
+        guard case .object(let object) = target else {
+            throw RuntimeError.noSuchMember(type: target.typeName, name: name, suggestion: nil, span)
+        }
+        try runNative(span) { try object.setMember(name, to: value) }
+    }
+
+    // MARK: - Iteration
+
+    /// The elements `for` visits (ranges are handled by the loop itself without a list).
+    func elements(of value: Value, _ span: SourceSpan) throws -> [Value] {
+        switch value {
+        case .list(let list): return list.elements
+        case .dict(let dict): return dict.keys.map(Value.string)
+        case .string(let text): return text.map { .string(String($0)) }
+        case .range(let range): return (0..<range.count).map { .number(range.value(at: $0)) }
+        case .object(let object): return try runNative(span) { try object.iterationElements() }
+        default: throw RuntimeError.notIterable(value.typeAndValue, span)
+        }
+    }
+}
+
+/// A method on a built-in type (`xs.append(3)`), registered by a library.
+public struct BuiltinMethod {
+    /// One-line summary and an example.
+    public let help: String
+    /// Receives the value the method was called on.
+    public let body: (Value, Arguments) throws -> Value
+
+    /// Creates a method.
+    public init(help: String, body: @escaping (Value, Arguments) throws -> Value) {
+        self.help = help
+        self.body = body
+    }
+}

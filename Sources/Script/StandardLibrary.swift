@@ -1,0 +1,326 @@
+// The standard library: installs itself into an interpreter the way Lua's linit.c opens its
+// libraries. The core knows none of these names.
+
+import Foundation
+
+/// Core functions (`print`, `len`, `range`, …) and methods of lists, dicts and strings.
+public enum StandardLibrary {
+    /// Defines every standard function and method in `interpreter`.
+    public static func install(into interpreter: Interpreter) {
+        for function in functions { interpreter.define(function) }
+        CollectionMethods.install(into: interpreter)
+    }
+
+    /// The functions, in the order `help()` lists them.
+    static var functions: [NativeFunction] { output + conversions + numbers + sequences + higherOrder + misc }
+
+    // MARK: - Output
+
+    // Computed: every interpreter gets its own function objects.
+    private static var output: [NativeFunction] { [
+        NativeFunction("print", help: """
+            print(a, b, …, sep=" ", end="\\n"): write values, strings without quotes.
+              print("loss", 0.25)   # loss 0.25
+            """) { arguments in
+            try arguments.rejectUnknownNames(["sep", "end"])
+            let separator = try arguments.string(named: "sep", default: " ")
+            let end = try arguments.string(named: "end", default: "\n")
+            arguments.interpreter.output(arguments.positional.map(\.description).joined(separator: separator) + end)
+            return .null
+        },
+        NativeFunction("help", help: """
+            help(x) or help("name"): describe a value or a global; help() lists the globals.
+              help(len)
+            """) { arguments in
+            try arguments.rejectUnknownNames([])
+            try arguments.expectCount(0...1)
+            let interpreter = arguments.interpreter
+            guard let subject = arguments[0] else {
+                interpreter.output(globalsOverview(interpreter) + "\n")
+                return .null
+            }
+            if case .string(let name) = subject {
+                guard let value = interpreter.global(name) else {
+                    let suggestion = nearestName(to: name, in: interpreter.globalNames)
+                    throw NativeError("help: no global named '\(name)'" + didYouMean(suggestion))
+                }
+                interpreter.output(interpreter.helpText(for: value) + "\n")
+            } else {
+                interpreter.output(interpreter.helpText(for: subject) + "\n")
+            }
+            return .null
+        },
+    ] }
+
+    /// One line per global: its name and the first line of its help.
+    private static func globalsOverview(_ interpreter: Interpreter) -> String {
+        let names = interpreter.globalNames
+        let width = min(16, (names.map(\.count).max() ?? 0) + 2)
+        let lines = names.compactMap { name -> String? in
+            guard let value = interpreter.global(name) else { return nil }
+            let summary = interpreter.helpText(for: value).split(separator: "\n").first.map(String.init) ?? ""
+            return "  " + name.padding(toLength: width) + summary
+        }
+        return "Globals (help(\"name\") for details):\n" + lines.joined(separator: "\n")
+    }
+
+    // MARK: - Conversions
+
+    // Computed: every interpreter gets its own function objects.
+    private static var conversions: [NativeFunction] { [
+        NativeFunction("str", help: "str(x): x as a string, as print shows it.\n  str(3) + \"!\"   # \"3!\"") { arguments in
+            try arguments.rejectUnknownNames([])
+            try arguments.expectCount(1)
+            return .string(try arguments.require(at: 0, named: "x").description)
+        },
+        NativeFunction("num", help: "num(x): a number from a string, number or bool.\n  num(\"2.5\") * 2   # 5") { arguments in
+            try arguments.rejectUnknownNames([])
+            try arguments.expectCount(1)
+            let value = try arguments.require(at: 0, named: "x")
+            switch value {
+            case .number: return value
+            case .bool(let flag): return .number(flag ? 1 : 0)
+            case .string(let text):
+                guard let number = Double(text.trimmingCharacters(in: .whitespaces)) else {
+                    throw NativeError("num() cannot read a number from \(value.repr)")
+                }
+                return .number(number)
+            default: throw NativeError("num() expects a string, number or bool, got \(value.typeAndValue)")
+            }
+        },
+        NativeFunction("type", help: "type(x): the type name of x.\n  type([1])   # \"list\"") { arguments in
+            try arguments.rejectUnknownNames([])
+            try arguments.expectCount(1)
+            return .string(try arguments.require(at: 0, named: "x").typeName)
+        },
+        NativeFunction("list", help: "list(xs): a new list of the elements of a list, range, string or dict.\n  list(range(3))   # [0, 1, 2]") { arguments in
+            try arguments.rejectUnknownNames([])
+            try arguments.expectCount(1)
+            return .list(ListObject(try arguments.interpreter.elements(of: try arguments.require(at: 0, named: "xs"))))
+        },
+    ] }
+
+    // MARK: - Numbers
+
+    // Computed: every interpreter gets its own function objects.
+    private static var numbers: [NativeFunction] { [
+        NativeFunction("round", help: "round(x, digits=0): x rounded, halves to even as in Python.\n  round(2.675, 2)") { arguments in
+            try arguments.rejectUnknownNames(["digits"])
+            try arguments.expectCount(1...2)
+            let number = try arguments.number(at: 0, named: "x")
+            let digits = try arguments.integer(at: 1, named: "digits", default: 0)
+            let scale = Foundation.pow(10, Double(digits))
+            return .number((number * scale).rounded(.toNearestOrEven) / scale)
+        },
+        NativeFunction("abs", help: "abs(x): the absolute value.\n  abs(-3)   # 3") { arguments in
+            try arguments.rejectUnknownNames([])
+            try arguments.expectCount(1)
+            return .number(Swift.abs(try arguments.number(at: 0, named: "x")))
+        },
+        NativeFunction("min", help: "min(a, b, …) or min(xs): the smallest number or string.\n  min([3, 1, 2])   # 1") { arguments in
+            try extreme(arguments, wantLess: true)
+        },
+        NativeFunction("max", help: "max(a, b, …) or max(xs): the largest number or string.\n  max(3, 7)   # 7") { arguments in
+            try extreme(arguments, wantLess: false)
+        },
+        NativeFunction("sum", help: "sum(xs, start=0): the total of xs (numbers, or anything with '+').\n  sum([1, 2, 3])   # 6") { arguments in
+            try arguments.rejectUnknownNames(["start"])
+            try arguments.expectCount(1...2)
+            var total = try arguments.value(at: 1, named: "start") ?? .number(0)
+            for element in try arguments.interpreter.elements(of: try arguments.require(at: 0, named: "xs")) {
+                if case .number(let a) = total, case .number(let b) = element {
+                    total = .number(a + b)
+                } else {
+                    total = try arguments.interpreter.binary(.add, total, element)
+                }
+            }
+            return total
+        },
+    ] }
+
+    private static func extreme(_ arguments: Arguments, wantLess: Bool) throws -> Value {
+        try arguments.rejectUnknownNames([])
+        let candidates = arguments.count == 1
+            ? try arguments.interpreter.elements(of: arguments.positional[0]) : arguments.positional
+        guard var best = candidates.first else {
+            throw NativeError("\(arguments.functionName)() needs at least one value")
+        }
+        for candidate in candidates.dropFirst() where try less(candidate, best, arguments.functionName) == wantLess
+            && !candidate.isEqual(to: best) {
+            best = candidate
+        }
+        return best
+    }
+
+    /// Ordering for sorting and min/max: numbers with numbers, strings with strings.
+    static func less(_ a: Value, _ b: Value, _ function: String) throws -> Bool {
+        switch (a, b) {
+        case (.number(let x), .number(let y)): return x < y
+        case (.string(let x), .string(let y)): return x < y
+        default: throw NativeError("\(function)() cannot compare \(a.typeAndValue) with \(b.typeAndValue)")
+        }
+    }
+
+    // MARK: - Sequences
+
+    // Computed: every interpreter gets its own function objects.
+    private static var sequences: [NativeFunction] { [
+        NativeFunction("len", help: "len(x): the number of elements of a list, dict, string, range or object.\n  len([1, 2])   # 2") { arguments in
+            try arguments.rejectUnknownNames([])
+            try arguments.expectCount(1)
+            let value = try arguments.require(at: 0, named: "x")
+            switch value {
+            case .list(let list): return .number(Double(list.elements.count))
+            case .dict(let dict): return .number(Double(dict.count))
+            case .string(let text): return .number(Double(text.count))
+            case .range(let range): return .number(Double(range.count))
+            case .object(let object):
+                guard let length = object.length else { throw NativeError("a \(object.typeName) has no length") }
+                return .number(Double(length))
+            default: throw NativeError("len() expects a list, dict, string or range, got \(value.typeAndValue)")
+            }
+        },
+        NativeFunction("range", help: """
+            range(stop) or range(start, stop, step=1): the numbers start, start+step, … before stop.
+              for i in range(3) { print(i) }
+            """) { arguments in
+            try arguments.rejectUnknownNames([])
+            try arguments.expectCount(1...3)
+            let first = try arguments.number(at: 0, named: "start")
+            let (start, stop) = arguments.count == 1 ? (0, first) : (first, try arguments.number(at: 1, named: "stop"))
+            let step = try arguments.number(at: 2, named: "step", default: 1)
+            guard step != 0 else { throw NativeError("range() step must not be zero") }
+            guard start.isFinite, stop.isFinite, step.isFinite else {
+                throw NativeError("range() needs finite numbers, got \(Value.format(start)), \(Value.format(stop)), \(Value.format(step))")
+            }
+            return .range(RangeObject(start: start, stop: stop, step: step))
+        },
+        NativeFunction("sorted", help: """
+            sorted(xs, key=f, reverse=false): a new sorted list (numbers or strings).
+              sorted([3, 1, 2])   # [1, 2, 3]
+            """) { arguments in
+            try arguments.rejectUnknownNames(["key", "reverse"])
+            try arguments.expectCount(1)
+            let elements = try arguments.interpreter.elements(of: try arguments.require(at: 0, named: "xs"))
+            let key = try arguments.value(named: "key")
+            let reverse = try arguments.bool(named: "reverse", default: false)
+            let keys = try elements.map { element in try key.map { try arguments.interpreter.call($0, [element]) } ?? element }
+            var failure: Error?
+            let order = elements.indices.sorted { left, right in
+                do {
+                    return try less(keys[left], keys[right], "sorted")
+                } catch {
+                    failure = failure ?? error
+                    return false
+                }
+            }
+            if let failure { throw failure }
+            let sorted = order.map { elements[$0] }
+            return .list(ListObject(reverse ? sorted.reversed() : sorted))
+        },
+        NativeFunction("zip", help: "zip(a, b, …): pairs (lists) of corresponding elements, as long as the shortest.\n  zip([1, 2], [\"a\", \"b\"])   # [[1, \"a\"], [2, \"b\"]]") { arguments in
+            try arguments.rejectUnknownNames([])
+            let sequences = try arguments.positional.map { try arguments.interpreter.elements(of: $0) }
+            let length = sequences.map(\.count).min() ?? 0
+            return .list(ListObject((0..<length).map { index in .list(ListObject(sequences.map { $0[index] })) }))
+        },
+        NativeFunction("enumerate", help: "enumerate(xs, start=0): pairs [index, element].\n  for i, x in enumerate([\"a\", \"b\"]) { print(i, x) }") { arguments in
+            try arguments.rejectUnknownNames(["start"])
+            try arguments.expectCount(1...2)
+            let start = try arguments.number(at: 1, named: "start", default: 0)
+            let elements = try arguments.interpreter.elements(of: try arguments.require(at: 0, named: "xs"))
+            return .list(ListObject(elements.enumerated().map { .list(ListObject([.number(start + Double($0.offset)), $0.element])) }))
+        },
+        NativeFunction("keys", help: "keys(d): the keys of a dict, in insertion order.\n  keys({\"a\": 1})   # [\"a\"]") { arguments in
+            try arguments.rejectUnknownNames([])
+            try arguments.expectCount(1)
+            return .list(ListObject(try dict(arguments).keys.map(Value.string)))
+        },
+        NativeFunction("values", help: "values(d): the values of a dict, in key order.\n  values({\"a\": 1})   # [1]") { arguments in
+            try arguments.rejectUnknownNames([])
+            try arguments.expectCount(1)
+            return .list(ListObject(try dict(arguments).values))
+        },
+        NativeFunction("append", help: "append(xs, x): add x to the end of list xs (same as xs.append(x)).\n  append(xs, 4)") { arguments in
+            try arguments.rejectUnknownNames([])
+            try arguments.expectCount(2)
+            let target = try arguments.require(at: 0, named: "xs")
+            guard case .list(let list) = target else {
+                throw NativeError("append() expects 'xs' to be a list, got \(target.typeAndValue)")
+            }
+            list.elements.append(try arguments.require(at: 1, named: "x"))
+            return .null
+        },
+    ] }
+
+    private static func dict(_ arguments: Arguments) throws -> DictObject {
+        let value = try arguments.require(at: 0, named: "d")
+        guard case .dict(let dict) = value else {
+            throw NativeError("\(arguments.functionName)() expects 'd' to be a dict, got \(value.typeAndValue)")
+        }
+        return dict
+    }
+
+    // MARK: - Higher-order
+
+    // Computed: every interpreter gets its own function objects.
+    private static var higherOrder: [NativeFunction] { [
+        NativeFunction("map", help: "map(f, xs): a list of f(x) for each x (Python's order).\n  map(fn(x) { x * 2 }, [1, 2])   # [2, 4]") { arguments in
+            try arguments.rejectUnknownNames([])
+            try arguments.expectCount(2)
+            let function = try arguments.callable(at: 0, named: "f")
+            let elements = try arguments.interpreter.elements(of: try arguments.require(at: 1, named: "xs"))
+            return .list(ListObject(try elements.map { try arguments.interpreter.call(function, [$0]) }))
+        },
+        NativeFunction("filter", help: "filter(f, xs): the elements x for which f(x) is true.\n  filter(fn(x) { x > 1 }, [1, 2, 3])   # [2, 3]") { arguments in
+            try arguments.rejectUnknownNames([])
+            try arguments.expectCount(2)
+            let function = try arguments.callable(at: 0, named: "f")
+            let elements = try arguments.interpreter.elements(of: try arguments.require(at: 1, named: "xs"))
+            return .list(ListObject(try elements.filter { element in
+                let keep = try arguments.interpreter.call(function, [element])
+                guard case .bool(let flag) = keep else {
+                    throw NativeError("filter() expects f to return a boolean, got \(keep.typeAndValue)")
+                }
+                return flag
+            }))
+        },
+    ] }
+
+    // MARK: - Checks and time
+
+    // Computed: every interpreter gets its own function objects.
+    private static var misc: [NativeFunction] { [
+        NativeFunction("assert", help: "assert(condition, message): stop with the message unless condition is true.\n  assert(len(xs) == 3, \"three items\")") { arguments in
+            try arguments.rejectUnknownNames(["message"])
+            try arguments.expectCount(1...2)
+            let condition = try arguments.require(at: 0, named: "condition")
+            guard case .bool(let flag) = condition else {
+                throw NativeError("assert() expects 'condition' to be a boolean, got \(condition.typeAndValue)")
+            }
+            if !flag {
+                let message = try arguments.value(at: 1, named: "message")?.description
+                throw NativeError("assertion failed" + (message.map { ": \($0)" } ?? ""))
+            }
+            return .null
+        },
+        NativeFunction("time", help: "time(): seconds since 1970, fractional (for timing).\n  t0 = time(); work(); print(time() - t0)") { arguments in
+            try arguments.rejectUnknownNames([])
+            try arguments.expectCount(0)
+            return .number(Date().timeIntervalSince1970)
+        },
+    ] }
+}
+
+extension Interpreter {
+    /// The elements `for x in value` would visit (for natives taking any sequence).
+    public func elements(of value: Value) throws -> [Value] {
+        try machine.elements(of: value, machine.nativeCallSpan ?? fallbackSpan(SourceFile(name: "<native>", text: "")))
+    }
+
+    /// `left op right` with the language's semantics (for natives such as `sum`).
+    public func binary(_ operation: BinaryOperator, _ left: Value, _ right: Value) throws -> Value {
+        try machine.binary(operation, left, right,
+                           machine.nativeCallSpan ?? fallbackSpan(SourceFile(name: "<native>", text: "")))
+    }
+}

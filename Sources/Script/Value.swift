@@ -1,0 +1,166 @@
+// Values: what a Seek expression evaluates to. Numbers and booleans are unboxed;
+// containers are reference types (a list passed to a function is the same list).
+
+/// A Seek value.
+public enum Value {
+    /// `nil`.
+    case null
+    /// `true` / `false`.
+    case bool(Bool)
+    /// Every number is a Double.
+    case number(Double)
+    /// An immutable string.
+    case string(String)
+    /// A mutable list, shared by reference.
+    case list(ListObject)
+    /// A mutable dictionary with string keys in insertion order, shared by reference.
+    case dict(DictObject)
+    /// `range(start, stop, step)`: iterated without building a list.
+    case range(RangeObject)
+    /// A function or closure written in Seek.
+    case function(FunctionObject)
+    /// A function written in Swift.
+    case native(NativeFunction)
+    /// An opaque object from Swift (tensors, models, figures).
+    case object(any NativeObject)
+}
+
+// MARK: - Containers
+
+/// The storage of a Seek list.
+public final class ListObject {
+    /// The elements, in order.
+    public var elements: [Value]
+    /// Creates a list.
+    public init(_ elements: [Value] = []) { self.elements = elements }
+}
+
+/// The storage of a Seek dictionary: string keys, insertion order kept (as Python does).
+public final class DictObject {
+    /// The keys in insertion order.
+    public private(set) var keys: [String] = []
+    private var storage: [String: Value] = [:]
+
+    /// Creates a dictionary from pairs (a later duplicate key overwrites the value, keeps the first position).
+    public init(_ pairs: [(String, Value)] = []) {
+        for (key, value) in pairs { self[key] = value }
+    }
+
+    /// The value for a key; assigning adds the key at the end when it is new.
+    public subscript(key: String) -> Value? {
+        get { storage[key] }
+        set {
+            if let newValue {
+                if storage.updateValue(newValue, forKey: key) == nil { keys.append(key) }
+            } else if storage.removeValue(forKey: key) != nil {
+                keys.removeAll { $0 == key }
+            }
+        }
+    }
+
+    /// The number of entries.
+    public var count: Int { keys.count }
+    /// The values in key order.
+    public var values: [Value] { keys.compactMap { storage[$0] } }
+}
+
+/// A half-open arithmetic progression, `range(start, stop, step)`.
+public final class RangeObject {
+    public let start: Double
+    public let stop: Double
+    public let step: Double
+
+    /// Creates a range; `step` must not be zero (callers check).
+    public init(start: Double, stop: Double, step: Double) {
+        precondition(step != 0, "range step must not be zero")
+        self.start = start
+        self.stop = stop
+        self.step = step
+    }
+
+    /// How many values the range yields.
+    public var count: Int {
+        let steps = ((stop - start) / step).rounded(.up)
+        guard steps.isFinite, steps > 0 else { return 0 }
+        return steps >= Double(Int32.max) ? Int(Int32.max) : Int(steps)
+    }
+
+    /// The `index`-th value (no bounds check).
+    public func value(at index: Int) -> Double { start + Double(index) * step }
+}
+
+/// A Seek function value: compiled code plus the variables it captured.
+public final class FunctionObject {
+    let prototype: FunctionPrototype
+    let captures: ContiguousArray<Cell>
+
+    init(prototype: FunctionPrototype, captures: ContiguousArray<Cell>) {
+        self.prototype = prototype
+        self.captures = captures
+    }
+
+    /// The declared name (`<anonymous>` for `fn(x) { … }`).
+    public var name: String { prototype.name }
+    /// The parameter names, in order.
+    public var parameters: [String] { prototype.parameterNames }
+}
+
+/// A captured variable shared between a frame and the closures that captured it.
+final class Cell {
+    var value: Value?
+    init(_ value: Value? = nil) { self.value = value }
+}
+
+// MARK: - Identity and truth
+
+extension Value {
+    /// The name `type(x)` returns: `number`, `string`, `bool`, `nil`, `list`, `dict`, `range`,
+    /// `function`, or a native object's type name.
+    public var typeName: String {
+        switch self {
+        case .null: return "nil"
+        case .bool: return "bool"
+        case .number: return "number"
+        case .string: return "string"
+        case .list: return "list"
+        case .dict: return "dict"
+        case .range: return "range"
+        case .function, .native: return "function"
+        case .object(let object): return object.typeName
+        }
+    }
+
+    /// The type name followed by a short rendering of the value, for error messages: `string "a"`.
+    public var typeAndValue: String {
+        switch self {
+        case .null: return "nil"
+        case .number, .bool: return "\(typeName) \(repr)"
+        case .string(let text):
+            return text.count <= 20 ? "string \(repr)" : "string \(Value.string(String(text.prefix(20)) + "…").repr)"
+        default: return typeName
+        }
+    }
+
+    /// Structural equality for plain values, identity for functions and objects.
+    public func isEqual(to other: Value) -> Bool {
+        switch (self, other) {
+        case (.null, .null): return true
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.number(let a), .number(let b)): return a == b
+        case (.string(let a), .string(let b)): return a == b
+        case (.list(let a), .list(let b)):
+            return a === b || (a.elements.count == b.elements.count
+                && zip(a.elements, b.elements).allSatisfy { $0.isEqual(to: $1) })
+        case (.dict(let a), .dict(let b)):
+            return a === b || (a.keys == b.keys && a.keys.allSatisfy { key in
+                guard let left = a[key], let right = b[key] else { return false }
+                return left.isEqual(to: right)
+            })
+        case (.range(let a), .range(let b)): return a.start == b.start && a.stop == b.stop && a.step == b.step
+        case (.function(let a), .function(let b)): return a === b
+        case (.native(let a), .native(let b)): return a === b
+        case (.object(let a), .object(let b)): return a === b
+        default: return false
+        }
+    }
+}

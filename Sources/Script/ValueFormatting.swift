@@ -1,0 +1,70 @@
+// How values print: the shortest form that reads back (`3`, `3.5`, `1e-08`, `[1, 2]`, `{"k": 2}`).
+
+extension Value: CustomStringConvertible {
+    /// The form `print` and string interpolation use: strings bare.
+    public var description: String {
+        if case .string(let text) = self { return text }
+        return repr
+    }
+
+    /// The form the REPL echoes and containers use: strings quoted.
+    public var repr: String {
+        var visited: Set<ObjectIdentifier> = []
+        return render(&visited)
+    }
+
+    private func render(_ visited: inout Set<ObjectIdentifier>) -> String {
+        switch self {
+        case .null: return "nil"
+        case .bool(let flag): return flag ? "true" : "false"
+        case .number(let number): return Value.format(number)
+        case .string(let text): return Value.quote(text)
+        case .list(let list):
+            // A list that contains itself prints `[...]` instead of recursing forever.
+            guard visited.insert(ObjectIdentifier(list)).inserted else { return "[...]" }
+            defer { visited.remove(ObjectIdentifier(list)) }
+            return "[" + list.elements.map { $0.render(&visited) }.joined(separator: ", ") + "]"
+        case .dict(let dict):
+            guard visited.insert(ObjectIdentifier(dict)).inserted else { return "{...}" }
+            defer { visited.remove(ObjectIdentifier(dict)) }
+            let entries = dict.keys.map { key in
+                Value.quote(key) + ": " + (dict[key]?.render(&visited) ?? "nil")
+            }
+            return "{" + entries.joined(separator: ", ") + "}"
+        case .range(let range):
+            let step = range.step == 1 ? "" : ", \(Value.format(range.step))"
+            return "range(\(Value.format(range.start)), \(Value.format(range.stop))\(step))"
+        case .function(let function):
+            return "<fn \(function.name)(\(function.parameters.joined(separator: ", ")))>"
+        case .native(let native): return "<native fn \(native.name)>"
+        case .object(let object): return object.repr
+        }
+    }
+
+    /// Integers without a decimal point, everything else in Swift's shortest round-trip form.
+    public static func format(_ number: Double) -> String {
+        if number.isNaN { return "nan" }
+        if number.isInfinite { return number < 0 ? "-inf" : "inf" }
+        if number == number.rounded(), abs(number) < 1e16 {
+            return number == 0 ? (number.sign == .minus ? "-0" : "0") : String(Int64(number))
+        }
+        return number.description
+    }
+
+    /// A double-quoted string literal with escapes, as it would be typed.
+    public static func quote(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\t": result += "\\t"
+            case "\r": result += "\\r"
+            case "\0": result += "\\0"
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
+    }
+}

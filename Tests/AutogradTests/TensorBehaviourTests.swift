@@ -1,0 +1,214 @@
+// Broadcasting edge cases, reverse-mode bookkeeping (accumulation, no-grad, detach, deep graphs),
+// indexing semantics, random reproducibility and printing.
+import Autograd
+import Testing
+import TestSupport
+
+@Suite("Broadcasting")
+struct BroadcastingTests {
+    @Test func scalarRowColumnAndRankExtension() throws {
+        let matrix = try Tensor([[1, 2, 3], [4, 5, 6]])
+        #expect(try (matrix + Tensor(10)).storage == [11, 12, 13, 14, 15, 16])
+        #expect(try (matrix + Tensor([1, 0, -1])).storage == [2, 2, 2, 5, 5, 5])
+        #expect(try (matrix * Tensor([[2], [3]])).storage == [2, 4, 6, 12, 15, 18])
+        // [2,1] against [3] gives [2,3]: both operands stretch.
+        let outer = try Tensor([[1], [2]]) + Tensor([10, 20, 30])
+        #expect(outer.shape == [2, 3] && outer.storage == [11, 21, 31, 12, 22, 32])
+        // A [3,1,2] against [4,1] gives [3,4,2].
+        let cube = try Tensor.arange(end: 6).reshape([3, 1, 2]) - Tensor.arange(end: 4).reshape([4, 1])
+        #expect(cube.shape == [3, 4, 2])
+        #expect(try cube.value(at: [2, 3, 1]) == 5 - 3)
+    }
+
+    @Test func zeroSizedDimensionsBroadcast() throws {
+        let empty = try Tensor.zeros([0, 3])
+        let result = try empty + Tensor([1, 2, 3])
+        #expect(result.shape == [0, 3] && result.count == 0)
+    }
+
+    @Test func broadcastGradientsSumBackToOperandShapes() throws {
+        let matrix = try Tensor([[1, 2, 3], [4, 5, 6]], requiresGrad: true)
+        let column = try Tensor([[2], [3]], requiresGrad: true)
+        try (matrix * column).sum().backward()
+        #expect(try #require(matrix.grad).storage == [2, 2, 2, 3, 3, 3])
+        #expect(try #require(column.grad).storage == [6, 15])
+    }
+
+    @Test func incompatibleShapesNameBothShapes() throws {
+        let error = #expect(throws: TensorError.self) { try Tensor.zeros([2, 3]) + Tensor.zeros([4, 3]) }
+        #expect(error?.description == "add: shapes [2, 3] and [4, 3] are not compatible")
+    }
+}
+
+@Suite("Reverse mode")
+struct ReverseModeTests {
+    @Test func gradientsAccumulateUntilZeroed() throws {
+        let x = try Tensor([1, 2], requiresGrad: true)
+        try (x * x).sum().backward()
+        try (x * x).sum().backward()
+        #expect(try #require(x.grad).storage == [4, 8])   // 2·(2x)
+        x.zeroGrad()
+        try (x * 3).sum().backward()
+        #expect(try #require(x.grad).storage == [3, 3])
+    }
+
+    @Test func aTensorUsedTwiceGetsBothContributions() throws {
+        let x = try Tensor([3], requiresGrad: true)
+        let y = try x * x + x          // dy/dx = 2x + 1 = 7
+        try y.sum().backward()
+        #expect(try #require(x.grad).storage == [7])
+    }
+
+    @Test func noGradScopeRecordsNothingAndDetachCutsTheGraph() throws {
+        let x = try Tensor([1, 2], requiresGrad: true)
+        let inside = withNoGrad { x * 2 }
+        #expect(!inside.requiresGrad && inside.isLeaf)
+        #expect(GradMode.isEnabled)
+        let detached = (x * 2).detach()
+        #expect(!detached.requiresGrad && detached.isLeaf)
+        let y = try (x * detached).sum()   // d/dx = detached = 2x, not 4x
+        try y.backward()
+        #expect(try #require(x.grad).storage == [2, 4])
+    }
+
+    @Test func deepGraphsDoNotOverflowTheStack() throws {
+        let x = try Tensor([1], requiresGrad: true)
+        var y = x
+        for _ in 0 ..< 20_000 { y = y * 1.0001 }
+        try y.sum().backward()
+        let expected = Float(Foundation_pow(1.0001, 20_000))
+        #expect(isClose(try #require(x.grad).storage[0], expected, relative: 1e-2))
+    }
+
+    @Test func backwardNeedsAScalar() throws {
+        let x = try Tensor([1, 2], requiresGrad: true)
+        let error = #expect(throws: TensorError.self) { try (x * 2).backward() }
+        #expect(error?.description.contains("[2]") == true)
+    }
+}
+
+/// pow without importing Foundation into the test's namespace twice.
+func Foundation_pow(_ base: Double, _ exponent: Double) -> Double {
+    var result = 1.0
+    for _ in 0 ..< Int(exponent) { result *= base }
+    return result
+}
+
+@Suite("Indexing")
+struct IndexingTests {
+    @Test func topKBreaksTiesByLowerIndex() throws {
+        let values = try Tensor([[1, 3, 3, 2], [5, 5, 5, 0]])
+        let (top, indices) = try values.topK(2)
+        #expect(top.storage == [3, 3, 5, 5])
+        #expect(indices.integerValues == [1, 2, 0, 1])
+    }
+
+    @Test func indexSelectAndIndexAddAreAdjoint() throws {
+        let table = try Tensor([[1, 2], [3, 4], [5, 6]])
+        #expect(try table.indexSelect(axis: 0, indices: [2, 0, 2]).storage == [5, 6, 1, 2, 5, 6])
+        let combined = try Tensor.zeros([3, 2]).indexAdd(axis: 0, indices: [1, 1, 0],
+                                                         source: Tensor([[1, 1], [2, 2], [3, 3]]))
+        #expect(combined.storage == [3, 3, 3, 3, 0, 0])
+    }
+
+    @Test func gatherAndScatterAddFollowPyTorch() throws {
+        let source = try Tensor([[10, 11, 12], [20, 21, 22]])
+        let index = try Tensor([[2, 0], [1, 1]])
+        #expect(try source.gather(axis: 1, index: index).storage == [12, 10, 21, 21])
+        let scattered = try Tensor.zeros([2, 3]).scatterAdd(axis: 1, index: index, source: Tensor([[1, 2], [3, 4]]))
+        #expect(scattered.storage == [2, 0, 1, 0, 7, 0])
+    }
+
+    @Test func embeddingKeepsTheIndexShape() throws {
+        let table = try Tensor([[0, 0], [1, 1], [2, 2]])
+        let looked = try table.embedding(Tensor([[2, 1], [0, 2]]))
+        #expect(looked.shape == [2, 2, 2] && looked.storage == [2, 2, 1, 1, 0, 0, 2, 2])
+    }
+
+    @Test func sliceSelectConcatStack() throws {
+        let grid = try Tensor.arange(end: 12).reshape([3, 4])
+        #expect(try grid.slice(axis: 1, start: 1, end: 4, step: 2).storage == [1, 3, 5, 7, 9, 11])
+        #expect(try grid.select(axis: 1, index: -1).storage == [3, 7, 11])
+        #expect(try grid.select(axis: 0, index: 1).shape == [4])
+        let joined = try Tensor.concat([grid, grid.slice(axis: 0, start: 0, end: 1)], axis: 0)
+        #expect(joined.shape == [4, 4])
+        let stacked = try Tensor.stack([Tensor([1, 2]), Tensor([3, 4])], axis: 1)
+        #expect(stacked.shape == [2, 2] && stacked.storage == [1, 3, 2, 4])
+        #expect(grid.T.storage == [0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11])
+    }
+
+    @Test func oneHotAndArgmax() throws {
+        #expect(try Tensor.oneHot([2, 0], classes: 3).storage == [0, 0, 1, 1, 0, 0])
+        #expect(try Tensor([[1, 5, 5], [7, 0, 1]]).argmax(axis: 1).integerValues == [1, 0])
+    }
+
+    @Test func badIndicesThrowWithTheValues() throws {
+        let table = try Tensor.zeros([3, 2])
+        let error = #expect(throws: TensorError.self) { try table.indexSelect(axis: 0, indices: [3]) }
+        #expect(error?.description == "indexSelect: index 3 is out of range 0..<3")
+        #expect(throws: TensorError.self) { try Tensor.crossEntropy(logits: table, targets: [0, 2, 1]) }
+    }
+}
+
+@Suite("Creation, random numbers, limits and printing")
+struct CreationTests {
+    @Test func sameSeedSameBits() throws {
+        var first = SeededGenerator(seed: 7), second = SeededGenerator(seed: 7)
+        let a = try Tensor.normal([1000], generator: &first), b = try Tensor.normal([1000], generator: &second)
+        #expect(a.storage.map(\.bitPattern) == b.storage.map(\.bitPattern))
+        var third = SeededGenerator(seed: 8)
+        #expect(try Tensor.normal([1000], generator: &third).storage != a.storage)
+    }
+
+    @Test func normalAndUniformHaveTheRightMoments() throws {
+        var generator = SeededGenerator(seed: 1)
+        let normal = try Tensor.normal([100_000], mean: 2, standardDeviation: 3, generator: &generator)
+        let mean = try normal.mean().item()
+        let variance = try (normal - mean).pow(2).mean().item()
+        // Standard errors: 3/√1e5 ≈ 0.0095 for the mean, ≈ 0.04 for the variance; allow 4σ.
+        #expect(Swift.abs(mean - 2) < 0.04 && Swift.abs(variance - 9) < 0.2)
+        let uniform = try Tensor.uniform([100_000], low: -1, high: 1, generator: &generator)
+        #expect(try uniform.min().item() >= -1 && uniform.max().item() < 1)
+        #expect(Swift.abs(try uniform.mean().item()) < 0.01)
+    }
+
+    @Test func creationHelpers() throws {
+        #expect(try Tensor.eye(3).storage == [1, 0, 0, 0, 1, 0, 0, 0, 1])
+        #expect(try Tensor.arange(start: 1, end: 2, step: 0.25).storage == [1, 1.25, 1.5, 1.75])
+        #expect(try Tensor.full([2], value: 7).storage == [7, 7])
+        #expect(throws: TensorError.self) { try Tensor([[1, 2], [3]]) }
+    }
+
+    @Test func sizeLimitNamesTheShapeAndSize() throws {
+        let error = #expect(throws: TensorError.self) { try Tensor.zeros([1 << 15, 1 << 14]) }
+        #expect(error?.description.hasPrefix("tensor of shape [32768, 16384] needs 536870912 elements, above the limit of 268435456") == true)
+        // Products that would overflow Int are refused too.
+        #expect(throws: TensorError.self) { try Tensor.zeros([1 << 40, 1 << 40]) }
+        #expect(throws: TensorError.self) { try Tensor.matmul(Tensor.zeros([1 << 15, 1]), Tensor.zeros([1, 1 << 14])) }
+    }
+
+    @Test func descriptionShowsShapeAndCutsLongDimensions() throws {
+        #expect(try Tensor([[1, 2.5], [3, -4]]).description == "tensor([2, 2]) [[1, 2.5], [3, -4]]")
+        let long = try Tensor.arange(end: 20)
+        #expect(long.description == "tensor([20]) [0, 1, 2, …, 17, 18, 19]")
+        #expect(Tensor(0.125, requiresGrad: true).description == "tensor([], requiresGrad) 0.125")
+    }
+}
+
+@Suite("Comparisons and masks")
+struct ComparisonTests {
+    @Test func compareWhereMinimumMaximum() throws {
+        let a = try Tensor([1, 5, 3]), b = try Tensor([2, 5, 1])
+        #expect(try a.compare(.less, b).storage == [1, 0, 0])
+        #expect(try a.compare(.greaterOrEqual, b).storage == [0, 1, 1])
+        #expect(a.compare(.equal, 3).storage == [0, 0, 1])
+        #expect(try Tensor.where(a.compare(.greater, 2), a, Tensor(0)).storage == [0, 5, 3])
+        #expect(try Tensor.minimum(a, b).storage == [1, 5, 1])
+        #expect(try Tensor.maximum(a, b).storage == [2, 5, 3])
+        // The gradient of minimum goes to the smaller operand (to lhs on ties).
+        let x = try Tensor([1, 5, 3], requiresGrad: true), y = try Tensor([2, 5, 1], requiresGrad: true)
+        try Tensor.minimum(x, y).sum().backward()
+        #expect(try #require(x.grad).storage == [1, 1, 0])
+        #expect(try #require(y.grad).storage == [0, 0, 1])
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import Testing
+import Plotting
+import PlotPNG
+
+// PNG output: header, pixel colours, anti-aliasing, determinism and errors.
+
+@Suite struct PNGTests {
+    /// Width and height from the IHDR chunk (bytes 16-23, big-endian) after the 8-byte signature.
+    static func headerSize(_ bytes: [UInt8]) -> (width: Int, height: Int)? {
+        let signature: [UInt8] = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]
+        guard bytes.count > 24, Array(bytes[0..<8]) == signature, Array(bytes[12..<16]) == Array("IHDR".utf8) else { return nil }
+        func word(_ at: Int) -> Int { bytes[at..<(at + 4)].reduce(0) { $0 << 8 | Int($1) } }
+        return (word(16), word(20))
+    }
+
+    static func distance(_ a: Color, _ b: Color) -> Int {
+        max(abs(Int(a.red) - Int(b.red)), abs(Int(a.green) - Int(b.green)), abs(Int(a.blue) - Int(b.blue)))
+    }
+
+    @Test(arguments: [(800, 600), (400, 300)])
+    func headerHasTheFigureSize(width: Int, height: Int) throws {
+        var figure = try Figure(width: width, height: height)
+        try figure.axes.plot([1, 3, 2], label: "a")
+        let bytes = try figure.pngData()
+        let size = try #require(Self.headerSize(bytes))
+        #expect(size.width == width && size.height == height)
+        let image = try PNGImage(data: bytes)
+        #expect(image.width == width && image.height == height)
+    }
+
+    @Test func heatmapCellsHaveTheirColormapColour() throws {
+        let matrix: [[Double]] = [[0, 0.25, 0.5], [0.75, 1, 0.1]]
+        for colormap in Colormap.allCases {
+            var figure = try Figure(width: 400, height: 300)
+            try figure.axes.heatmap(matrix, colormap: colormap)
+            guard case .heatmap(let heatmap) = figure.axes.series[0] else { Issue.record("no heatmap"); return }
+            let plot = FigureRenderer(figure: figure).layout()[0].plotArea
+            let image = try PNGImage(data: try figure.pngData())
+            for row in 0..<2 {
+                for column in 0..<3 {
+                    let x = Int(plot.minX + plot.width * (Double(column) + 0.5) / 3)
+                    let y = Int(plot.minY + plot.height * (Double(row) + 0.5) / 2)
+                    let pixel = try #require(image.pixel(x: x, y: y))
+                    let expected = heatmap.color(for: matrix[row][column])
+                    #expect(Self.distance(pixel, expected) <= 1, "\(colormap) cell (\(row), \(column)): \(pixel) vs \(expected)")
+                }
+            }
+        }
+    }
+
+    @Test func sameFigureGivesSameBytes() throws {
+        for figure in [try lossFigure(), try heatmapFigure()] {
+            #expect(try figure.pngData() == figure.pngData())
+        }
+    }
+
+    @Test func wideLinesAreSolidInsideAndAntiAliasedAtTheEdges() throws {
+        let canvas = try PNGCanvas(width: 100, height: 100)
+        canvas.stroke(Path.polyline([Point(10, 20.5), Point(90, 80.5)]), style: StrokeStyle(color: .black, width: 6))
+        // On the centre line the 6-px stroke is fully black.
+        #expect(canvas.pixel(x: 50, y: 50) == .black)
+        // Along a column crossing the edge there are intermediate grays (anti-aliasing).
+        let grays = (30...70).compactMap { canvas.pixel(x: 50, y: $0) }.filter { $0.red > 10 && $0.red < 245 }
+        #expect(grays.count >= 2)
+        // Far from the line it stays white.
+        #expect(canvas.pixel(x: 90, y: 10) == .white)
+    }
+
+    @Test func overlappingPiecesOfOneStrokeDoNotDarken() throws {
+        // A polyline doubling back over itself with a half-transparent colour: one coverage, one blend.
+        let canvas = try PNGCanvas(width: 60, height: 20)
+        canvas.stroke(Path.polyline([Point(5, 10), Point(55, 10), Point(5, 10)]),
+                      style: StrokeStyle(color: Color.black.withAlpha(0.5), width: 4))
+        let pixel = try #require(canvas.pixel(x: 30, y: 10))
+        #expect(abs(Int(pixel.red) - 128) <= 1, "got \(pixel)")
+    }
+
+    @Test func textIsDrawn() throws {
+        var figure = try Figure(width: 400, height: 300)
+        figure.axes.title = "Title"
+        try figure.axes.plot([1, 2])
+        let image = try PNGImage(data: try figure.pngData())
+        let layout = FigureRenderer(figure: figure).layout()[0]
+        // Dark pixels in the band above the plot area where the title sits.
+        var dark = 0
+        for y in 0..<Int(layout.plotArea.minY) - 2 {
+            for x in 150..<250 where (image.pixel(x: x, y: y)?.red ?? 255) < 100 { dark += 1 }
+        }
+        #expect(dark > 20)
+    }
+
+    @Test func unwritablePathAndUnknownExtensionAreErrors() throws {
+        let figure = try lossFigure()
+        let path = "/nonexistent-directory-\(getpid())/chart.png"
+        do {
+            try figure.save(to: path)
+            Issue.record("saving to \(path) did not throw")
+        } catch let error as PlotError {
+            #expect(error.message.contains(path))
+        }
+        #expect(throws: PlotError("save: 'chart.jpg' must end in .png or .svg")) { try figure.save(to: "chart.jpg") }
+    }
+
+    @Test func savesPNGAndSVGByExtension() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("plotpng-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let figure = try heatmapFigure()
+        try figure.save(to: directory.appendingPathComponent("a.png").path)
+        try figure.save(to: directory.appendingPathComponent("a.svg").path)
+        let png = try [UInt8](Data(contentsOf: directory.appendingPathComponent("a.png")))
+        #expect(Self.headerSize(png)?.width == 800)
+        let svg = try String(contentsOf: directory.appendingPathComponent("a.svg"), encoding: .utf8)
+        #expect(svg.hasPrefix("<?xml"))
+    }
+
+    @Test func missingFontIsReportedWithItsPath() throws {
+        var canvas = try PNGCanvas(width: 50, height: 50, fontPath: "/no/such/font.ttf")
+        canvas.drawText("x", at: Point(10, 10), style: TextStyle(size: 10))
+        do {
+            try canvas.finish()
+            Issue.record("finish did not report the missing font")
+        } catch let error as PlotError {
+            #expect(error.message.contains("/no/such/font.ttf"))
+        }
+    }
+
+    @Test func fontIsFound() throws {
+        let path = try FontLocator.dejaVuSans()
+        #expect(path.hasSuffix("DejaVuSans.ttf"))
+    }
+
+    @Test func badSizeIsAnError() {
+        #expect(throws: PlotError("png: size 0x10 must be 1...20000 pixels each way")) { try PNGCanvas(width: 0, height: 10) }
+    }
+
+    // MARK: Fixtures
+
+    func lossFigure() throws -> Figure {
+        var figure = try Figure(width: 800, height: 600)
+        figure.axes = Axes(title: "Loss", xLabel: "step", yLabel: "loss")
+        try figure.axes.plot((0..<1000).map { 3 * exp(-Double($0) / 200) + 0.1 * sin(Double($0)) }, label: "train")
+        try figure.axes.plot((0..<1000).map { 3.2 * exp(-Double($0) / 220) }, label: "val", dash: [6, 3])
+        return figure
+    }
+
+    func heatmapFigure() throws -> Figure {
+        var figure = try Figure(width: 800, height: 600)
+        try figure.axes.heatmap((0..<64).map { row in (0..<8).map { column in sin(Double(row * 8 + column)) } },
+                                colormap: .diverging, colorbarLabel: "value")
+        return figure
+    }
+}

@@ -1,3 +1,0 @@
-import Testing
-
-@Test func PlotPNGPlaceholder() { #expect(1 + 1 == 2) }

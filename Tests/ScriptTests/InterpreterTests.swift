@@ -1,0 +1,82 @@
+// Interpreter API tests: running, echo values, output capture, globals, natives, reset.
+import Testing
+@testable import Script
+
+/// An interpreter with the standard library whose `print` output is collected.
+final class Harness {
+    let interpreter = Interpreter()
+    var output = ""
+
+    init() {
+        StandardLibrary.install(into: interpreter)
+        interpreter.output = { [unowned self] text in self.output += text }
+    }
+
+    /// Runs source and returns the echo value's repr (or nil).
+    @discardableResult
+    func run(_ source: String) throws -> String? {
+        try interpreter.run(source, file: "test.seek")?.repr
+    }
+
+    /// Runs source that must fail; returns the error.
+    func failure(_ source: String) -> ScriptError? {
+        do {
+            _ = try interpreter.run(source, file: "test.seek")
+            return nil
+        } catch {
+            return error
+        }
+    }
+}
+
+@Test func finalExpressionIsEchoedAndPrintGoesToTheSink() throws {
+    let harness = Harness()
+    #expect(try harness.run("x = 2\nx * 3") == "6")
+    #expect(try harness.run("print(\"hi\", 1.5)") == nil)
+    #expect(harness.output == "hi 1.5\n")
+    #expect(try harness.run("\"quoted\"") == "\"quoted\"")
+    #expect(try harness.run("nil") == nil)
+}
+
+@Test func globalsPersistAcrossRunsAndResetForgetsThem() throws {
+    let harness = Harness()
+    try harness.run("answer = 42")
+    #expect(try harness.run("answer") == "42")
+    #expect(harness.interpreter.globalNames.contains("answer"))
+    #expect(harness.interpreter.userGlobalNames == ["answer"])
+    harness.interpreter.reset()
+    #expect(harness.interpreter.global("answer") == nil)
+    #expect(harness.interpreter.global("print") != nil)
+    #expect(harness.failure("answer")?.message.contains("undefined variable 'answer'") == true)
+}
+
+@Test func nativeFunctionReceivesPositionalAndNamedArguments() throws {
+    let harness = Harness()
+    harness.interpreter.define("scale", help: "scale(x, by=2): x times by.\n  scale(3, by=4)") { arguments in
+        try arguments.rejectUnknownNames(["by"])
+        let x = try arguments.number(at: 0, named: "x")
+        let factor = try arguments.number(at: 1, named: "by", default: 2)
+        return .number(x * factor)
+    }
+    #expect(try harness.run("scale(3)") == "6")
+    #expect(try harness.run("scale(3, by=4)") == "12")
+    let typo = harness.failure("scale(3, bye=4)")
+    #expect(typo?.message == "scale() has no parameter 'bye'; did you mean 'by'?")
+    let wrongType = harness.failure("scale(\"a\")")
+    #expect(wrongType?.message == "scale() expects 'x' to be a number, got string \"a\"")
+    #expect(wrongType?.diagnostics.first?.span.column == 1)
+}
+
+@Test func lineOffsetShiftsReportedLines() {
+    let harness = Harness()
+    let error = harness.failure("x = 1\ny = missing")
+    #expect(error?.diagnostics.first?.span.line == 2)
+    do {
+        _ = try harness.interpreter.run("x = 1\ny = missing", file: "lesson.md", lineOffset: 40)
+        Issue.record("expected an error")
+    } catch {
+        #expect(error.diagnostics.first?.span.line == 42)
+        #expect(error.description.hasPrefix("lesson.md:42:5: error: undefined variable 'missing'"))
+        #expect(error.description.contains(" 42 | y = missing"))
+    }
+}
