@@ -17,7 +17,7 @@ public final class EditLineReader: LineReader {
     ///   - completion: candidates for Tab; see `CompletionProvider`.
     public init(historyPath: String?, completion: @escaping CompletionProvider) {
         self.historyPath = historyPath
-        EditLineState.provider.withLock { $0 = completion }
+        EditLineState.provider = completion
         rl_readline_name = UnsafePointer(strdup("microseek"))
         // '.' is deliberately not a word break: `model.ro<Tab>` completes the member as one word.
         rl_completer_word_break_characters = strdup(" \t\n\"'`@$><=;|&{([,+-*/%:!")
@@ -59,7 +59,10 @@ public final class EditLineReader: LineReader {
 
 /// The globals behind libedit's callbacks (C function pointers cannot capture context).
 enum EditLineState {
-    static let provider = Mutex<CompletionProvider>({ _ in [] })
+    /// Set by the reader's initialiser and read by the completion hook. Safe without a lock:
+    /// libedit calls the hook synchronously inside `readline`, on the thread that called it,
+    /// which is the thread that owns the reader.
+    nonisolated(unsafe) static var provider: CompletionProvider = { _ in [] }
     /// Bytes handed to libedit before the keyboard's (the `:edit` prefill).
     static let typeAhead = Mutex<[UInt8]>([])
 }
@@ -89,7 +92,7 @@ private let completeAtCursor: @convention(c) (UnsafePointer<CChar>?, Int32, Int3
     guard let buffer = rl_line_buffer else { return nil }
     let line = String(cString: buffer)
     let uptoCursor = String(line.utf8.prefix(Int(end))) ?? line
-    let provider = EditLineState.provider.withLock { $0 }
+    let provider = EditLineState.provider
     let candidates = provider(uptoCursor)
     guard !candidates.isEmpty else { return nil }
     let entries = candidates.count == 1 ? candidates : [longestCommonPrefix(candidates)] + candidates

@@ -31,7 +31,7 @@ extension LineReader {
 ///
 /// `line` is the whole input line up to the cursor; the result holds full replacements for the
 /// last word (for `model.ro` that is `model.route`, so the reader can replace the word as typed).
-public typealias CompletionProvider = @Sendable (_ line: String) -> [String]
+public typealias CompletionProvider = (_ line: String) -> [String]
 
 // MARK: - Reading from a pipe
 
