@@ -1,1 +1,0 @@
-// REPL: placeholder until the module lands.

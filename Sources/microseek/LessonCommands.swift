@@ -1,0 +1,162 @@
+import ArgumentParser
+import Foundation
+import Notebook
+import REPL
+import Script
+
+// MARK: - microseek lessons
+
+extension Microseek {
+    struct Lessons: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the guided lessons.")
+
+        func run() throws {
+            let library = try LessonAccess.library()
+            do {
+                print(try library.listing(), terminator: "")
+            } catch {
+                printError("microseek: \(error)")
+                throw ExitCode(ExitCodes.unreadableInput)
+            }
+        }
+    }
+}
+
+// MARK: - microseek lesson N
+
+extension Microseek {
+    struct LessonCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "lesson",
+            abstract: "Step through lesson N in the REPL, check it headless, or export it executed."
+        )
+
+        @ArgumentParser.Argument(help: "The lesson number (see `microseek lessons`).")
+        var number: Int
+
+        @Flag(help: "Run every cell; fail (exit 70) on the first error or failed assert.")
+        var check = false
+
+        @Option(help: "Run every cell and write Markdown (+ PNGs), HTML and a Jupyter notebook into DIR.")
+        var export: String?
+
+        @OptionGroup var seedOption: SeedOption
+
+        func run() throws {
+            let lesson = try LessonAccess.lesson(number)
+            let kernel = SeekKernel(seed: seedOption.seed, lessonPath: lesson.path)
+            let runner = LessonRunner(lesson: lesson, kernel: kernel)
+            if check || export != nil {
+                let failure = runner.runAll()
+                if let export {
+                    do {
+                        let written = try LessonExporter.export(runner.executedLesson,
+                                                                to: URL(fileURLWithPath: export))
+                        for url in written { print("wrote \(url.path)") }
+                    } catch {
+                        printError("microseek: \(error)")
+                        throw ExitCode(ExitCodes.runtimeError)
+                    }
+                }
+                if let failure {
+                    printError(failure.description)
+                    throw ExitCode(ExitCodes.runtimeError)
+                }
+                if check { print("\(lesson.path): all \(runner.cellCount) cells ran, every check passed") }
+                return
+            }
+            LessonAccess.step(runner, reader: LessonAccess.makeReader())
+        }
+    }
+}
+
+// MARK: - Shared by the command line and `:lesson N`
+
+enum LessonAccess {
+    /// The lesson library, or exit 66 with where it looked.
+    static func library() throws -> LessonLibrary {
+        do {
+            return try LessonLibrary.locate()
+        } catch {
+            printError("microseek: \(error)")
+            throw ExitCode(ExitCodes.unreadableInput)
+        }
+    }
+
+    /// Lesson `number`, or exit 64 (no such lesson) / 66 (unreadable) with a clear message.
+    static func lesson(_ number: Int) throws -> Lesson {
+        let library = try library()
+        do {
+            return try library.lesson(number: number)
+        } catch {
+            printError("microseek: \(error)")
+            throw ExitCode(ExitCodes.usage)
+        }
+    }
+
+    /// A terminal line editor when stdin is a terminal, else plain lines.
+    static func makeReader() -> LineReader {
+        isatty(STDIN_FILENO) != 0
+            ? EditLineReader(historyPath: nil, completion: { _ in [] })
+            : PipeLineReader()
+    }
+
+    /// Steps a learner through a lesson over `reader`.
+    static func step(_ runner: LessonRunner, reader: LineReader) {
+        let interactive = reader.isInteractive
+        let stepper = LessonStepper(
+            runner: runner,
+            imageFolder: LessonStepper.defaultImageFolder(for: runner.lesson),
+            readLine: { prompt in readEntry(reader, prompt: prompt) },
+            write: { text in FileHandle.standardOutput.write(Data(text.utf8)) },
+            edit: { initial in
+                guard case .line(let edited) = reader.readLine(prompt: "edit> ", prefill: initial) else { return nil }
+                return edited
+            },
+            color: interactive && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
+        stepper.run()
+    }
+
+    /// One complete entry: continuation lines are read while a bracket or block is open.
+    /// Ctrl-C drops the entry and shows the prompt again.
+    static func readEntry(_ reader: LineReader, prompt: String) -> String? {
+        var lines: [String] = []
+        var currentPrompt = prompt
+        while true {
+            switch reader.readLine(prompt: currentPrompt) {
+            case .endOfInput: return lines.isEmpty ? nil : lines.joined(separator: "\n")
+            case .interrupted: lines = []; currentPrompt = prompt; continue
+            case .line(let line):
+                lines.append(line)
+                reader.addHistory(line)
+            }
+            let text = lines.joined(separator: "\n")
+            if text.trimmingCharacters(in: .whitespaces).hasPrefix(":") || !Interpreter.isIncomplete(text) {
+                return text
+            }
+            currentPrompt = REPLSession.continuationPrompt
+        }
+    }
+}
+
+/// `:lesson N` inside the REPL: steps through a lesson in its own interpreter.
+enum LessonSteppingCommand {
+    static func install(in session: REPLSession, seed: UInt64) {
+        session.addCommand("lesson", REPLSession.Command(
+            usage: ":lesson N", summary: "step through lesson N (:quit returns here); :lessons lists them"
+        ) { argument in
+            guard let number = Int(argument) else {
+                printError(":lesson needs a lesson number, e.g. :lesson 1")
+                return
+            }
+            guard let lesson = try? LessonAccess.lesson(number) else { return }
+            let runner = LessonRunner(lesson: lesson, kernel: SeekKernel(seed: seed, lessonPath: lesson.path))
+            LessonAccess.step(runner, reader: session.reader)
+            print("back in the REPL")
+        })
+        session.addCommand("lessons", REPLSession.Command(usage: ":lessons", summary: "list the guided lessons") { _ in
+            guard let library = try? LessonAccess.library() else { return }
+            do { print(try library.listing(), terminator: "") } catch { printError("\(error)") }
+        })
+    }
+}

@@ -1,1 +1,0 @@
-print("microseek 0.1.0")

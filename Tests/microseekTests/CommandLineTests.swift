@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+
+/// Runs the built `microseek` executable (it sits beside the test bundle) and captures its output.
+struct Invocation {
+    let status: Int32
+    let output: String
+    let errors: String
+
+    static let executable: URL = {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("microseek")
+    }()
+
+    /// The repository root (for Lessons/ and Examples/).
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func run(_ arguments: [String], input: String? = nil,
+                    directory: URL = packageRoot, environment: [String: String] = [:]) throws -> Invocation {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        var merged = ProcessInfo.processInfo.environment
+        merged["NO_COLOR"] = "1"
+        for (key, value) in environment { merged[key] = value }
+        process.environment = merged
+        let stdout = Pipe(), stderr = Pipe(), stdin = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        process.standardInput = stdin
+        try process.run()
+        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+        try stdin.fileHandleForWriting.close()
+        // Read both pipes before waiting so a full pipe cannot block the child.
+        let outputData = stdout.fileHandleForReading.readDataToEndOfFile()
+        let errorData = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Invocation(status: process.terminationStatus,
+                          output: String(decoding: outputData, as: UTF8.self),
+                          errors: String(decoding: errorData, as: UTF8.self))
+    }
+}
+
+@Suite("Command line")
+struct CommandLineTests {
+    @Test func versionAndHelp() throws {
+        let version = try Invocation.run(["--version"])
+        #expect(version.status == 0)
+        #expect(version.output.trimmingCharacters(in: .whitespacesAndNewlines) == "0.1.0")
+        let help = try Invocation.run(["--help"])
+        #expect(help.status == 0)
+        #expect(help.output.contains("lesson"))
+        #expect(help.output.contains("Exit codes"))
+    }
+
+    @Test func evaluatesOneLineAndEchoesItsValue() throws {
+        let result = try Invocation.run(["-e", "1+1"])
+        #expect(result.status == 0)
+        #expect(result.output == "2\n")
+        let printed = try Invocation.run(["-e", "for i in range(3) { print(\"step \\(i)\") }"])
+        #expect(printed.output == "step 0\nstep 1\nstep 2\n")
+    }
+
+    @Test func syntaxErrorExits65WithLineAndColumnOnStderr() throws {
+        let result = try Invocation.run(["-e", "x = (1 +"])
+        #expect(result.status == 65)
+        #expect(result.output.isEmpty)
+        #expect(result.errors.contains("<-e>:1:"))
+        #expect(result.errors.contains("^"))
+    }
+
+    @Test func runtimeErrorExits70AndSuggestsANearName() throws {
+        let result = try Invocation.run(["-e", "model = 1\nprint(modle)"])
+        #expect(result.status == 70)
+        #expect(result.errors.contains("<-e>:2:7"))
+        #expect(result.errors.contains("did you mean 'model'?"))
+    }
+
+    @Test func runsAScriptFileAndNamesAMissingOne() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(getpid()).seek")
+        try "fn f(n) { return n * 2 }\nprint(f(21))\n".write(to: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: path) }
+        let result = try Invocation.run(["run", path.path])
+        #expect(result.status == 0)
+        #expect(result.output == "42\n")
+        let missing = try Invocation.run(["run", "/no/such/script.seek"])
+        #expect(missing.status == 66)
+        #expect(missing.errors.contains("/no/such/script.seek"))
+    }
+
+    @Test func readsAScriptFromAPipeWithoutPrompts() throws {
+        let result = try Invocation.run([], input: "xs = [1, 2,\n 3]\nprint(len(xs))\nlen(xs)\n")
+        #expect(result.status == 0)
+        #expect(result.output == "3\n")
+        let failing = try Invocation.run([], input: "print(1)\nprint(nope)\n")
+        #expect(failing.status == 70)
+        #expect(failing.output == "1\n")
+        #expect(failing.errors.contains("<stdin>:2:7"))
+    }
+
+    @Test func usageErrorsExit64() throws {
+        #expect(try Invocation.run(["--no-such-flag"]).status == 64)
+        #expect(try Invocation.run(["lesson"]).status == 64)
+        #expect(try Invocation.run(["lesson", "999"]).status == 64)
+    }
+
+    @Test func unseededScriptsPrintTheSameOnEveryRun() throws {
+        let code = "fn f(n) { if n < 2 { return n }; return f(n - 1) + f(n - 2) }\nprint(f(15))"
+        let first = try Invocation.run(["-e", code])
+        let second = try Invocation.run(["-e", code])
+        #expect(first.output == "610\n")
+        #expect(first.output == second.output)
+    }
+}
