@@ -3,7 +3,7 @@ import Foundation
 import Plotting
 
 // The libgd canvas: a true-colour image, our coverage rasterizer for fills and strokes,
-// FreeType text through gdImageStringFTEx, PNG encoding through gdImagePngPtrEx.
+// FreeType text through gdImageStringFTEx, PNG encoding by `PNGEncoder`.
 
 // MARK: - PNG canvas
 
@@ -16,11 +16,7 @@ public final class PNGCanvas: Canvas {
     private let image: gdImagePtr
     private let fontPath: String
     /// First FreeType error, reported by `finish()` rather than lost.
-    private var textError: String?
-
-    /// zlib level for PNG: 1 is several times faster than the default 6 and, on charts (large flat
-    /// areas), only a few percent larger.
-    public static let compressionLevel: Int32 = 1
+    private var textError: PlotError?
 
     /// A white `width` x `height` image; throws if the size is unusable or the font is missing.
     public init(width: Int, height: Int, fontPath: String? = nil) throws {
@@ -41,7 +37,7 @@ public final class PNGCanvas: Canvas {
         pixelWidth = width; pixelHeight = height
         gdImageAlphaBlending(image, 1)
         gdImageSaveAlpha(image, 0)
-        gdImageFilledRectangle(image, 0, 0, Int32(width - 1), Int32(height - 1), 0xffffff)
+        fillRectangle((0, 0, width, height), color: .white)
     }
 
     deinit { gdImageDestroy(image) }
@@ -62,45 +58,52 @@ public final class PNGCanvas: Canvas {
     public func stroke(_ path: Path, style: StrokeStyle) {
         guard style.color.alpha > 0, style.width > 0 else { return }
         let solid = style.dash.map { path.dashed($0) } ?? path
-        blend(PolygonBuilder.strokePolygons(solid, width: style.width), color: style.color)
+        var polygons = PolygonBuilder.strokePolygons(solid, width: style.width)
+        if style.color.alpha >= 1 {
+            // Frames, ticks and grid lines are whole-pixel rectangles: set those pixels directly
+            // (painting an opaque colour twice changes nothing) and rasterize only the rest.
+            polygons.removeAll { polygon in
+                guard let rect = Self.pixelAlignedRectangle(polygon) else { return false }
+                fillRectangle(rect, color: style.color)
+                return true
+            }
+        }
+        guard !polygons.isEmpty else { return }
+        blend(polygons, color: style.color)
     }
 
     public func drawText(_ text: String, at point: Point, style: TextStyle) {
-        guard !text.isEmpty else { return }
+        guard !text.isEmpty, style.color.alpha > 0 else { return }
         let metrics = measureText(text, size: style.size)
         let offset = style.baselineOffset(for: metrics)
         let radians = style.angle * Double.pi / 180
-        let x = point.x + offset.x * cos(radians) + offset.y * sin(radians)
-        let y = point.y - offset.x * sin(radians) + offset.y * cos(radians)
-        var extra = gdFTStringExtra()
-        extra.flags = gdFTEX_RESOLUTION
-        extra.hdpi = 72   // at 72 dpi a point is a pixel, so `size` is the em size in pixels
-        extra.vdpi = 72
-        var bounds = [Int32](repeating: 0, count: 8)
-        let failure = text.withCString { textPointer in
-            fontPath.withCString { fontPointer in
-                gdImageStringFTEx(image, &bounds, Self.gdColor(style.color), UnsafeMutablePointer(mutating: fontPointer),
-                                  style.size, radians, Int32(x.rounded()), Int32(y.rounded()),
-                                  UnsafeMutablePointer(mutating: textPointer), &extra)
+        let cosine = cos(radians), sine = sin(radians)
+        // The pen walks along the rotated baseline by the same advances the layout measured.
+        var penX = offset.x
+        for scalar in text.unicodeScalars {
+            let x = point.x + penX * cosine + offset.y * sine
+            let y = point.y - penX * sine + offset.y * cosine
+            switch GlyphCache.shared.glyph(scalar, font: fontPath, size: style.size, angle: style.angle) {
+            case .success(let glyph):
+                blendGlyph(glyph, x: Int(x.rounded()), y: Int(y.rounded()), color: style.color)
+            case .failure(let error):
+                if textError == nil { textError = error }
+                return
             }
+            penX += FontMetrics.measure(String(Character(scalar)), size: style.size).width
         }
-        if let failure, textError == nil { textError = String(cString: failure) }
     }
 
     public func finish() throws {
-        if let textError { throw PlotError("png: FreeType could not draw text with \(fontPath): \(textError)") }
+        if let textError { throw textError }
     }
 
     // MARK: Output
 
-    /// The image encoded as PNG.
+    /// The image encoded as PNG (see `PNGEncoder` for why this is not gdImagePngPtrEx).
     public func pngData() throws -> [UInt8] {
-        var size: Int32 = 0
-        guard let pointer = gdImagePngPtrEx(image, &size, Self.compressionLevel), size > 0 else {
-            throw PlotError("png: libgd failed to encode a \(pixelWidth)x\(pixelHeight) image")
-        }
-        defer { gdFree(pointer) }
-        return Array(UnsafeRawBufferPointer(start: pointer, count: Int(size)))
+        let rows = image.pointee.tpixels
+        return PNGEncoder.encode(width: pixelWidth, height: pixelHeight) { y in rows?[y] }
     }
 
     /// The colour at pixel (`x`, `y`), for tests and previews.
@@ -148,6 +151,19 @@ public final class PNGCanvas: Canvas {
         let rasterizer = CoverageRasterizer(imageWidth: pixelWidth, imageHeight: pixelHeight)
         rasterizer.rasterize(polygons) { x, y, coverage in
             blendPixel(x, y, color: color, coverage: coverage)
+        }
+    }
+
+    private func blendGlyph(_ glyph: GlyphBitmap, x: Int, y: Int, color: Color) {
+        for row in 0..<glyph.height {
+            let pixelY = y + glyph.offsetY + row
+            guard pixelY >= 0, pixelY < pixelHeight else { continue }
+            for column in 0..<glyph.width {
+                let coverage = glyph.coverage[row * glyph.width + column]
+                let pixelX = x + glyph.offsetX + column
+                guard coverage > 0, pixelX >= 0, pixelX < pixelWidth else { continue }
+                blendPixel(pixelX, pixelY, color: color, coverage: Double(coverage) / 255)
+            }
         }
     }
 

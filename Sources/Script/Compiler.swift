@@ -99,6 +99,15 @@ struct Compiler {
             }
         case .ifStatement(let condition, let thenBranch, let elseBranch, let span):
             let test = self.condition(condition, span)
+            // `if c { return e }`, the base case of every recursion: one closure.
+            if elseBranch.isEmpty, thenBranch.count == 1, case .returnStatement(let value?) = thenBranch[0] {
+                let result = expression(value)
+                return { machine in
+                    guard try test(machine) else { return .normal }
+                    machine.returnValue = try result(machine)
+                    return .returned
+                }
+            }
             let thenCode = sequence(thenBranch.map { Step(run: self.statement($0)) })
             let elseCode = sequence(elseBranch.map { Step(run: self.statement($0)) })
             return { machine in try test(machine) ? try thenCode(machine) : try elseCode(machine) }
@@ -153,6 +162,19 @@ struct Compiler {
                     machine.globals[index] = .number(current + step)
                 } else {
                     try store(machine, try machine.binary(.add, try load(machine), increment, span))
+                }
+                return .normal
+            }
+        }
+        if case .local(let local) = reference, !local.isCaptured {
+            let slot = local.slot
+            return { machine in
+                let operand = try value(machine)
+                guard let current = machine.stack[machine.base + slot] else { throw RuntimeError.unassignedLocal(name, span) }
+                if case .number(let a) = current, case .number(let b) = operand, arithmetic != .divide {
+                    machine.stack[machine.base + slot] = try Machine.arithmetic(arithmetic, a, b, span)
+                } else {
+                    machine.stack[machine.base + slot] = try machine.binary(arithmetic, current, operand, span)
                 }
                 return .normal
             }
@@ -360,7 +382,7 @@ struct Compiler {
             let test = condition(.logical(operation, left, right, span), span)
             return { machine in .bool(try test(machine)) }
         case .call(let callee, let positional, let named, let span):
-            return call(self.expression(callee), positional.map { Operand(run: self.expression($0)) },
+            return call(calleeLoader(callee), positional.map { Operand(run: self.expression($0)) },
                         named.map { ($0.0, Operand(run: self.expression($0.1))) }, span)
         case .member(let target, let name, let span):
             let code = self.expression(target)
@@ -395,11 +417,64 @@ struct Compiler {
                 return try machine.binary(operation, value, .number(constant), span)
             }
         }
-        let left = expression(leftExpression), right = expression(rightExpression)
+        switch (plainLocal(leftExpression), plainLocal(rightExpression)) {
+        case (let leftLocal?, let rightLocal?):
+            return { machine in
+                let a = try Compiler.read(machine, leftLocal), b = try Compiler.read(machine, rightLocal)
+                if case .number(let x) = a, case .number(let y) = b { return try Machine.arithmetic(operation, x, y, span) }
+                return try machine.binary(operation, a, b, span)
+            }
+        case (let leftLocal?, nil):
+            let right = expression(rightExpression)
+            return { machine in
+                let a = try Compiler.read(machine, leftLocal), b = try right(machine)
+                if case .number(let x) = a, case .number(let y) = b { return try Machine.arithmetic(operation, x, y, span) }
+                return try machine.binary(operation, a, b, span)
+            }
+        case (nil, let rightLocal?):
+            let left = expression(leftExpression)
+            return { machine in
+                let a = try left(machine), b = try Compiler.read(machine, rightLocal)
+                if case .number(let x) = a, case .number(let y) = b { return try Machine.arithmetic(operation, x, y, span) }
+                return try machine.binary(operation, a, b, span)
+            }
+        case (nil, nil):
+            let left = expression(leftExpression), right = expression(rightExpression)
+            return { machine in
+                let a = try left(machine), b = try right(machine)
+                if case .number(let x) = a, case .number(let y) = b { return try Machine.arithmetic(operation, x, y, span) }
+                return try machine.binary(operation, a, b, span)
+            }
+        }
+    }
+
+    /// A function local that lives in a stack slot (not captured), read inline by hot paths.
+    struct PlainLocal {
+        let slot: Int
+        let name: String
+        let span: SourceSpan
+    }
+
+    private func plainLocal(_ expression: ResolvedExpression) -> PlainLocal? {
+        guard case .variable(.local(let local), let name, let span) = expression, !local.isCaptured else { return nil }
+        return PlainLocal(slot: local.slot, name: name, span: span)
+    }
+
+    @inline(__always)
+    static func read(_ machine: Machine, _ local: PlainLocal) throws -> Value {
+        guard let value = machine.stack[machine.base + local.slot] else {
+            throw RuntimeError.unassignedLocal(local.name, local.span)
+        }
+        return value
+    }
+
+    /// The callee of a call; a global (the usual case) is read inline rather than via a closure.
+    private func calleeLoader(_ callee: ResolvedExpression) -> Evaluate {
+        guard case .variable(.global(let index), let name, let span) = callee else { return expression(callee) }
+        let slowPath = load(.global(index), name, span)
         return { machine in
-            let a = try left(machine), b = try right(machine)
-            if case .number(let x) = a, case .number(let y) = b { return try Machine.arithmetic(operation, x, y, span) }
-            return try machine.binary(operation, a, b, span)
+            if let value = machine.globals[index] { return value }
+            return try slowPath(machine)
         }
     }
 
@@ -536,7 +611,10 @@ struct Compiler {
     /// evaluated directly rather than through the machine's return register.
     private func functionBody(_ statements: [ResolvedStatement]) -> Evaluate {
         if case .returnStatement(let value)? = statements.last {
-            let tail: Evaluate = value.map { expression($0) } ?? { _ in .null }
+            // Not `value.map(expression)`: a closure that passes through Optional comes back
+            // wrapped in two reabstraction thunks.
+            let tail: Evaluate
+            if let value { tail = expression(value) } else { tail = { _ in .null } }
             if statements.count == 1 { return tail }
             let prefix = sequence(statements.dropLast().map { Step(run: statement($0)) })
             return { machine in

@@ -179,14 +179,6 @@ struct CreationTests {
         #expect(throws: TensorError.self) { try Tensor([[1, 2], [3]]) }
     }
 
-    @Test func sizeLimitNamesTheShapeAndSize() throws {
-        let error = #expect(throws: TensorError.self) { try Tensor.zeros([1 << 15, 1 << 14]) }
-        #expect(error?.description.hasPrefix("tensor of shape [32768, 16384] needs 536870912 elements, above the limit of 268435456") == true)
-        // Products that would overflow Int are refused too.
-        #expect(throws: TensorError.self) { try Tensor.zeros([1 << 40, 1 << 40]) }
-        #expect(throws: TensorError.self) { try Tensor.matmul(Tensor.zeros([1 << 15, 1]), Tensor.zeros([1, 1 << 14])) }
-    }
-
     @Test func descriptionShowsShapeAndCutsLongDimensions() throws {
         #expect(try Tensor([[1, 2.5], [3, -4]]).description == "tensor([2, 2]) [[1, 2.5], [3, -4]]")
         let long = try Tensor.arange(end: 20)
@@ -210,5 +202,26 @@ struct ComparisonTests {
         try Tensor.minimum(x, y).sum().backward()
         #expect(try #require(x.grad).storage == [1, 1, 0])
         #expect(try #require(y.grad).storage == [0, 0, 1])
+    }
+}
+
+/// Serialized: one test changes the process-wide limit that the other's message names.
+@Suite("Size limit", .serialized)
+struct SizeLimitTests {
+    @Test func sizeLimitNamesTheShapeAndSize() throws {
+        let error = #expect(throws: TensorError.self) { try Tensor.zeros([1 << 15, 1 << 14]) }
+        #expect(error?.description.hasPrefix("tensor of shape [32768, 16384] needs 536870912 elements, above the limit of 268435456") == true)
+        // Products that would overflow Int are refused too.
+        #expect(throws: TensorError.self) { try Tensor.zeros([1 << 40, 1 << 40]) }
+        #expect(throws: TensorError.self) { try Tensor.matmul(Tensor.zeros([1 << 15, 1]), Tensor.zeros([1, 1 << 14])) }
+    }
+
+    @Test func sizeLimitIsConfigurable() throws {
+        // Other tests run in parallel, so the temporary limit stays far above what they allocate.
+        let saved = TensorLimits.maximumElementCount
+        defer { TensorLimits.maximumElementCount = saved }
+        TensorLimits.maximumElementCount = 1 << 22
+        let error = #expect(throws: TensorError.self) { try Tensor.ones([1 << 12, 1 << 11]) }
+        #expect(error == .sizeLimitExceeded(shape: [4096, 2048], elementCount: 1 << 23, limit: 1 << 22))
     }
 }
