@@ -19,21 +19,26 @@ enum GradientBuiltins {
             }
             let interpreter = arguments.interpreter
 
-            /// f at `values` as a one-element tensor; `tracking` makes the input a param.
-            func evaluate(_ values: [Float], tracking: Bool) throws -> (input: Tensor, output: Tensor) {
+            /// f at `values`: its one value, and the output tensor when it is one. A number is a fine
+            /// result off the graph (indexing a tensor without gradients gives plain numbers).
+            func evaluate(_ values: [Float], tracking: Bool) throws -> (value: Double, output: Tensor?, input: Tensor) {
                 let input = try Tensor(shape: point.shape, values: values, requiresGrad: tracking)
                 let output = try interpreter.call(function, [Conversions.value(input)])
-                guard case .object(let object as TensorObject) = output, object.tensor.count == 1 else {
+                switch output {
+                case .object(let object as TensorObject) where object.tensor.count == 1:
+                    return (Double(object.tensor.storage[0]), object.tensor, input)
+                case .number(let number) where !tracking:
+                    return (number, nil, input)
+                default:
                     throw NativeError("gradcheck: f must return a one-element tensor, got \(output.typeAndValue)"
                         + (output.typeName == "tensor" ? " of shape \(shapeOf(output))" : ""))
                 }
-                return (input, object.tensor)
             }
 
             // Reverse mode: one backward pass from a tracked copy of x (a constant f leaves grad nil: zeros).
-            let (tracked, output) = try evaluate(point.storage, tracking: true)
-            if output.requiresGrad { try output.backward() }
-            let analytic = tracked.grad?.storage ?? [Float](repeating: 0, count: point.count)
+            let tracked = try evaluate(point.storage, tracking: true)
+            if let output = tracked.output, output.requiresGrad { try output.backward() }
+            let analytic = tracked.input.grad?.storage ?? [Float](repeating: 0, count: point.count)
 
             // Finite differences, one coordinate at a time (Double arithmetic on Float outputs).
             var largest = 0.0
@@ -41,9 +46,9 @@ enum GradientBuiltins {
             for index in values.indices {
                 let original = values[index]
                 values[index] = original + Float(step)
-                let plus = Double(try evaluate(values, tracking: false).output.storage[0])
+                let plus = try evaluate(values, tracking: false).value
                 values[index] = original - Float(step)
-                let minus = Double(try evaluate(values, tracking: false).output.storage[0])
+                let minus = try evaluate(values, tracking: false).value
                 values[index] = original
                 let numeric = (plus - minus) / (2 * step)
                 largest = max(largest, abs(numeric - Double(analytic[index])))
