@@ -20,9 +20,10 @@ public final class TensorObject: NativeObject {
 
     public var help: String {
         """
-        tensor: Float32 values with a shape, broadcasting operators (+ - * / ** @, comparisons give 0/1 masks)
-        and reverse-mode gradients. Index with t[0], t[-1], t[1:3], t[:, 0], t[i, j].
-          t = tensor([[1, 2], [3, 4]]); t.sum(axis=0); (t @ t.T).shape
+        tensor \(tensor.shape): Float32 values with broadcasting operators and reverse-mode gradients.
+          t = tensor([[1, 2], [3, 4]]); t.sum(axis=0); (t @ t.T).shape; t[:, 0]; t > 2
+        operators: + - * / ** with tensors, lists or numbers on either side, @, comparisons (0/1 masks), unary -
+        indexing: t[0], t[-1], t[1:3], t[:, 0], t[i, j]; t[i] = v on tensors without gradients; for row in t
         properties: \(TensorObject.properties.joined(separator: ", "))
         methods: \(TensorObject.methodHelp.keys.sorted().joined(separator: ", "))
         """
