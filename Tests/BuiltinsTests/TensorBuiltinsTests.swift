@@ -123,6 +123,9 @@ import Testing
         // cross entropy: -log(e²/(e²+1)) = 0.1269 (python3: math.log(1 + math.exp(-2))).
         #expect(text == "1 2\n[5, 4] [4, 2]\n0.1269\n0 1\n")
         #expect(ScriptRunner().error("cross_entropy(zeros(3, 2), [0, 1])") == "cross_entropy: logits have 3 rows but targets have 2")
+        // KL(p ‖ q) is asymmetric; numpy: p = softmax([0, 2, 0]), q = uniform gives 0.43304 one way, 0.47427 the other.
+        #expect(try output(of: "print(round(kl_div([0, 2, 0], [0, 0, 0]).item(), 4), round(kl_div([0, 0, 0], [0, 2, 0]).item(), 4))")
+                == "0.433 0.4743\n")
     }
 
     // MARK: - Autograd
