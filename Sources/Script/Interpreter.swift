@@ -145,7 +145,10 @@ public final class Interpreter {
 
     /// Forgets every user global; installed natives keep (or regain) their values.
     public func reset() {
-        for index in globals.names.indices { machine.globals[index] = nil }
+        // Dropping a deeply nested structure releases it recursively: do it on the large stack.
+        LargeStack.run {
+            for index in self.globals.names.indices { self.machine.globals[index] = nil }
+        }
         for (name, value) in installed { setGlobal(name, value) }
         machine.unwindAll()
     }
