@@ -87,7 +87,11 @@ public final class Interpreter {
     /// such as `map(f, xs)`. Errors propagate as `RuntimeError`.
     public func call(_ callee: Value, _ positional: [Value], named: [(name: String, value: Value)] = []) throws -> Value {
         let span = machine.nativeCallSpan ?? fallbackSpan(SourceFile(name: "<native>", text: ""))
-        return try machine.call(callee, positional, named, span)
+        // Inside a run this is already the large-stack thread; from elsewhere, move there.
+        let result: Result<Value, Error> = LargeStack.run {
+            Result { try self.machine.call(callee, positional, named, span) }
+        }
+        return try result.get()
     }
 
     /// Asks a running script to stop (safe from another thread or a signal handler).
