@@ -17,6 +17,8 @@ public final class PNGCanvas: Canvas {
     private let fontPath: String
     /// First FreeType error, reported by `finish()` rather than lost.
     private var textError: PlotError?
+    /// Coverage accumulation buffer reused by every fill and stroke (always all zero between calls).
+    private var coverageScratch: [Float] = []
 
     /// A white `width` x `height` image; throws if the size is unusable or the font is missing.
     public init(width: Int, height: Int, fontPath: String? = nil) throws {
@@ -149,7 +151,7 @@ public final class PNGCanvas: Canvas {
 
     private func blend(_ polygons: [[Point]], color: Color) {
         let rasterizer = CoverageRasterizer(imageWidth: pixelWidth, imageHeight: pixelHeight)
-        rasterizer.rasterize(polygons) { x, y, coverage in
+        rasterizer.rasterize(polygons, scratch: &coverageScratch) { x, y, coverage in
             blendPixel(x, y, color: color, coverage: coverage)
         }
     }
