@@ -139,8 +139,10 @@ enum PolygonBuilder {
                 let length = (dx * dx + dy * dy).squareRoot()
                 guard length > 0 else { continue }
                 let nx = -dy / length * half, ny = dx / length * half
-                polygons.append(oriented([Point(start.x + nx, start.y + ny), Point(end.x + nx, end.y + ny),
-                                          Point(end.x - nx, end.y - ny), Point(start.x - nx, start.y - ny)]))
+                // With n = (-dy, dx) * half / length, the order start-n, end-n, end+n, start+n has
+                // shoelace sum 4 * length * half > 0: already the orientation `oriented` gives.
+                polygons.append([Point(start.x - nx, start.y - ny), Point(end.x - nx, end.y - ny),
+                                 Point(end.x + nx, end.y + ny), Point(start.x + nx, start.y + ny)])
                 // Round joins only show on lines wider than two pixels; thinner ones look the same
                 // without them and long polylines render much faster.
                 let isJoin = index < points.count - 1 || subpath.closed

@@ -65,6 +65,11 @@ import PlotPNG
         #expect(grays.count >= 2)
         // Far from the line it stays white.
         #expect(canvas.pixel(x: 90, y: 10) == .white)
+        // A sharp corner with a round join: solid at the corner, no hole where the pieces overlap.
+        let corner = try PNGCanvas(width: 60, height: 60)
+        corner.stroke(Path.polyline([Point(10, 50), Point(30, 10), Point(50, 50)]), style: StrokeStyle(color: .black, width: 6))
+        #expect(corner.pixel(x: 30, y: 12) == .black)
+        #expect(corner.pixel(x: 20, y: 30) == .black)
     }
 
     @Test func fractionalEdgesGetPartialCoverage() throws {
