@@ -109,14 +109,19 @@ extension Tensor {
     public static func + (lhs: Tensor, rhs: Float) -> Tensor {
         result(shape: lhs.shape, storage: mapValues(lhs) { $0 + rhs }, inputs: [lhs], .addScalar)
     }
+    /// Adds a scalar to every element.
     public static func + (lhs: Float, rhs: Tensor) -> Tensor { rhs + lhs }
+    /// Subtracts a scalar from every element.
     public static func - (lhs: Tensor, rhs: Float) -> Tensor { lhs + (-rhs) }
+    /// A scalar minus every element.
     public static func - (lhs: Float, rhs: Tensor) -> Tensor { (-rhs) + lhs }
     /// Multiplies every element by a scalar.
     public static func * (lhs: Tensor, rhs: Float) -> Tensor {
         result(shape: lhs.shape, storage: mapValues(lhs) { $0 * rhs }, inputs: [lhs], .multiplyScalar(rhs))
     }
+    /// Multiplies every element by a scalar.
     public static func * (lhs: Float, rhs: Tensor) -> Tensor { rhs * lhs }
+    /// Divides every element by a scalar.
     public static func / (lhs: Tensor, rhs: Float) -> Tensor { lhs * (1 / rhs) }
     /// A scalar divided by every element.
     public static func / (lhs: Float, rhs: Tensor) -> Tensor { rhs.pow(-1) * lhs }

@@ -8,6 +8,8 @@ import Foundation
 public protocol Optimizer: AnyObject {
     /// The tensors being optimised.
     var parameters: [Tensor] { get }
+    /// The step size; settable so a trainer can follow a schedule.
+    var learningRate: Float { get set }
     /// Applies one update from the current gradients.
     func step()
 }
@@ -21,11 +23,13 @@ extension Optimizer {
 public final class SGD: Optimizer {
     public let parameters: [Tensor]
     public var learningRate: Float
+    /// μ; 0 gives plain gradient descent.
     public let momentum: Float
     /// L2 penalty added to the gradient (PyTorch's `weight_decay`), default 0.
     public let weightDecay: Float
     private var buffers: [[Float]?]
 
+    /// PyTorch's defaults: no momentum, no weight decay (the learning rate has no default there either).
     public init(parameters: [Tensor], learningRate: Float, momentum: Float = 0, weightDecay: Float = 0) {
         self.parameters = parameters
         self.learningRate = learningRate
@@ -117,6 +121,7 @@ struct AdamMoments {
 public final class Adam: Optimizer {
     public let parameters: [Tensor]
     public var learningRate: Float
+    /// Moment decay rates, denominator guard, and the weight decay (see the type's summary).
     public let beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float
     private var moments: [AdamMoments]
     private var steps: [Int]
@@ -147,6 +152,7 @@ public final class Adam: Optimizer {
 public final class AdamW: Optimizer {
     public let parameters: [Tensor]
     public var learningRate: Float
+    /// Moment decay rates, denominator guard, and the weight decay (see the type's summary).
     public let beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float
     private var moments: [AdamMoments]
     private var steps: [Int]
