@@ -26,8 +26,13 @@ public final class FigureObject: NativeObject {
     /// The figure as an SVG document.
     public func svg() throws -> String { try figure.svg() }
 
-    /// The terminal preview: block characters, ANSI colours for heatmaps when `color`.
-    public func preview(color: Bool = true) -> String { FigurePreview.text(figure, color: color) }
+    /// The terminal preview (Plotting's `TerminalPreview`) without a trailing newline; ANSI
+    /// colours when `color`, which defaults to whether standard output is a terminal.
+    public func preview(color: Bool = isatty(STDOUT_FILENO) != 0) -> String {
+        var text = figure.terminalPreview(useColor: color)
+        while text.hasSuffix("\n") { text.removeLast() }
+        return text
+    }
 
     /// Writes PNG or SVG by the extension of `path`, creating missing folders.
     public func save(to path: String) throws {

@@ -81,10 +81,12 @@ import Testing
 
     @Test func reprIsTheTerminalPreview() throws {
         let runner = ScriptRunner()
+        // Tests run without a terminal, so the preview has no ANSI colours.
         let echo = try runner.echo("plot([1, 2, 3, 2], title=\"loss\", xlabel=\"step\")")
-        #expect(echo.hasPrefix("figure 800×600\n── loss · x: step ──\n"))
-        #expect(echo.contains("▁▅█▅"))
+        #expect(echo.hasPrefix("loss\n3 │"))
+        #expect(echo.hasSuffix("\nx: step"))
+        #expect(!echo.contains("\u{1B}["))
         let shown = try runner.run("show(bar([2, 1], labels=[\"a\", \"b\"]))")
-        #expect(shown.contains("a │" + String(repeating: "█", count: 48) + " 2"))
+        #expect(shown.hasPrefix("a █") && shown.contains(" 2\nb █") && shown.hasSuffix(" 1\n"))
     }
 }
