@@ -16,12 +16,25 @@ enum Conversions {
         switch value {
         case .number, .bool, .list, .range:
             let shape = try nestedShape(value, function, parameter)
+            try checkSize(shape, function)
             var values: [Float] = []
             try flatten(value, shape: shape[...], path: [], into: &values, function, parameter)
             return try rethrowingNamed(function) { try Tensor(shape: shape, values: values) }
         default:
             throw NativeError("\(function): '\(parameter)' must be a tensor, a number or a list of numbers, "
                 + "got \(value.typeAndValue)")
+        }
+    }
+
+    /// Throws before allocating when `shape` holds more elements than a tensor may.
+    static func checkSize(_ shape: [Int], _ function: String) throws {
+        var count = 1
+        for dimension in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            guard !overflow, product <= TensorLimits.maximumElementCount else {
+                throw NativeError("\(function): shape \(shape) has more than \(TensorLimits.maximumElementCount) elements, the tensor size limit")
+            }
+            count = product
         }
     }
 

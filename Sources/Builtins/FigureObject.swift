@@ -36,7 +36,9 @@ public final class FigureObject: NativeObject {
 
     /// Writes PNG or SVG by the extension of `path`, creating missing folders.
     public func save(to path: String) throws {
-        let folder = (path as NSString).deletingLastPathComponent
+        guard !path.isEmpty else { throw NativeError("save: the path is empty; give a file name ending in .png or .svg") }
+        // Split by hand: NSString.deletingLastPathComponent traps on some inputs in corelibs Foundation.
+        let folder = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""
         if !folder.isEmpty && !FileManager.default.fileExists(atPath: folder) {
             do {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

@@ -71,6 +71,15 @@ enum TensorBuiltins {
                 stop = try arguments.number(at: 0, named: "stop")
             }
             let step = try arguments.number(at: 2, named: "step", default: 1)
+            guard start.isFinite, stop.isFinite, step.isFinite, step != 0 else {
+                throw NativeError("arange: start \(Value.number(start).description), stop \(Value.number(stop).description) "
+                    + "and step \(Value.number(step).description) must be finite with a non-zero step")
+            }
+            // Checked here in Double: a length beyond Int's range would trap when converted.
+            let length = ((stop - start) / step).rounded(.up)
+            guard length <= Double(TensorLimits.maximumElementCount) else {
+                throw NativeError("arange: \(Value.number(length).description) values exceed the tensor size limit of \(TensorLimits.maximumElementCount)")
+            }
             return Conversions.value(try Tensor.arange(start: Float(start), end: Float(stop), step: Float(step)))
         }
         context.define("eye", help: "eye(n): the n×n identity matrix.\n  eye(3)") { arguments in
