@@ -29,13 +29,13 @@ enum ChartKind: String, CaseIterable {
         let common = "title=, xlabel=, ylabel=, logy=, width=800, height=600, path="
         switch self {
         case .plot:
-            return "plot(ys or [ys1, ys2, …], x=, labels=[…], \(common)): line chart, one line per series.\n  plot([losses, val_losses], labels=[\"train\", \"val\"], title=\"loss\", path=\"out/loss.png\")"
+            return "plot(ys or [ys1, ys2, …], x=, labels=[…], \(common)): line chart, one line per series (per row of a matrix).\n  plot([losses, val_losses], labels=[\"train\", \"val\"], title=\"loss\", path=\"out/loss.png\")"
         case .scatter:
-            return "scatter(x, y, groups=[…], label=, \(common)): points, coloured by group name.\n  scatter([1, 2, 3], [2, 1, 3], groups=[\"a\", \"b\", \"a\"])"
+            return "scatter(x, y, groups=[…], label=, \(common)): points, coloured by group name; scatter(points) takes an [N, 2] tensor.\n  scatter([1, 2, 3], [2, 1, 3], groups=[\"a\", \"b\", \"a\"])"
         case .bar:
             return "bar(values or [row1, row2, …], labels=[…], groups=[…], \(common)): bars, grouped for several rows.\n  bar([3, 5, 2], labels=[\"x\", \"y\", \"z\"])"
         case .hist:
-            return "hist(values, bins=10, label=, \(common)): histogram in equal-width bins.\n  hist(randn(1000, seed=0), bins=30)"
+            return "hist(values, bins=10, label=, \(common)): histogram of all the values (any shape) in equal-width bins.\n  hist(randn(1000, seed=0), bins=30)"
         case .heatmap:
             return "heatmap(matrix, rows=[…], cols=[…], values=false, cmap=\"viridis\"|\"magma\"|\"diverging\", clabel=, \(common)): coloured cells with a colorbar.\n  heatmap(softmax(randn(4, 6, seed=0)), values=true)"
         }
@@ -60,8 +60,20 @@ enum ChartKind: String, CaseIterable {
             }
             for (ys, label) in zip(series, labels) { try panel.plot(ys, x: x, label: label) }
         case .scatter:
-            let x = try Conversions.doubles(try arguments.require(at: 0, named: "x"), name, "x")
-            let y = try Conversions.doubles(try arguments.require(at: 1, named: "y"), name, "y")
+            let first = try arguments.require(at: 0, named: "x")
+            let x: [Double], y: [Double]
+            if let second = try arguments.value(at: 1, named: "y") {
+                x = try Conversions.doubles(first, name, "x")
+                y = try Conversions.doubles(second, name, "y")
+            } else {
+                // scatter(points) with points [N, 2]: the columns are x and y.
+                let points = try Conversions.tensor(first, name, "x")
+                guard points.rank == 2, points.shape[1] == 2 else {
+                    throw NativeError("scatter: give x and y, or one [N, 2] tensor of points; got shape \(points.shape) and no y")
+                }
+                x = stride(from: 0, to: points.count, by: 2).map { Double(points.storage[$0]) }
+                y = stride(from: 1, to: points.count, by: 2).map { Double(points.storage[$0]) }
+            }
             let groups = try arguments.value(named: "groups").map { try Conversions.strings($0, name, "groups") }
             try panel.scatter(x: x, y: y, groups: groups, label: try optionalString(arguments, "label"))
         case .bar:
@@ -74,7 +86,9 @@ enum ChartKind: String, CaseIterable {
                 try panel.groupedBar(rows, labels: labels, groupLabels: groups)
             }
         case .hist:
-            let values = try Conversions.doubles(try arguments.require(at: 0, named: "values"), name, "values")
+            // Every value counts, whatever the shape (a weight matrix's distribution).
+            let values = try Conversions.tensor(try arguments.require(at: 0, named: "values"), name, "values")
+                .storage.map(Double.init)
             let bins = try arguments.integer(at: 1, named: "bins", default: 10)
             try panel.histogram(values, bins: bins, label: try optionalString(arguments, "label"))
         case .heatmap:

@@ -1,6 +1,7 @@
 // Chart builtins from scripts: files written as PNG and SVG, warnings, errors, the observer.
 
 import Foundation
+import Plotting
 import Testing
 
 @Suite struct ChartBuiltinsTests {
@@ -45,6 +46,22 @@ import Testing
         #expect(try Self.pngSize(folder.appendingPathComponent("grid.png"))! == (600, 300))
         #expect(runner.figures.count == 1)
         #expect(runner.error("fig.bar([1])") == "bar: all 2 panels of the figure are filled; make a bigger one with figure(rows=, cols=)")
+    }
+
+    @Test func scatterOfPointsAndHistogramOfAMatrix() throws {
+        let runner = ScriptRunner()
+        try runner.run("s = scatter(tensor([[1, 2], [3, 4], [5, 6]]))\nh = hist(tensor([[1, 2], [2, 3]]), bins=3)")
+        #expect(runner.figures.count == 2)
+        guard case .scatter(let points)? = runner.figures.first?.figure.axes.series.first else {
+            Issue.record("no scatter series"); return
+        }
+        #expect(points.x == [1, 3, 5] && points.y == [2, 4, 6])
+        guard case .histogram(let histogram)? = runner.figures.last?.figure.axes.series.first else {
+            Issue.record("no histogram series"); return
+        }
+        // Values 1, 2, 2, 3 in three bins over [1, 3]: counts by hand 1, 2, 1.
+        #expect(histogram.counts == [1, 2, 1])
+        #expect(runner.error("scatter(zeros(3, 3))") == "scatter: give x and y, or one [N, 2] tensor of points; got shape [3, 3] and no y")
     }
 
     @Test func figureObserverSeesTheLiveFigure() throws {
