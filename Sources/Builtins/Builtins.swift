@@ -57,9 +57,10 @@ public enum Builtins {
 /// State the natives of one interpreter share: the settings and the default random generator.
 /// Not thread-safe, like the interpreter it belongs to: natives run on the interpreter's thread.
 public final class BuiltinContext {
-    /// The interpreter the natives were installed into. Unowned: the interpreter owns the natives,
-    /// which own this context, so a strong reference would be a cycle.
-    public unowned let interpreter: Interpreter
+    /// The interpreter the natives were installed into. Weak: the interpreter owns the natives,
+    /// which own this context, so a strong reference would be a cycle; a figure kept after its
+    /// interpreter is gone must not reach a dangling one.
+    public private(set) weak var interpreter: Interpreter?
     /// The settings `install` was given.
     public let settings: BuiltinSettings
     /// The generator for creators called without `seed=`, seeded with `settings.seed`.
@@ -70,6 +71,10 @@ public final class BuiltinContext {
         self.settings = settings
         defaultGenerator = SeededGenerator(seed: settings.seed)
     }
+
+    /// Restarts the default generator from `settings.seed` (the REPL's `:reset`, so a reset
+    /// session prints the same numbers as a fresh one).
+    public func resetGenerator() { defaultGenerator = SeededGenerator(seed: settings.seed) }
 
     /// Runs `body` with the generator a creator should use: a fresh one for an explicit
     /// `seed=`, else the interpreter-wide one (which advances).
@@ -87,13 +92,13 @@ public final class BuiltinContext {
 
     /// Writes one "warning: …" line per message through the interpreter's output.
     public func warn(_ messages: [String]) {
-        for message in messages { interpreter.output("warning: \(message)\n") }
+        for message in messages { interpreter?.output("warning: \(message)\n") }
     }
 
     /// Defines a native function that turns library errors (`TensorError`, `PlotError`) into
     /// `NativeError`s prefixed with the builtin's name when they do not already start with it.
     func define(_ name: String, help: String, _ body: @escaping (Arguments) throws -> Value) {
-        interpreter.define(name, help: help) { arguments in
+        interpreter?.define(name, help: help) { arguments in
             try rethrowingNamed(name) { try body(arguments) }
         }
     }

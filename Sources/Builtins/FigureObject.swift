@@ -11,7 +11,7 @@ import Script
 public final class FigureObject: NativeObject {
     /// The figure value; chart methods add series to its panels.
     public private(set) var figure: Figure
-    private unowned let context: BuiltinContext
+    private let context: BuiltinContext
 
     init(_ figure: Figure, context: BuiltinContext) {
         self.figure = figure

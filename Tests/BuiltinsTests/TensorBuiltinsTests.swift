@@ -1,6 +1,8 @@
 // Tensor creators, printing, operators and broadcasting, indexing and autograd from scripts.
 
+import Builtins
 import Foundation
+import Script
 import Testing
 
 @Suite struct TensorBuiltinsTests {
@@ -152,6 +154,18 @@ import Testing
         #expect(try output(of: script, seed: 5) != output(of: script, seed: 6))
         // The session generator advances: two unseeded draws differ.
         #expect(try output(of: "print(randn(3).tolist() == randn(3).tolist())") == "false\n")
+    }
+
+    @Test func resetGeneratorRepeatsTheSession() throws {
+        let interpreter = Interpreter()
+        var printed = ""
+        let context = Builtins.install(into: interpreter, settings: BuiltinSettings(seed: 3))
+        interpreter.output = { printed += $0 }
+        _ = try interpreter.run("print(randn(2).tolist())")
+        let first = printed
+        context.resetGenerator()
+        _ = try interpreter.run("print(randn(2).tolist())")
+        #expect(printed == first + first)
     }
 
     @Test func unknownKeywordSuggestsNearName() throws {
