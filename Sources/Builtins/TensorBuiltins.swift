@@ -1,5 +1,5 @@
-// Tensor creators (tensor, zeros, ones, randn, rand, arange, eye, param) and tensor functions
-// (softmax, relu, …, topk, cross_entropy, kl_div).
+// Tensor creators (tensor, zeros, ones, randn, rand, arange, eye, param, one_hot), tensor
+// functions (softmax, relu, …, topk, cross_entropy, kl_div) and combining (concat, stack, where).
 
 import Autograd
 import Script
@@ -8,6 +8,7 @@ enum TensorBuiltins {
     static func install(_ context: BuiltinContext) {
         installCreators(context)
         installFunctions(context)
+        installCombining(context)
     }
 
     // MARK: - Creators
@@ -163,6 +164,50 @@ enum TensorBuiltins {
             // Autograd's klDivergence is KL(teacher ‖ student): p is the teacher, q the student.
             return Conversions.value(try Tensor.klDivergence(studentLogits: qRows, teacherLogits: pRows,
                                                              temperature: Float(temperature)))
+        }
+    }
+
+    // MARK: - Combining
+
+    private static func installCombining(_ context: BuiltinContext) {
+        for (name, summary, example) in [
+            ("concat", "joins tensors along an existing axis (the other dimensions must agree)", "concat([zeros(2, 3), ones(1, 3)]).shape   # [3, 3]"),
+            ("stack", "joins equal-shaped tensors along a new axis", "stack([tensor([1, 2]), tensor([3, 4])]).shape   # [2, 2]"),
+        ] {
+            context.define(name, help: "\(name)([t1, t2, …], axis=0): \(summary); gradients flow to every part.\n  \(example)") { arguments in
+                try arguments.rejectUnknownNames(["tensors", "axis"])
+                try arguments.expectCount(1...2)
+                let parts = try arguments.list(at: 0, named: "tensors").enumerated().map { index, element in
+                    try Conversions.tensor(element, name, "tensors[\(index)]")
+                }
+                guard !parts.isEmpty else { throw NativeError("\(name): needs at least one tensor, got an empty list") }
+                let axis = try arguments.integer(at: 1, named: "axis", default: 0)
+                return Conversions.value(name == "concat" ? try Tensor.concat(parts, axis: axis) : try Tensor.stack(parts, axis: axis))
+            }
+        }
+        context.define("where", help: """
+            where(mask, a, b): a where mask is non-zero, else b (all three broadcast); gradients flow to a and b.
+              where(t > 0, t, 0.1 * t)   # a leaky relu
+            """) { arguments in
+            try arguments.rejectUnknownNames([])
+            try arguments.expectCount(3)
+            let mask = try Conversions.tensor(try arguments.require(at: 0, named: "mask"), "where", "mask")
+            let ifTrue = try Conversions.tensor(try arguments.require(at: 1, named: "a"), "where", "a")
+            let ifFalse = try Conversions.tensor(try arguments.require(at: 2, named: "b"), "where", "b")
+            return Conversions.value(try Tensor.where(mask, ifTrue, ifFalse))
+        }
+        context.define("one_hot", help: """
+            one_hot(indices, classes): a [len(indices), classes] matrix with a 1 in each row at its index.
+              one_hot([0, 2], 3)   # [[1, 0, 0], [0, 0, 1]]
+            """) { arguments in
+            try arguments.rejectUnknownNames(["indices", "classes"])
+            let indices = try Conversions.integers(try arguments.require(at: 0, named: "indices"), "one_hot", "indices")
+            let classes = try arguments.integer(at: 1, named: "classes")
+            guard classes >= 1 else { throw NativeError("one_hot: classes must be 1 or more, got \(classes)") }
+            for (row, index) in indices.enumerated() where index < 0 || index >= classes {
+                throw NativeError("one_hot: index \(index) in position \(row) is not a class in 0..<\(classes)")
+            }
+            return Conversions.value(try Tensor.oneHot(indices, classes: classes))
         }
     }
 }

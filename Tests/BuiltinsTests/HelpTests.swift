@@ -20,7 +20,7 @@ import Testing
         let expected: Set<String> = [
             "tensor", "zeros", "ones", "randn", "rand", "arange", "eye", "param",
             "softmax", "log_softmax", "relu", "gelu", "silu", "tanh", "sigmoid", "exp", "log", "sqrt", "abs",
-            "topk", "cross_entropy", "kl_div", "gradcheck", "linear", "mlp", "seq", "sgd", "adam", "adamw",
+            "topk", "cross_entropy", "kl_div", "concat", "stack", "where", "one_hot", "gradcheck", "linear", "mlp", "seq", "sgd", "adam", "adamw",
             "plot", "scatter", "bar", "hist", "heatmap", "figure", "show", "out_dir",
         ]
         #expect(names == expected)

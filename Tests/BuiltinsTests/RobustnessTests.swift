@@ -15,6 +15,7 @@ import Testing
     static let callees = [
         "tensor", "param", "zeros", "ones", "randn", "rand", "arange", "eye", "softmax", "log_softmax", "relu",
         "gelu", "silu", "tanh", "sigmoid", "exp", "log", "sqrt", "abs", "topk", "cross_entropy", "kl_div",
+        "concat", "stack", "where", "one_hot",
         "gradcheck", "linear", "mlp", "seq", "sgd", "adam", "adamw", "plot", "scatter", "bar", "hist", "heatmap",
         "figure", "show", "t.sum", "t.argmax", "t.reshape", "t.softmax", "t.item", "t.squeeze", "t.unsqueeze",
         "t.transpose", "t.pow", "t.clamp", "t.backward", "p.backward", "m", "m.parameters", "o.step", "f.plot",

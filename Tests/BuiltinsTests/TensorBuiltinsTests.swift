@@ -130,6 +130,22 @@ import Testing
                 == "0.433 0.4743\n")
     }
 
+    @Test func combiningTensors() throws {
+        let text = try output(of: """
+            print(concat([zeros(2, 3), ones(1, 3)]).shape, concat([tensor([[1], [2]]), tensor([[3], [4]])], axis=1).tolist())
+            print(stack([tensor([1, 2]), tensor([3, 4])], axis=1).tolist(), one_hot([0, 2], 3).tolist())
+            t = tensor([-2, 3])
+            print(where(t > 0, t, 0.5 * t).tolist())
+            x = param([1, 2])
+            stack([x, x * 3]).sum().backward()
+            print(x.grad.tolist())
+            """)
+        // By hand: d/dx sum(x + 3x) = 4 for each element.
+        #expect(text == "[3, 3] [[1, 3], [2, 4]]\n[[1, 3], [2, 4]] [[1, 0, 0], [0, 0, 1]]\n[-1, 3]\n[4, 4]\n")
+        #expect(ScriptRunner().error("concat([zeros(2, 3), zeros(2, 2)])")?.contains("[2, 3] and [2, 2]") == true)
+        #expect(ScriptRunner().error("one_hot([3], 3)") == "one_hot: index 3 in position 0 is not a class in 0..<3")
+    }
+
     // MARK: - Autograd
 
     @Test func autogradFromScripts() throws {
