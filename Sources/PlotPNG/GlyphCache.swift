@@ -26,25 +26,28 @@ struct GlyphBitmap: Sendable {
 final class GlyphCache: @unchecked Sendable {
     static let shared = GlyphCache()
 
-    private struct Key: Hashable {
+    /// Which glyph: font file, character, size and angle (both in hundredths, so keys hash exactly).
+    struct Key: Hashable, Sendable {
         var font: String
         var scalar: UInt32
-        /// Size and angle in hundredths, so keys hash exactly.
         var size: Int
         var angle: Int
+        init(font: String, scalar: Unicode.Scalar, size: Double, angle: Double) {
+            self.font = font; self.scalar = scalar.value
+            self.size = Int((size * 100).rounded()); self.angle = Int((angle * 100).rounded())
+        }
     }
 
     private let lock = NSLock()
     private var glyphs: [Key: GlyphBitmap] = [:]
 
-    /// The bitmap of `scalar` at `size` px and `angle` degrees, rendering it on first use.
-    /// Returns nil with FreeType's message when the font cannot be used.
-    func glyph(_ scalar: Unicode.Scalar, font: String, size: Double, angle: Double) -> Result<GlyphBitmap, PlotError> {
-        let key = Key(font: font, scalar: scalar.value, size: Int((size * 100).rounded()), angle: Int((angle * 100).rounded()))
+    /// The bitmap for `key`, rendering it on first use; FreeType's message when the font fails.
+    func glyph(_ key: Key) -> Result<GlyphBitmap, PlotError> {
         lock.lock()
         if let cached = glyphs[key] { lock.unlock(); return .success(cached) }
         lock.unlock()
-        let rendered = Self.render(scalar, font: font, size: Double(key.size) / 100, angle: Double(key.angle) / 100)
+        let rendered = Self.render(Unicode.Scalar(key.scalar) ?? " ", font: key.font,
+                                   size: Double(key.size) / 100, angle: Double(key.angle) / 100)
         if case .success(let bitmap) = rendered {
             lock.lock(); glyphs[key] = bitmap; lock.unlock()
         }

@@ -17,6 +17,10 @@ public final class PNGCanvas: Canvas {
     private let fontPath: String
     /// First FreeType error, reported by `finish()` rather than lost.
     private var textError: PlotError?
+    /// Glyphs this canvas has used, so repeated characters skip the shared cache's lock.
+    private var localGlyphs: [GlyphCache.Key: GlyphBitmap] = [:]
+    /// Coverage accumulation buffer reused by every fill and stroke (always all zero between calls).
+    private var coverageScratch: [Float] = []
 
     /// A white `width` x `height` image; throws if the size is unusable or the font is missing.
     public init(width: Int, height: Int, fontPath: String? = nil) throws {
@@ -83,14 +87,20 @@ public final class PNGCanvas: Canvas {
         for scalar in text.unicodeScalars {
             let x = point.x + penX * cosine + offset.y * sine
             let y = point.y - penX * sine + offset.y * cosine
-            switch GlyphCache.shared.glyph(scalar, font: fontPath, size: style.size, angle: style.angle) {
-            case .success(let glyph):
+            let key = GlyphCache.Key(font: fontPath, scalar: scalar, size: style.size, angle: style.angle)
+            if let glyph = localGlyphs[key] {
                 blendGlyph(glyph, x: Int(x.rounded()), y: Int(y.rounded()), color: style.color)
-            case .failure(let error):
-                if textError == nil { textError = error }
-                return
+            } else {
+                switch GlyphCache.shared.glyph(key) {
+                case .success(let glyph):
+                    localGlyphs[key] = glyph
+                    blendGlyph(glyph, x: Int(x.rounded()), y: Int(y.rounded()), color: style.color)
+                case .failure(let error):
+                    if textError == nil { textError = error }
+                    return
+                }
             }
-            penX += FontMetrics.measure(String(Character(scalar)), size: style.size).width
+            penX += FontMetrics.advance(of: scalar, size: style.size)
         }
     }
 
@@ -120,15 +130,17 @@ public final class PNGCanvas: Canvas {
         return (alpha << 24) | (Int32(color.red) << 16) | (Int32(color.green) << 8) | Int32(color.blue)
     }
 
+    /// The pixel box of `polygon` when it is an axis-aligned rectangle with whole-pixel corners.
     static func pixelAlignedRectangle(_ polygon: [Point]) -> (x0: Int, y0: Int, x1: Int, y1: Int)? {
         guard polygon.count == 4 else { return nil }
-        let xs = polygon.map(\.x), ys = polygon.map(\.y)
-        guard xs.allSatisfy({ $0 == $0.rounded() }), ys.allSatisfy({ $0 == $0.rounded() }),
-              Set(xs).count == 2, Set(ys).count == 2,
-              let minX = xs.min(), let maxX = xs.max(), let minY = ys.min(), let maxY = ys.max() else { return nil }
-        // Four corners on two x and two y values, each x paired with both y's: an axis-aligned box.
-        let corners = Set(polygon.map { "\($0.x),\($0.y)" })
-        guard corners.count == 4 else { return nil }
+        let a = polygon[0], b = polygon[1], c = polygon[2], d = polygon[3]
+        // Either a-b horizontal, b-c vertical, ... or a-b vertical, b-c horizontal, ...
+        let horizontalFirst = a.y == b.y && b.x == c.x && c.y == d.y && d.x == a.x
+        let verticalFirst = a.x == b.x && b.y == c.y && c.x == d.x && d.y == a.y
+        guard horizontalFirst || verticalFirst else { return nil }
+        let minX = min(a.x, c.x), maxX = max(a.x, c.x), minY = min(a.y, c.y), maxY = max(a.y, c.y)
+        guard minX == minX.rounded(), maxX == maxX.rounded(), minY == minY.rounded(), maxY == maxY.rounded(),
+              maxX > minX, maxY > minY, abs(minX) < 1e6, abs(maxX) < 1e6, abs(minY) < 1e6, abs(maxY) < 1e6 else { return nil }
         return (Int(minX), Int(minY), Int(maxX), Int(maxY))
     }
 
@@ -149,7 +161,7 @@ public final class PNGCanvas: Canvas {
 
     private func blend(_ polygons: [[Point]], color: Color) {
         let rasterizer = CoverageRasterizer(imageWidth: pixelWidth, imageHeight: pixelHeight)
-        rasterizer.rasterize(polygons) { x, y, coverage in
+        rasterizer.rasterize(polygons, scratch: &coverageScratch) { x, y, coverage in
             blendPixel(x, y, color: color, coverage: coverage)
         }
     }

@@ -19,7 +19,8 @@ struct CoverageRasterizer {
 
     /// Coverage in 0...1 over `bounds` (whole pixels) for the union of `polygons`, each already
     /// oriented counter-clockwise. Calls `visit(x, y, coverage)` for every covered pixel.
-    func rasterize(_ polygons: [[Point]], visit: (Int, Int, Double) -> Void) {
+    /// `scratch` is a reusable all-zero buffer; it is grown as needed and left all zero again.
+    func rasterize(_ polygons: [[Point]], scratch: inout [Float], visit: (Int, Int, Double) -> Void) {
         var minX = Double.infinity, minY = Double.infinity, maxX = -Double.infinity, maxY = -Double.infinity
         for polygon in polygons {
             for point in polygon {
@@ -33,11 +34,11 @@ struct CoverageRasterizer {
         let width = right - left, height = bottom - top
         // Two spare columns: an edge at the right border writes one past the last pixel.
         let stride = width + 2
-        var accumulator = [Float](repeating: 0, count: stride * height)
+        if scratch.count < stride * height { scratch = [Float](repeating: 0, count: stride * height) }
         // Per row, the first and last column any edge touched: outside that span coverage is zero.
         var spanStart = [Int](repeating: Int.max, count: height)
         var spanEnd = [Int](repeating: -1, count: height)
-        accumulator.withUnsafeMutableBufferPointer { buffer in
+        scratch.withUnsafeMutableBufferPointer { buffer in
             for polygon in polygons where polygon.count >= 3 {
                 for index in polygon.indices {
                     let start = polygon[index], end = polygon[(index + 1) % polygon.count]
@@ -56,6 +57,8 @@ struct CoverageRasterizer {
                     let coverage = min(1, abs(sum))
                     if coverage > 1.0 / 512 { visit(left + column, top + row, Double(coverage)) }
                 }
+                // Leave the scratch buffer clean for the next call.
+                for column in spanStart[row]...spanEnd[row] { buffer[base + column] = 0 }
             }
         }
     }
@@ -136,8 +139,10 @@ enum PolygonBuilder {
                 let length = (dx * dx + dy * dy).squareRoot()
                 guard length > 0 else { continue }
                 let nx = -dy / length * half, ny = dx / length * half
-                polygons.append(oriented([Point(start.x + nx, start.y + ny), Point(end.x + nx, end.y + ny),
-                                          Point(end.x - nx, end.y - ny), Point(start.x - nx, start.y - ny)]))
+                // With n = (-dy, dx) * half / length, the order start-n, end-n, end+n, start+n has
+                // shoelace sum 4 * length * half > 0: already the orientation `oriented` gives.
+                polygons.append([Point(start.x - nx, start.y - ny), Point(end.x - nx, end.y - ny),
+                                 Point(end.x + nx, end.y + ny), Point(start.x + nx, start.y + ny)])
                 // Round joins only show on lines wider than two pixels; thinner ones look the same
                 // without them and long polylines render much faster.
                 let isJoin = index < points.count - 1 || subpath.closed

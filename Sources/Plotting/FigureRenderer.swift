@@ -180,7 +180,9 @@ public struct FigureRenderer: Sendable {
         for (group, values) in bars.values.enumerated() {
             var path = Path()
             for (index, value) in values.enumerated() {
-                guard let top = layout.yAxis.fraction(value), let base = layout.yAxis.fraction(0) ?? Optional(0) else { continue }
+                guard let top = layout.yAxis.fraction(value) else { continue }
+                // A log axis cannot show zero; bars then start at the bottom edge.
+                let base = layout.yAxis.fraction(0) ?? 0
                 let left = plot.minX + slot * Double(index) + slot * 0.1 + barWidth * Double(group)
                 let y0 = plot.maxY - min(1, max(0, base)) * plot.height
                 let y1 = plot.maxY - min(1, max(0, top)) * plot.height

@@ -56,7 +56,12 @@ public struct PanelLayout: Sendable, Equatable {
 
 /// One legend row: a swatch and its text.
 public struct LegendEntry: Sendable, Equatable {
-    public enum Swatch: Sendable, Equatable { case line(width: Double, dash: [Double]?), marker, patch }
+    public enum Swatch: Sendable, Equatable {
+        case line(width: Double, dash: [Double]?)
+        /// A short line with a marker in its middle (a line series drawn with markers).
+        case lineWithMarker(width: Double, dash: [Double]?)
+        case marker, patch
+    }
     public var label: String
     public var color: Color
     public var swatch: Swatch
@@ -300,7 +305,8 @@ struct PanelLayouter {
             case .line(let line):
                 if let label = line.label {
                     entries.append(LegendEntry(label: label, color: line.color,
-                                               swatch: line.marker == .none ? .line(width: line.width, dash: line.dash) : .marker))
+                                               swatch: line.marker == .none ? .line(width: line.width, dash: line.dash)
+                                                   : .lineWithMarker(width: line.width, dash: line.dash)))
                 }
             case .scatter(let scatter):
                 for (name, color) in zip(scatter.groupNames, scatter.colors) {

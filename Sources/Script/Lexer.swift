@@ -115,14 +115,15 @@ public struct Lexer {
     }
 
     // string -> quote ( character | escape | "\(" expression ")" )* quote
-    private mutating func string(quote: Unicode.Scalar, from start: Int) {
+    private mutating func string(quote: Unicode.Scalar, from start: Int, resuming: Bool = false) {
         var text = String.UnicodeScalarView()
         let startLine = line
         let startColumn = start - lineStart + 1
         while let scalar = peek() {
             if scalar == quote {
                 advance()
-                add(.string(String(text)), from: start, line: startLine, column: startColumn)
+                let piece = String(text)
+                add(resuming ? .interpolationEnd(piece) : .string(piece), from: start, line: startLine, column: startColumn)
                 return
             }
             if scalar == "\\" {
@@ -137,7 +138,9 @@ public struct Lexer {
                 case "0": text.append("\0")
                 case "\\", "\"", "'": text.append(escaped)
                 case "(":
-                    add(.interpolation(String(text)), from: start, line: startLine, column: startColumn)
+                    let piece = String(text)
+                    add(resuming ? .interpolationMiddle(piece) : .interpolation(piece), from: start,
+                        line: startLine, column: startColumn)
                     interpolations.append((bracketDepth, quote, span(from: escapeStart, length: 2)))
                     return
                 case "u":
@@ -187,7 +190,7 @@ public struct Lexer {
                 if let open = interpolations.last, open.depth == bracketDepth {
                     // This `)` closes `\(`: resume the string it interrupted.
                     interpolations.removeLast()
-                    string(quote: open.quote, from: start)
+                    string(quote: open.quote, from: start, resuming: true)
                     return
                 }
                 bracketDepth = max(0, bracketDepth - 1)

@@ -181,7 +181,7 @@ public enum StandardLibrary {
             case .string(let text): return .number(Double(text.count))
             case .range(let range): return .number(Double(range.count))
             case .object(let object):
-                guard let length = object.length else { throw NativeError("a \(object.typeName) has no length") }
+                guard let length = object.length else { throw NativeError("\(withArticle(object.typeName)) has no length") }
                 return .number(Double(length))
             default: throw NativeError("len() expects a list, dict, string or range, got \(value.typeAndValue)")
             }

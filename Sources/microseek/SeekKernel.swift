@@ -38,6 +38,7 @@ final class SeekKernel: LessonKernel {
             outcome.error = Self.cellError(from: error)
         }
         outcome.outputs.append(contentsOf: figures.end().map(CellOutput.image))
+        for failure in figures.failures { outcome.outputs.append(.text("warning: \(failure)\n")) }
         return outcome
     }
 

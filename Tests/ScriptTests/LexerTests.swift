@@ -47,11 +47,12 @@ private func lex(_ text: String) -> (kinds: [TokenKind], tokens: [Token], errors
 @Test func interpolationSplitsTheStringAroundExpressions() {
     #expect(lex(#""a\(x + 1)b\(y)c""#).kinds == [
         .interpolation("a"), .identifier("x"), .symbol(.plus), .number(1),
-        .interpolation("b"), .identifier("y"), .string("c"), .end,
+        .interpolationMiddle("b"), .identifier("y"), .interpolationEnd("c"), .end,
     ])
     // Parentheses inside the interpolation do not close it early.
     #expect(lex(#""\(f(1))!""#).kinds == [
-        .interpolation(""), .identifier("f"), .symbol(.leftParen), .number(1), .symbol(.rightParen), .string("!"), .end,
+        .interpolation(""), .identifier("f"), .symbol(.leftParen), .number(1), .symbol(.rightParen),
+        .interpolationEnd("!"), .end,
     ])
 }
 
