@@ -93,6 +93,7 @@ import Testing
         let unwritable = runner.error("plot([1, 2], path=\"/proc/nope/x.png\")")
         #expect(unwritable?.contains("/proc/nope") == true)
         #expect(runner.error("plot([1, 2], path=\"chart.jpg\")") == "save: 'chart.jpg' must end in .png or .svg")
+        #expect(runner.error("plot([1, 2], width=10)") == "plot: size 10x600 is outside 50...10000 pixels")
         #expect(runner.error("plot([1, 2], titel=\"x\")") == "plot() has no parameter 'titel'; did you mean 'title'?")
     }
 
