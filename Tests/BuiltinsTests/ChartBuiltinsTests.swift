@@ -45,6 +45,9 @@ import Testing
         #expect(text == "2 two\n")
         #expect(try Self.pngSize(folder.appendingPathComponent("grid.png"))! == (600, 300))
         #expect(runner.figures.count == 1)
+        #expect(runner.figures.first?.title == "two")
+        try runner.run("plot([1, 2], title=\"loss\")")
+        #expect(runner.figures.last?.title == "loss")
         #expect(runner.error("fig.bar([1])") == "bar: all 2 panels of the figure are filled; make a bigger one with figure(rows=, cols=)")
     }
 
