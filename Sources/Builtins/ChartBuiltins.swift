@@ -162,8 +162,13 @@ enum ChartBuiltins {
                                    rows: Int, columns: Int) throws -> FigureObject {
         let width = try arguments.integer(named: "width", default: 800)
         let height = try arguments.integer(named: "height", default: 600)
-        let figure = try rethrowingNamed(arguments.functionName) {
-            try Figure(width: width, height: height, title: title, rows: rows, columns: columns)
+        let figure: Figure
+        do {
+            figure = try Figure(width: width, height: height, title: title, rows: rows, columns: columns)
+        } catch let error as PlotError {
+            // Plotting says "figure: …"; a chart builtin puts its own name first instead.
+            let message = error.message.hasPrefix("figure: ") ? String(error.message.dropFirst(8)) : error.message
+            throw NativeError("\(arguments.functionName): \(message)")
         }
         return FigureObject(figure, context: context)
     }

@@ -26,9 +26,18 @@ public final class FigureObject: NativeObject {
     /// The figure as an SVG document.
     public func svg() throws -> String { try figure.svg() }
 
+    /// A name for the chart: the figure's title, else the first panel title (a one-panel chart
+    /// such as `plot(…, title="loss")` keeps its title on the panel), else nil.
+    public var title: String? { figure.title ?? figure.panels.lazy.compactMap(\.title).first }
+
+    /// Whether the default preview uses colour: standard output is a terminal and NO_COLOR is unset.
+    public static var terminalWantsColor: Bool {
+        isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+    }
+
     /// The terminal preview (Plotting's `TerminalPreview`) without a trailing newline; ANSI
-    /// colours when `color`, which defaults to whether standard output is a terminal.
-    public func preview(color: Bool = isatty(STDOUT_FILENO) != 0) -> String {
+    /// colours when `color` (default: `terminalWantsColor`).
+    public func preview(color: Bool = FigureObject.terminalWantsColor) -> String {
         var text = figure.terminalPreview(useColor: color)
         while text.hasSuffix("\n") { text.removeLast() }
         return text

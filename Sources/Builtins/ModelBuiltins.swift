@@ -25,11 +25,16 @@ open class ModelObject: ModuleObject {
     /// How the model echoes: "linear(4 → 2)".
     public let summary: String
 
+    /// The size of the last axis the model accepts, when known: checked before the forward pass
+    /// so the error names the model ("mlp([2, 3], relu): expects inputs with 2 features …").
+    public let inputDimensions: Int?
+
     /// Wraps `module`; `summary` is the echo ("mlp([2, 16, 2], relu)"), `kind` the type name.
-    public init(module: any Module, summary: String, kind: String = "model") {
+    public init(module: any Module, summary: String, kind: String = "model", inputDimensions: Int? = nil) {
         self.module = module
         self.summary = summary
         self.kind = kind
+        self.inputDimensions = inputDimensions
     }
 
     open var typeName: String { kind }
@@ -66,8 +71,11 @@ open class ModelObject: ModuleObject {
     open func call(_ arguments: Arguments) throws -> Value {
         try arguments.rejectUnknownNames([])
         try arguments.expectCount(1)
-        let input = try Conversions.tensor(try arguments.require(at: 0, named: "x"), kind, "x")
-        return Conversions.value(try rethrowingNamed(kind) { try module(input) })
+        let input = try Conversions.tensor(try arguments.require(at: 0, named: "x"), summary, "x")
+        if let inputDimensions, input.shape.last != inputDimensions {
+            throw NativeError("\(summary): expects inputs with \(inputDimensions) features on the last axis, got shape \(input.shape)")
+        }
+        return Conversions.value(try rethrowingNamed(summary) { try module(input) })
     }
 }
 
@@ -86,7 +94,7 @@ enum ModelBuiltins {
             let layer = try context.withGenerator(arguments) {
                 try Linear(inputDimensions: inputs, outputDimensions: outputs, bias: bias, generator: &$0)
             }
-            return .object(ModelObject(module: layer, summary: "linear(\(inputs) → \(outputs))"))
+            return .object(ModelObject(module: layer, summary: "linear(\(inputs) → \(outputs))", inputDimensions: inputs))
         }
         context.define("mlp", help: """
             mlp([sizes], act="relu", seed=): linear layers of the given sizes with act between them (relu, gelu, silu, tanh, sigmoid).
@@ -111,7 +119,8 @@ enum ModelBuiltins {
                 try MLP(layerSizes: sizes, activation: activation, generator: &$0)
             }
             let sizeList = sizes.map(String.init).joined(separator: ", ")
-            return .object(ModelObject(module: model, summary: "mlp([\(sizeList)], \(activationName))"))
+            return .object(ModelObject(module: model, summary: "mlp([\(sizeList)], \(activationName))",
+                                       inputDimensions: sizes[0]))
         }
         context.define("seq", help: """
             seq(a, b, …): models (or activation names like "relu") applied one after another.
@@ -121,9 +130,12 @@ enum ModelBuiltins {
             guard arguments.count >= 1 else { throw NativeError("seq: needs at least one model") }
             var layers: [any Module] = []
             var parts: [String] = []
+            var inputDimensions: Int?
             for (index, value) in arguments.positional.enumerated() {
                 switch value {
                 case .object(let object as ModuleObject):
+                    // The input size is known when the first model (activations aside) knows it.
+                    if layers.allSatisfy({ $0 is Activation }) { inputDimensions = (object as? ModelObject)?.inputDimensions }
                     layers.append(object.module)
                     parts.append((object as? ModelObject)?.summary ?? object.typeName)
                 case .string(let name):
@@ -137,7 +149,8 @@ enum ModelBuiltins {
                     throw NativeError("seq: argument \(index) must be a model or an activation name, got \(value.typeAndValue)")
                 }
             }
-            return .object(ModelObject(module: Sequential(layers), summary: "seq(\(parts.joined(separator: ", ")))"))
+            return .object(ModelObject(module: Sequential(layers), summary: "seq(\(parts.joined(separator: ", ")))",
+                                       inputDimensions: inputDimensions))
         }
     }
 

@@ -45,6 +45,9 @@ import Testing
         #expect(text == "2 two\n")
         #expect(try Self.pngSize(folder.appendingPathComponent("grid.png"))! == (600, 300))
         #expect(runner.figures.count == 1)
+        #expect(runner.figures.first?.title == "two")
+        try runner.run("plot([1, 2], title=\"loss\")")
+        #expect(runner.figures.last?.title == "loss")
         #expect(runner.error("fig.bar([1])") == "bar: all 2 panels of the figure are filled; make a bigger one with figure(rows=, cols=)")
     }
 
@@ -93,6 +96,7 @@ import Testing
         let unwritable = runner.error("plot([1, 2], path=\"/proc/nope/x.png\")")
         #expect(unwritable?.contains("/proc/nope") == true)
         #expect(runner.error("plot([1, 2], path=\"chart.jpg\")") == "save: 'chart.jpg' must end in .png or .svg")
+        #expect(runner.error("plot([1, 2], width=10)") == "plot: size 10x600 is outside 50...10000 pixels")
         #expect(runner.error("plot([1, 2], titel=\"x\")") == "plot() has no parameter 'titel'; did you mean 'title'?")
     }
 
