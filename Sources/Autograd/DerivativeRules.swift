@@ -35,8 +35,8 @@ enum DerivativeRules {
 
         // MARK: Scalar and unary
         // g ⊙ f'(saved). The cheap rules use zipValues with a closure; the activations that
-        // dominate training steps (relu, gelu, silu) use multiplyByDerivative, whose loops call
-        // the derivative directly and so are inlined and vectorised (measured 4× faster for GELU).
+        // dominate training steps (relu, silu; gelu has its own) use multiplyByDerivative, whose
+        // loops call the derivative directly and so are inlined and vectorised (measured 4× faster).
         case .addScalar:
             return [gradient]
         case let .multiplyScalar(factor):
@@ -57,11 +57,11 @@ enum DerivativeRules {
             return [make(zipValues(gradient.storage, output.storage) { g, y in g * y * (1 - y) }, like: x)]
         case .relu:
             return [make(multiplyByDerivative(gradient.storage, x.storage, .relu), like: x)]
-        case .gelu:
-            // See geluDerivative (next to geluValue).
-            return [make(multiplyByDerivative(gradient.storage, x.storage, .gelu), like: x)]
+        case let .gelu(innerTanh):
+            // See geluBackwardValues in Tensor+Elementwise.swift.
+            return [make(geluBackwardValues(gradient.storage, x.storage, innerTanh: innerTanh), like: x)]
         case .silu:
-            // See siluDerivative (next to geluValue).
+            // See siluDerivative in Tensor+Elementwise.swift.
             return [make(multiplyByDerivative(gradient.storage, x.storage, .silu), like: x)]
         case let .power(exponent):
             return [make(zipValues(gradient.storage, x.storage) { g, value in g * exponent * Foundation.pow(value, exponent - 1) }, like: x)]

@@ -17,7 +17,9 @@ enum Operation {
     case addScalar
     case multiplyScalar(Float)
     // Elementwise unary; input (x).
-    case negate, exp, log, squareRoot, absolute, tanh, sigmoid, relu, gelu, silu
+    case negate, exp, log, squareRoot, absolute, tanh, sigmoid, relu, silu
+    /// GELU keeps tanh(√(2/π)(x + 0.044715x³)) from the forward pass, so backward needs no exp.
+    case gelu(innerTanh: [Float])
     case power(Float)
     case clamp(lower: Float, upper: Float)
     /// `Tensor.where(condition, a, b)`: inputs (a, b); the condition already expanded to the output shape.

@@ -29,17 +29,50 @@ func zipValues(_ lhs: [Float], _ rhs: [Float], _ combine: (Float, Float) -> Floa
     }
 }
 
-/// The tanh-form GELU (Hendrycks & Gimpel): 0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³))).
-@inline(__always) func geluValue(_ x: Float) -> Float {
-    0.5 * x * (1 + fastTanh(0.797_884_56 * (x + 0.044_715 * x * x * x)))
+/// The tanh-form GELU (Hendrycks & Gimpel), 0.5x(1 + t), and the inner tanh
+/// t = tanh(√(2/π)(x + 0.044715x³)) the backward pass reuses.
+func geluForwardValues(_ input: [Float]) -> (values: [Float], innerTanh: [Float]) {
+    // Two single-output loops: the optimizer vectorised neither half of a loop writing both arrays.
+    let count = input.count
+    let innerTanh = [Float](unsafeUninitializedCapacity: count) { tanhValues, initialized in
+        input.withUnsafeBufferPointer { x in
+            for index in 0 ..< count {
+                let value = x[index]
+                tanhValues[index] = fastTanh(0.797_884_56 * (value + 0.044_715 * value * value * value))
+            }
+        }
+        initialized = count
+    }
+    let values = [Float](unsafeUninitializedCapacity: count) { output, initialized in
+        input.withUnsafeBufferPointer { x in
+            innerTanh.withUnsafeBufferPointer { t in
+                for index in 0 ..< count { output[index] = 0.5 * x[index] * (1 + t[index]) }
+            }
+        }
+        initialized = count
+    }
+    return (values, innerTanh)
 }
 
-/// d/dx of the tanh-form GELU, u = c(x + 0.044715x³), t = tanh(u):
-/// 0.5(1 + t) + 0.5x(1 − t²)·c(1 + 3·0.044715x²).
-@inline(__always) func geluDerivative(_ x: Float) -> Float {
-    let c: Float = 0.797_884_56
-    let t = fastTanh(c * (x + 0.044_715 * x * x * x))
-    return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 0.134_145 * x * x)
+/// gradient ⊙ GELU'(x) with the saved t: 0.5(1 + t) + 0.5x(1 − t²)·√(2/π)(1 + 3·0.044715x²).
+func geluBackwardValues(_ gradient: [Float], _ input: [Float], innerTanh: [Float]) -> [Float] {
+    precondition(gradient.count == input.count && innerTanh.count == input.count,
+                 "geluBackwardValues: \(gradient.count), \(input.count), \(innerTanh.count) values")
+    return [Float](unsafeUninitializedCapacity: input.count) { output, initialized in
+        gradient.withUnsafeBufferPointer { g in
+            input.withUnsafeBufferPointer { x in
+                innerTanh.withUnsafeBufferPointer { t in
+                    for index in 0 ..< x.count {
+                        let value = x[index], tanhValue = t[index]
+                        let derivative = 0.5 * (1 + tanhValue)
+                            + 0.5 * value * (1 - tanhValue * tanhValue) * 0.797_884_56 * (1 + 0.134_145 * value * value)
+                        output[index] = g[index] * derivative
+                    }
+                }
+            }
+        }
+        initialized = input.count
+    }
 }
 
 @inline(__always) func sigmoidValue(_ x: Float) -> Float { fastSigmoid(x) }
@@ -51,7 +84,7 @@ func zipValues(_ lhs: [Float], _ rhs: [Float], _ combine: (Float, Float) -> Floa
 }
 
 /// The activations whose backward loops are hot enough to get their own kernels.
-enum HotActivation { case relu, gelu, silu }
+enum HotActivation { case relu, silu }
 
 /// gradient ⊙ f'(input) for a hot activation. Each loop calls its derivative directly: a
 /// derivative passed as a closure or function value was not inlined by the optimizer (measured:
@@ -63,7 +96,6 @@ func multiplyByDerivative(_ gradient: [Float], _ input: [Float], _ activation: H
             input.withUnsafeBufferPointer { x in
                 switch activation {
                 case .relu: for index in 0 ..< x.count { output[index] = x[index] > 0 ? g[index] : 0 }
-                case .gelu: for index in 0 ..< x.count { output[index] = g[index] * geluDerivative(x[index]) }
                 case .silu: for index in 0 ..< x.count { output[index] = g[index] * siluDerivative(x[index]) }
                 }
             }
@@ -154,7 +186,10 @@ extension Tensor {
     /// max(x, 0) elementwise (derivative 0 at 0, as PyTorch).
     public func relu() -> Tensor { unary(.relu) { $0 > 0 ? $0 : 0 } }
     /// GELU, tanh approximation (PyTorch's `gelu(approximate="tanh")`).
-    public func gelu() -> Tensor { unary(.gelu) { geluValue($0) } }
+    public func gelu() -> Tensor {
+        let (values, innerTanh) = geluForwardValues(storage)
+        return Tensor.result(shape: shape, storage: values, inputs: [self], .gelu(innerTanh: innerTanh))
+    }
     /// SiLU / swish: x · sigmoid(x).
     public func silu() -> Tensor { unary(.silu) { $0 * sigmoidValue($0) } }
     /// x^exponent elementwise, for a scalar exponent.

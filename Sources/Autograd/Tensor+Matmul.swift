@@ -13,10 +13,12 @@ public enum BLASThreading {
         var currentThreads: Int
     }
 
-    /// Products below this many flops (2·m·n·k) run single-threaded. Measured on the 2-core
-    /// development machine with `microseek-bench`: two threads first beat one at n = 128
-    /// (about 4 MFLOP per product); below that the thread hand-off costs more than it saves.
-    public static let defaultSingleThreadBelowFlops = 4_000_000
+    /// Products below this many flops (2·m·n·k) run single-threaded: 2·512³ ≈ 2.7e8.
+    /// Measured with `microseek-bench --sweep` (1 vs 2 threads, alternating, best of three) on the
+    /// shared 2-core development machine: for n = 32…1024 two threads never beat one by more
+    /// than the run-to-run noise, and lost up to 2× at n = 256–384 when the other core was busy.
+    /// Every product in the toy models (n ≤ 256) therefore stays on one thread.
+    public static let defaultSingleThreadBelowFlops = 268_435_456
 
     private static let state = LockedValue(State(maximumThreads: Int(openblas_get_num_threads()),
                                                  singleThreadBelowFlops: defaultSingleThreadBelowFlops,

@@ -92,7 +92,7 @@ func threadSweepCase(threads: Int) throws -> String {
     defer { BLASThreading.singleThreadBelowFlops = saved; BLASThreading.maximumThreads = threads }
     BLASThreading.singleThreadBelowFlops = 0
     var rows: [String] = []
-    for n in [32, 64, 96, 128, 192, 256, 384, 512] {
+    for n in [32, 64, 96, 128, 192, 256, 384, 512, 1024] {
         var one = 0.0, many = 0.0
         for _ in 0 ..< 3 {
             BLASThreading.maximumThreads = 1
