@@ -206,10 +206,25 @@ struct CreationTests {
     }
 
     @Test func descriptionShowsShapeAndCutsLongDimensions() throws {
-        #expect(try Tensor([[1, 2.5], [3, -4]]).description == "tensor([2, 2]) [[1, 2.5], [3, -4]]")
+        #expect(try Tensor([[1, 2.5], [3, -4]]).description == "tensor([[1, 2.5], [3, -4]], shape=[2, 2])")
         let long = try Tensor.arange(end: 20)
-        #expect(long.description == "tensor([20]) [0, 1, 2, …, 17, 18, 19]")
-        #expect(Tensor(0.125, requiresGrad: true).description == "tensor([], requiresGrad) 0.125")
+        #expect(long.description == "tensor([0, 1, 2, …, 17, 18, 19], shape=[20])")
+        #expect(Tensor(0.125, requiresGrad: true).description == "tensor(0.125, shape=[], requires_grad=true)")
+    }
+
+    @Test func wideMatricesPrintOneRowPerLineAligned() throws {
+        // 10 rows of 10: both axes are cut to 3 + … + 3, and the rows no longer fit one line.
+        let matrix = try Tensor.arange(end: 100).reshape([10, 10])
+        let expected = """
+            tensor([[0, 1, 2, …, 7, 8, 9],
+                    [10, 11, 12, …, 17, 18, 19],
+                    [20, 21, 22, …, 27, 28, 29],
+                    …,
+                    [70, 71, 72, …, 77, 78, 79],
+                    [80, 81, 82, …, 87, 88, 89],
+                    [90, 91, 92, …, 97, 98, 99]], shape=[10, 10])
+            """
+        #expect(matrix.description == expected)
     }
 }
 

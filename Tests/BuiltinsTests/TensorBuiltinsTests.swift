@@ -9,14 +9,14 @@ import Testing
     // MARK: - Creation and printing
 
     @Test func tensorPrintsShapeAndValues() throws {
-        #expect(try output(of: "print(tensor([[1, 2], [3, 4]]))") == "tensor([2, 2]) [[1, 2], [3, 4]]\n")
+        #expect(try output(of: "print(tensor([[1, 2], [3, 4]]))") == "tensor([[1, 2], [3, 4]], shape=[2, 2])\n")
         #expect(try output(of: "print(zeros(2, 3).shape, ones([4]).shape, eye(2))")
-                == "[2, 3] [4] tensor([2, 2]) [[1, 0], [0, 1]]\n")
-        #expect(try output(of: "print(arange(4), arange(1, 2, 0.5))") == "tensor([4]) [0, 1, 2, 3] tensor([2]) [1, 1.5]\n")
+                == "[2, 3] [4] tensor([[1, 0], [0, 1]], shape=[2, 2])\n")
+        #expect(try output(of: "print(arange(4), arange(1, 2, 0.5))") == "tensor([0, 1, 2, 3], shape=[4]) tensor([1, 1.5], shape=[2])\n")
     }
 
     @Test func longTensorsAreCutWithEllipsis() throws {
-        #expect(try output(of: "print(arange(20))") == "tensor([20]) [0, 1, 2, …, 17, 18, 19]\n")
+        #expect(try output(of: "print(arange(20))") == "tensor([0, 1, 2, …, 17, 18, 19], shape=[20])\n")
     }
 
     @Test func raggedListNamesWhere() throws {
