@@ -89,6 +89,8 @@ private let readCharacter: @convention(c) (UnsafeMutablePointer<FILE>?) -> Int32
 private let completeAtCursor: @convention(c) (UnsafePointer<CChar>?, Int32, Int32)
     -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = { _, _, end in
     rl_attempted_completion_over = 1
+    // No space after a completed word: `t.soft<Tab>` should leave `t.softmax` ready for `(`.
+    rl_completion_append_character = 0
     guard let buffer = rl_line_buffer else { return nil }
     let line = String(cString: buffer)
     let uptoCursor = String(line.utf8.prefix(Int(end))) ?? line
