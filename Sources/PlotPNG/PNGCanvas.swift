@@ -181,13 +181,14 @@ public final class PNGCanvas: Canvas {
 
     @inline(__always)
     private func blendPixel(_ x: Int, _ y: Int, color: Color, coverage: Double) {
-        guard let row = image.pointee.tpixels[y] else { return }
-        let amount = coverage * color.alpha
-        let old = UInt32(bitPattern: row[x])
-        func mix(_ new: UInt8, _ shift: UInt32) -> UInt32 {
-            let previous = Double((old >> shift) & 0xff)
-            return UInt32((previous + (Double(new) - previous) * amount).rounded()) << shift
+        // Integer blending in 1/256 steps: fast and exactly reproducible.
+        let amount = Int32((coverage * color.alpha * 256).rounded())
+        guard amount > 0, let row = image.pointee.tpixels[y] else { return }
+        let old = row[x]
+        @inline(__always) func mix(_ new: UInt8, _ shift: Int32) -> Int32 {
+            let previous = (old >> shift) & 0xff
+            return (previous + (((Int32(new) - previous) * amount + 128) >> 8)) << shift
         }
-        row[x] = Int32(bitPattern: mix(color.red, 16) | mix(color.green, 8) | mix(color.blue, 0))
+        row[x] = mix(color.red, 16) | mix(color.green, 8) | mix(color.blue, 0)
     }
 }
