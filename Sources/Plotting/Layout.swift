@@ -144,7 +144,11 @@ struct PanelLayouter {
 
     func initialXAxis() -> AxisModel {
         if let heatmap { return AxisModel(kind: .categorical(count: heatmap.columns, topDown: false)) }
-        if let bars = barSeries { return AxisModel(kind: .categorical(count: bars.categories.count, topDown: false)) }
+        if let bars = barSeries {
+            var axis = AxisModel(kind: .categorical(count: bars.categories.count, topDown: false))
+            axis.categoryPadding = 0.3
+            return axis
+        }
         var values: [Double] = []
         for item in axes.series {
             switch item {
@@ -197,9 +201,9 @@ struct PanelLayouter {
                 target -= 1
                 x.placeNumericTicks(targetCount: target)
             }
-        case .categorical(let count, _):
+        case .categorical:
             let labels = xCategoryLabels
-            let spacing = plot.width / Double(max(1, count))
+            let spacing = plot.width * x.categorySlot
             let widest = labels.map { metrics.width($0, size) }.max() ?? 0
             let horizontalStride = AxisModel.niceStride(atLeast: (widest + size * 0.6) / spacing)
             let rotatedStride = AxisModel.niceStride(atLeast: lineHeight * 1.25 / spacing)
