@@ -7,6 +7,8 @@
 // libpng heuristic), then deflated with run-length matches (distance 1 byte or 1 pixel) and the
 // fixed Huffman code, row by row. Output is standard PNG (RGB, 8 bits), byte-identical for identical pixels.
 
+import Foundation
+
 // MARK: - PNG encoder
 
 enum PNGEncoder {
@@ -23,6 +25,12 @@ enum PNGEncoder {
                 var previous = zeros
                 for y in 0..<height {
                     let current = pixels(y) ?? zeros
+                    // A row equal to the one above (most chart rows) is all zeros under Up.
+                    if y > 0 && memcmp(current, previous, width * 4) == 0 {
+                        deflate.compressZeroRow(filter: 2, length: stride)
+                        previous = current
+                        continue
+                    }
                     // Score Sub and Up by the sum of |filtered byte| read as signed (libpng's heuristic),
                     // on every fourth pixel: as good a choice on charts at a quarter of the cost.
                     var subScore = 0, upScore = 0
@@ -215,6 +223,27 @@ struct DeflateStream {
                 position += 1
             }
         }
+    }
+
+    /// Same output as `compress` on [filter, 0, 0, ... (length zeros)], without reading any bytes.
+    mutating func compressZeroRow(filter: UInt8, length: Int) {
+        // Adler-32: the filter byte adds to a, and each zero then adds a to b.
+        var a = UInt64(checksum & 0xffff), b = UInt64(checksum >> 16)
+        a = (a + UInt64(filter)) % 65521
+        b = (b + a + a * UInt64(length)) % 65521
+        checksum = UInt32(b << 16 | a)
+        writer.writeLiteral(Int(filter))
+        guard length > 0 else { return }
+        // As the greedy matcher does: one literal zero, runs of up to 258, literals for a tail under 3.
+        writer.writeLiteral(0)
+        var remaining = length - 1
+        while remaining >= 3 {
+            let run = min(258, remaining)
+            writer.writeLength(run)
+            writer.writeReversed(0, bits: 5)
+            remaining -= run
+        }
+        for _ in 0..<remaining { writer.writeLiteral(0) }
     }
 
     /// Ends the block and appends the Adler-32 checksum.

@@ -35,10 +35,10 @@ struct CoverageRasterizer {
         // Two spare columns: an edge at the right border writes one past the last pixel.
         let stride = width + 2
         if scratch.count < stride * height { scratch = [Float](repeating: 0, count: stride * height) }
-        // Which 32-pixel blocks of each row received edge contributions. Between them the running
+        // Which 16-pixel blocks of each row received edge contributions. Between them the running
         // sum is constant, so untouched blocks are skipped (outside) or filled whole (inside):
         // a long thin stroke then costs about its length, not its bounding box.
-        let blocksPerRow = (stride + 31) >> 5
+        let blocksPerRow = (stride + 15) >> 4
         let wordsPerRow = (blocksPerRow + 63) >> 6
         var touched = [UInt64](repeating: 0, count: wordsPerRow * height)
         scratch.withUnsafeMutableBufferPointer { buffer in
@@ -56,10 +56,10 @@ struct CoverageRasterizer {
                 var sum: Float = 0
                 let base = row * stride
                 for block in 0..<blocksPerRow {
-                    let first = block << 5
+                    let first = block << 4
                     let isTouched = touched[row * wordsPerRow + (block >> 6)] & (1 << UInt64(block & 63)) != 0
                     if isTouched {
-                        for column in first..<min(stride, first + 32) {
+                        for column in first..<min(stride, first + 16) {
                             sum += buffer[base + column]
                             // Leave the scratch buffer clean for the next call.
                             buffer[base + column] = 0
@@ -68,7 +68,7 @@ struct CoverageRasterizer {
                         }
                     } else if abs(sum) > 1.0 / 512 {
                         let coverage = Double(min(1, abs(sum)))
-                        for column in first..<min(width, first + 32) { visit(left + column, top + row, coverage) }
+                        for column in first..<min(width, first + 16) { visit(left + column, top + row, coverage) }
                     }
                 }
             }
@@ -97,7 +97,7 @@ struct CoverageRasterizer {
             let x1Ceil = x1.rounded(.up)
             let x1Index = Int(x1Ceil)
             // Cells x0Index ... max(x1Index, x0Index + 1) receive contributions below.
-            for block in (x0Index >> 5)...(max(x1Index, x0Index + 1) >> 5) {
+            for block in (x0Index >> 4)...(max(x1Index, x0Index + 1) >> 4) {
                 touched[row * wordsPerRow + (block >> 6)] |= 1 << UInt64(block & 63)
             }
             if x1Index <= x0Index + 1 {
