@@ -50,11 +50,21 @@ public final class PNGCanvas: Canvas {
 
     public func fill(_ path: Path, color: Color) {
         guard color.alpha > 0 else { return }
-        let polygons = PolygonBuilder.fillPolygons(path)
+        var polygons = PolygonBuilder.fillPolygons(path)
         // Whole-pixel rectangles (backgrounds, heatmap cells, bars) need no coverage buffer.
         if polygons.count == 1, let rect = Self.pixelAlignedRectangle(polygons[0]) {
             fillRectangle(rect, color: color)
             return
+        }
+        if color.alpha >= 1 {
+            // Opaque: painting the aligned rectangles of a multi-part path directly is the same
+            // as their union, so only the other parts go through the rasterizer.
+            polygons.removeAll { polygon in
+                guard let rect = Self.pixelAlignedRectangle(polygon) else { return false }
+                fillRectangle(rect, color: color)
+                return true
+            }
+            guard !polygons.isEmpty else { return }
         }
         blend(polygons, color: color)
     }
@@ -230,8 +240,14 @@ public final class PNGCanvas: Canvas {
 
     private func blend(_ polygons: [[Point]], color: Color) {
         let rasterizer = CoverageRasterizer(imageWidth: pixelWidth, imageHeight: pixelHeight)
+        let opaque = color.alpha >= 1 ? Self.gdColor(color) : nil
         rasterizer.rasterize(polygons, scratch: &coverageScratch) { x, y, coverage in
-            blendPixel(x, y, color: color, coverage: coverage)
+            // Fully covered pixels of an opaque colour (shape interiors) are simply set.
+            if coverage >= 1, let opaque, let row = image.pointee.tpixels[y] {
+                row[x] = opaque
+            } else {
+                blendPixel(x, y, color: color, coverage: coverage)
+            }
         }
     }
 

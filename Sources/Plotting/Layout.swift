@@ -124,7 +124,8 @@ struct PanelLayouter {
         var colorbarArea: Rect?
         if colorbar != nil {
             let gap = metrics.pad * 2.5
-            colorbarArea = Rect(x: plot.maxX + gap, y: plot.minY, width: colorbarWidth, height: plot.height)
+            // Whole pixels, like the plot area: crisp frame and colour strips.
+            colorbarArea = Rect(x: (plot.maxX + gap).rounded(), y: plot.minY, width: colorbarWidth.rounded(), height: plot.height)
         }
         var legendArea: Rect?
         if !legendEntries.isEmpty {
@@ -135,6 +136,9 @@ struct PanelLayouter {
                 legendArea = LegendPlacer(axes: axes, plot: plot, xAxis: x, yAxis: y, metrics: metrics)
                     .place(size: size, position: axes.legend)
             }
+        }
+        if let box = legendArea {
+            legendArea = Rect(x: box.x.rounded(), y: box.y.rounded(), width: box.width.rounded(.up), height: box.height.rounded(.up))
         }
         return PanelLayout(panelArea: area, plotArea: plot, xAxis: x, yAxis: y, colorbarArea: colorbarArea,
                            colorbarAxis: colorbar, legendArea: legendArea, legendEntries: legendEntries, metrics: metrics)
