@@ -155,7 +155,7 @@ import PlotPNG
     }
 
     @Test func missingFontIsReportedWithItsPath() throws {
-        var canvas = try PNGCanvas(width: 50, height: 50, fontPath: "/no/such/font.ttf")
+        let canvas = try PNGCanvas(width: 50, height: 50, fontPath: "/no/such/font.ttf")
         canvas.drawText("x", at: Point(10, 10), style: TextStyle(size: 10))
         do {
             try canvas.finish()
