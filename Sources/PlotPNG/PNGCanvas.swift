@@ -50,11 +50,21 @@ public final class PNGCanvas: Canvas {
 
     public func fill(_ path: Path, color: Color) {
         guard color.alpha > 0 else { return }
-        let polygons = PolygonBuilder.fillPolygons(path)
+        var polygons = PolygonBuilder.fillPolygons(path)
         // Whole-pixel rectangles (backgrounds, heatmap cells, bars) need no coverage buffer.
         if polygons.count == 1, let rect = Self.pixelAlignedRectangle(polygons[0]) {
             fillRectangle(rect, color: color)
             return
+        }
+        if color.alpha >= 1 {
+            // Opaque: painting the aligned rectangles of a multi-part path directly is the same
+            // as their union, so only the other parts go through the rasterizer.
+            polygons.removeAll { polygon in
+                guard let rect = Self.pixelAlignedRectangle(polygon) else { return false }
+                fillRectangle(rect, color: color)
+                return true
+            }
+            guard !polygons.isEmpty else { return }
         }
         blend(polygons, color: color)
     }
@@ -82,6 +92,12 @@ public final class PNGCanvas: Canvas {
         let offset = style.baselineOffset(for: metrics)
         let radians = style.angle * Double.pi / 180
         let cosine = cos(radians), sine = sin(radians)
+        if style.angle.truncatingRemainder(dividingBy: 90) != 0 {
+            drawSlantedText(text, metrics: metrics, baselineStart: Point(point.x + offset.x * cosine + offset.y * sine,
+                                                                        point.y - offset.x * sine + offset.y * cosine),
+                            cosine: cosine, sine: sine, style: style)
+            return
+        }
         // The pen walks along the rotated baseline by the same advances the layout measured.
         var penX = offset.x
         for scalar in text.unicodeScalars {
@@ -101,6 +117,69 @@ public final class PNGCanvas: Canvas {
                 }
             }
             penX += FontMetrics.advance(of: scalar, size: style.size)
+        }
+    }
+
+    /// Slanted text (45-degree category labels): glyphs snapped one by one to whole pixels along
+    /// a diagonal look uneven (libgd's own rotated strings too), so the string is set horizontally
+    /// into a coverage mask and that mask is rotated with bilinear sampling.
+    private func drawSlantedText(_ text: String, metrics: TextMetrics, baselineStart: Point,
+                                 cosine: Double, sine: Double, style: TextStyle) {
+        let padding = 2
+        let maskWidth = Int(metrics.width.rounded(.up)) + 2 * padding
+        let maskHeight = Int(metrics.height.rounded(.up)) + 2 * padding
+        let baseline = padding + Int(metrics.ascent.rounded())
+        var mask = [UInt8](repeating: 0, count: maskWidth * maskHeight)
+        var penX = 0.0
+        for scalar in text.unicodeScalars {
+            let key = GlyphCache.Key(font: fontPath, scalar: scalar, size: style.size, angle: 0)
+            let glyph: GlyphBitmap
+            if let cached = localGlyphs[key] { glyph = cached } else {
+                switch GlyphCache.shared.glyph(key) {
+                case .success(let rendered): glyph = rendered; localGlyphs[key] = rendered
+                case .failure(let error):
+                    if textError == nil { textError = error }
+                    return
+                }
+            }
+            let originX = padding + Int(penX.rounded()) + glyph.offsetX, originY = baseline + glyph.offsetY
+            for row in 0..<glyph.height where originY + row >= 0 && originY + row < maskHeight {
+                for column in 0..<glyph.width where originX + column >= 0 && originX + column < maskWidth {
+                    let index = (originY + row) * maskWidth + originX + column
+                    mask[index] = max(mask[index], glyph.coverage[row * glyph.width + column])
+                }
+            }
+            penX += FontMetrics.advance(of: scalar, size: style.size)
+        }
+        // Canvas pixels covered by the rotated mask: map each pixel centre back into the mask.
+        func toCanvas(_ u: Double, _ v: Double) -> Point {
+            let tx = u - Double(padding), ty = v - Double(baseline)
+            return Point(baselineStart.x + tx * cosine + ty * sine, baselineStart.y - tx * sine + ty * cosine)
+        }
+        let corners = [toCanvas(0, 0), toCanvas(Double(maskWidth), 0), toCanvas(0, Double(maskHeight)),
+                       toCanvas(Double(maskWidth), Double(maskHeight))]
+        let minX = max(0, Int((corners.map(\.x).min() ?? 0).rounded(.down)))
+        let maxX = min(pixelWidth - 1, Int((corners.map(\.x).max() ?? 0).rounded(.up)))
+        let minY = max(0, Int((corners.map(\.y).min() ?? 0).rounded(.down)))
+        let maxY = min(pixelHeight - 1, Int((corners.map(\.y).max() ?? 0).rounded(.up)))
+        guard maxX >= minX, maxY >= minY else { return }
+        func sample(_ x: Int, _ y: Int) -> Double {
+            guard x >= 0, y >= 0, x < maskWidth, y < maskHeight else { return 0 }
+            return Double(mask[y * maskWidth + x])
+        }
+        for y in minY...maxY {
+            for x in minX...maxX {
+                let dx = Double(x) + 0.5 - baselineStart.x, dy = Double(y) + 0.5 - baselineStart.y
+                // Inverse rotation, then to mask coordinates measured between pixel centres.
+                let u = dx * cosine - dy * sine + Double(padding) - 0.5
+                let v = dx * sine + dy * cosine + Double(baseline) - 0.5
+                let u0 = Int(u.rounded(.down)), v0 = Int(v.rounded(.down))
+                let fu = u - Double(u0), fv = v - Double(v0)
+                let top = sample(u0, v0) * (1 - fu) + sample(u0 + 1, v0) * fu
+                let bottom = sample(u0, v0 + 1) * (1 - fu) + sample(u0 + 1, v0 + 1) * fu
+                let coverage = (top * (1 - fv) + bottom * fv) / 255
+                if coverage > 1.0 / 256 { blendPixel(x, y, color: style.color, coverage: coverage) }
+            }
         }
     }
 
@@ -161,8 +240,14 @@ public final class PNGCanvas: Canvas {
 
     private func blend(_ polygons: [[Point]], color: Color) {
         let rasterizer = CoverageRasterizer(imageWidth: pixelWidth, imageHeight: pixelHeight)
+        let opaque = color.alpha >= 1 ? Self.gdColor(color) : nil
         rasterizer.rasterize(polygons, scratch: &coverageScratch) { x, y, coverage in
-            blendPixel(x, y, color: color, coverage: coverage)
+            // Fully covered pixels of an opaque colour (shape interiors) are simply set.
+            if coverage >= 1, let opaque, let row = image.pointee.tpixels[y] {
+                row[x] = opaque
+            } else {
+                blendPixel(x, y, color: color, coverage: coverage)
+            }
         }
     }
 
@@ -181,13 +266,14 @@ public final class PNGCanvas: Canvas {
 
     @inline(__always)
     private func blendPixel(_ x: Int, _ y: Int, color: Color, coverage: Double) {
-        guard let row = image.pointee.tpixels[y] else { return }
-        let amount = coverage * color.alpha
-        let old = UInt32(bitPattern: row[x])
-        func mix(_ new: UInt8, _ shift: UInt32) -> UInt32 {
-            let previous = Double((old >> shift) & 0xff)
-            return UInt32((previous + (Double(new) - previous) * amount).rounded()) << shift
+        // Integer blending in 1/256 steps: fast and exactly reproducible.
+        let amount = Int32((coverage * color.alpha * 256).rounded())
+        guard amount > 0, let row = image.pointee.tpixels[y] else { return }
+        let old = row[x]
+        @inline(__always) func mix(_ new: UInt8, _ shift: Int32) -> Int32 {
+            let previous = (old >> shift) & 0xff
+            return (previous + (((Int32(new) - previous) * amount + 128) >> 8)) << shift
         }
-        row[x] = Int32(bitPattern: mix(color.red, 16) | mix(color.green, 8) | mix(color.blue, 0))
+        row[x] = mix(color.red, 16) | mix(color.green, 8) | mix(color.blue, 0)
     }
 }

@@ -5,22 +5,32 @@
 // whole render budget. Charts are mostly flat colour, so a simple scheme compresses them well:
 // each row is filtered with Sub or Up (whichever gives the smaller sum of absolute bytes, the
 // libpng heuristic), then deflated with run-length matches (distance 1 byte or 1 pixel) and the
-// fixed Huffman code. Output is standard PNG (RGB, 8 bits), byte-identical for identical pixels.
+// fixed Huffman code, row by row. Output is standard PNG (RGB, 8 bits), byte-identical for identical pixels.
+
+import Foundation
 
 // MARK: - PNG encoder
 
 enum PNGEncoder {
-    /// Encodes `pixels` (0x00RRGGBB, row-major) as an RGB PNG.
+    /// Encodes `pixels` (0x00RRGGBB, row-major) as an RGB PNG. Rows are filtered and
+    /// compressed one at a time, so no image-sized byte buffer is needed.
     static func encode(width: Int, height: Int, pixels: (Int) -> UnsafeMutablePointer<Int32>?) -> [UInt8] {
         let stride = width * 3
-        var filtered = [UInt8](repeating: 0, count: (stride + 1) * height)
+        var deflate = DeflateStream()
+        var scanline = [UInt8](repeating: 0, count: stride + 1)
         var blankRow = [Int32](repeating: 0, count: width)
-        filtered.withUnsafeMutableBufferPointer { output in
+        scanline.withUnsafeMutableBufferPointer { buffer in
             blankRow.withUnsafeMutableBufferPointer { blank in
-                guard let zeros = blank.baseAddress, let out = output.baseAddress else { return }
+                guard let zeros = blank.baseAddress, let row = buffer.baseAddress else { return }
                 var previous = zeros
                 for y in 0..<height {
                     let current = pixels(y) ?? zeros
+                    // A row equal to the one above (most chart rows) is all zeros under Up.
+                    if y > 0 && memcmp(current, previous, width * 4) == 0 {
+                        deflate.compressZeroRow(filter: 2, length: stride)
+                        previous = current
+                        continue
+                    }
                     // Score Sub and Up by the sum of |filtered byte| read as signed (libpng's heuristic),
                     // on every fourth pixel: as good a choice on charts at a quarter of the cost.
                     var subScore = 0, upScore = 0
@@ -29,17 +39,18 @@ enum PNGEncoder {
                         subScore &+= Self.byteDistance(value, UInt32(bitPattern: current[x - 1]))
                         upScore &+= Self.byteDistance(value, UInt32(bitPattern: previous[x]))
                     }
+                    let useUp = upScore <= subScore
+                    row[0] = useUp ? 2 : 1
                     var left: UInt32 = 0
-                    let row = out + y * (stride + 1)
-                    row[0] = upScore <= subScore ? 2 : 1
                     for x in 0..<width {
                         let value = UInt32(bitPattern: current[x])
-                        let reference = upScore <= subScore ? UInt32(bitPattern: previous[x]) : left
+                        let reference = useUp ? UInt32(bitPattern: previous[x]) : left
                         row[1 + x * 3] = UInt8(truncatingIfNeeded: value >> 16) &- UInt8(truncatingIfNeeded: reference >> 16)
                         row[2 + x * 3] = UInt8(truncatingIfNeeded: value >> 8) &- UInt8(truncatingIfNeeded: reference >> 8)
                         row[3 + x * 3] = UInt8(truncatingIfNeeded: value) &- UInt8(truncatingIfNeeded: reference)
                         left = value
                     }
+                    deflate.compress(UnsafeBufferPointer(buffer))
                     previous = current
                 }
             }
@@ -50,7 +61,7 @@ enum PNGEncoder {
         appendBigEndian(UInt32(height), to: &header)
         header += [8, 2, 0, 0, 0] // 8-bit depth, RGB, deflate, adaptive filtering, no interlace
         appendChunk("IHDR", header, to: &png)
-        appendChunk("IDAT", zlibCompress(filtered), to: &png)
+        appendChunk("IDAT", deflate.finish(), to: &png)
         appendChunk("IEND", [], to: &png)
         return png
     }
@@ -94,9 +105,10 @@ enum PNGEncoder {
         return crc ^ 0xffffffff
     }
 
-    static func adler32(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
-        guard let base = bytes.baseAddress.map(UnsafeRawPointer.init) else { return 1 }
-        var a: UInt64 = 1, b: UInt64 = 0
+    /// Adler-32 of `bytes`, continuing from `running` (1 for a fresh checksum).
+    static func adler32(_ bytes: UnsafeBufferPointer<UInt8>, continuing running: UInt32 = 1) -> UInt32 {
+        guard let base = bytes.baseAddress.map(UnsafeRawPointer.init) else { return running }
+        var a = UInt64(running & 0xffff), b = UInt64(running >> 16)
         var index = 0
         // Blocks of 256 chunks of 16 bytes. For a block of n bytes a += sum(x) and
         // b += n * a + sum((n - i) * x_i); the sums are kept lane-wise in SIMD vectors (the byte-
@@ -153,41 +165,11 @@ enum PNGEncoder {
 
     // MARK: Deflate (fixed Huffman, run-length matches)
 
-    /// zlib stream: header, one fixed-Huffman deflate block, Adler-32.
+    /// A whole buffer as a zlib stream (used by tests; `encode` streams row by row).
     static func zlibCompress(_ data: [UInt8]) -> [UInt8] {
-        var writer = BitWriter()
-        writer.output.reserveCapacity(data.count / 8 + 64)
-        writer.output += [0x78, 0x01]
-        writer.write(1, bits: 1) // BFINAL
-        writer.write(1, bits: 2) // BTYPE = 01, fixed Huffman
-        data.withUnsafeBufferPointer { input in
-            guard let raw = input.baseAddress.map(UnsafeRawPointer.init) else {
-                preconditionFailure("PNG scanline data always has at least one filter byte")
-            }
-            var position = 0
-            let count = input.count
-            while position < count {
-                // Longest run repeating the previous byte (distance 1) or the previous pixel (distance 3).
-                let limit = min(258, count - position)
-                var runOne = 0, runThree = 0
-                if position >= 1 { runOne = matchLength(raw, position, 1, limit) }
-                if position >= 3 && runOne < limit { runThree = matchLength(raw, position, 3, limit) }
-                let (length, distanceCode) = runOne >= runThree ? (runOne, 0) : (runThree, 2)
-                if length >= 3 {
-                    writer.writeLength(length)
-                    // Fixed distance codes are 5 bits; distance 1 is code 0, distance 3 is code 2.
-                    writer.writeReversed(distanceCode, bits: 5)
-                    position += length
-                } else {
-                    writer.writeLiteral(Int(input[position]))
-                    position += 1
-                }
-            }
-            writer.writeLiteral(256) // end of block
-            writer.flush()
-            appendBigEndian(adler32(input), to: &writer.output)
-        }
-        return writer.output
+        var deflate = DeflateStream()
+        data.withUnsafeBufferPointer { deflate.compress($0) }
+        return deflate.finish()
     }
 
     /// Length code, extra-bit count and base for match lengths 3...258 (RFC 1951, 3.2.5).
@@ -203,6 +185,74 @@ enum PNGEncoder {
         }
         return table
     }()
+}
+
+// MARK: - Deflate stream
+
+/// A zlib stream with one fixed-Huffman deflate block, fed in pieces. Matches are runs that repeat
+/// the previous byte or the previous pixel (distance 1 or 3) and stay inside one piece.
+struct DeflateStream {
+    private var writer = BitWriter()
+    private var checksum: UInt32 = 1
+
+    init() {
+        writer.output.reserveCapacity(64 * 1024)
+        writer.output += [0x78, 0x01]  // zlib header: deflate, 32K window, fastest
+        writer.write(1, bits: 1)       // BFINAL
+        writer.write(1, bits: 2)       // BTYPE = 01, fixed Huffman
+    }
+
+    mutating func compress(_ input: UnsafeBufferPointer<UInt8>) {
+        guard let raw = input.baseAddress.map(UnsafeRawPointer.init) else { return }
+        checksum = PNGEncoder.adler32(input, continuing: checksum)
+        var position = 0
+        let count = input.count
+        while position < count {
+            let limit = min(258, count - position)
+            var runOne = 0, runThree = 0
+            if position >= 1 { runOne = PNGEncoder.matchLength(raw, position, 1, limit) }
+            if position >= 3 && runOne < limit { runThree = PNGEncoder.matchLength(raw, position, 3, limit) }
+            let (length, distanceCode) = runOne >= runThree ? (runOne, 0) : (runThree, 2)
+            if length >= 3 {
+                writer.writeLength(length)
+                // Fixed distance codes are 5 bits; distance 1 is code 0, distance 3 is code 2.
+                writer.writeReversed(distanceCode, bits: 5)
+                position += length
+            } else {
+                writer.writeLiteral(Int(input[position]))
+                position += 1
+            }
+        }
+    }
+
+    /// Same output as `compress` on [filter, 0, 0, ... (length zeros)], without reading any bytes.
+    mutating func compressZeroRow(filter: UInt8, length: Int) {
+        // Adler-32: the filter byte adds to a, and each zero then adds a to b.
+        var a = UInt64(checksum & 0xffff), b = UInt64(checksum >> 16)
+        a = (a + UInt64(filter)) % 65521
+        b = (b + a + a * UInt64(length)) % 65521
+        checksum = UInt32(b << 16 | a)
+        writer.writeLiteral(Int(filter))
+        guard length > 0 else { return }
+        // As the greedy matcher does: one literal zero, runs of up to 258, literals for a tail under 3.
+        writer.writeLiteral(0)
+        var remaining = length - 1
+        while remaining >= 3 {
+            let run = min(258, remaining)
+            writer.writeLength(run)
+            writer.writeReversed(0, bits: 5)
+            remaining -= run
+        }
+        for _ in 0..<remaining { writer.writeLiteral(0) }
+    }
+
+    /// Ends the block and appends the Adler-32 checksum.
+    mutating func finish() -> [UInt8] {
+        writer.writeLiteral(256)
+        writer.flush()
+        PNGEncoder.appendBigEndian(checksum, to: &writer.output)
+        return writer.output
+    }
 }
 
 /// Writes deflate's LSB-first bit stream.

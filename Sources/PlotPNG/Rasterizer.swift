@@ -35,9 +35,12 @@ struct CoverageRasterizer {
         // Two spare columns: an edge at the right border writes one past the last pixel.
         let stride = width + 2
         if scratch.count < stride * height { scratch = [Float](repeating: 0, count: stride * height) }
-        // Per row, the first and last column any edge touched: outside that span coverage is zero.
-        var spanStart = [Int](repeating: Int.max, count: height)
-        var spanEnd = [Int](repeating: -1, count: height)
+        // Which 16-pixel blocks of each row received edge contributions. Between them the running
+        // sum is constant, so untouched blocks are skipped (outside) or filled whole (inside):
+        // a long thin stroke then costs about its length, not its bounding box.
+        let blocksPerRow = (stride + 15) >> 4
+        let wordsPerRow = (blocksPerRow + 63) >> 6
+        var touched = [UInt64](repeating: 0, count: wordsPerRow * height)
         scratch.withUnsafeMutableBufferPointer { buffer in
             for polygon in polygons where polygon.count >= 3 {
                 for index in polygon.indices {
@@ -46,26 +49,35 @@ struct CoverageRasterizer {
                     addEdge(Point(min(Double(width), max(0, start.x - Double(left))), start.y - Double(top)),
                             Point(min(Double(width), max(0, end.x - Double(left))), end.y - Double(top)),
                             width: width, height: height, stride: stride, into: buffer,
-                            spanStart: &spanStart, spanEnd: &spanEnd)
+                            touched: &touched, wordsPerRow: wordsPerRow)
                 }
             }
-            for row in 0..<height where spanEnd[row] >= 0 {
+            for row in 0..<height {
                 var sum: Float = 0
                 let base = row * stride
-                for column in spanStart[row]..<min(width, spanEnd[row] + 1) {
-                    sum += buffer[base + column]
-                    let coverage = min(1, abs(sum))
-                    if coverage > 1.0 / 512 { visit(left + column, top + row, Double(coverage)) }
+                for block in 0..<blocksPerRow {
+                    let first = block << 4
+                    let isTouched = touched[row * wordsPerRow + (block >> 6)] & (1 << UInt64(block & 63)) != 0
+                    if isTouched {
+                        for column in first..<min(stride, first + 16) {
+                            sum += buffer[base + column]
+                            // Leave the scratch buffer clean for the next call.
+                            buffer[base + column] = 0
+                            let coverage = min(1, abs(sum))
+                            if column < width && coverage > 1.0 / 512 { visit(left + column, top + row, Double(coverage)) }
+                        }
+                    } else if abs(sum) > 1.0 / 512 {
+                        let coverage = Double(min(1, abs(sum)))
+                        for column in first..<min(width, first + 16) { visit(left + column, top + row, coverage) }
+                    }
                 }
-                // Leave the scratch buffer clean for the next call.
-                for column in spanStart[row]...spanEnd[row] { buffer[base + column] = 0 }
             }
         }
     }
 
     /// Adds one edge's signed area contribution (font-rs `draw_line`).
     private func addEdge(_ p0: Point, _ p1: Point, width: Int, height: Int, stride: Int,
-                         into buffer: UnsafeMutableBufferPointer<Float>, spanStart: inout [Int], spanEnd: inout [Int]) {
+                         into buffer: UnsafeMutableBufferPointer<Float>, touched: inout [UInt64], wordsPerRow: Int) {
         if p0.y == p1.y { return }
         let (direction, top, bottom): (Double, Point, Point) = p0.y < p1.y ? (1, p0, p1) : (-1, p1, p0)
         let slope = (bottom.x - top.x) / (bottom.y - top.y)
@@ -84,8 +96,10 @@ struct CoverageRasterizer {
             let x0Index = Int(x0Floor)
             let x1Ceil = x1.rounded(.up)
             let x1Index = Int(x1Ceil)
-            spanStart[row] = min(spanStart[row], x0Index)
-            spanEnd[row] = max(spanEnd[row], x1Index + 1)
+            // Cells x0Index ... max(x1Index, x0Index + 1) receive contributions below.
+            for block in (x0Index >> 4)...(max(x1Index, x0Index + 1) >> 4) {
+                touched[row * wordsPerRow + (block >> 6)] |= 1 << UInt64(block & 63)
+            }
             if x1Index <= x0Index + 1 {
                 let middle = 0.5 * (x + nextX) - x0Floor
                 buffer[lineStart + x0Index] += Float(signedHeight - signedHeight * middle)

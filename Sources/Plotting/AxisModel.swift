@@ -23,6 +23,15 @@ public struct AxisModel: Sendable, Equatable {
     public var ticks: [AxisTick] = []
     /// Label rotation in degrees (0 or 45); only category labels rotate.
     public var labelAngle: Double = 0
+    /// Empty space, in category slots, before the first and after the last category (bars get
+    /// matplotlib-like margins; heatmap cells fill the axis).
+    public var categoryPadding: Double = 0
+
+    /// Width of one category slot as a fraction of the axis.
+    public var categorySlot: Double {
+        guard case .categorical(let count, _) = kind else { return 0 }
+        return 1 / (Double(count) + 2 * categoryPadding)
+    }
 
     /// Where `value` falls along the axis (0...1 inside the limits), nil where it cannot be
     /// shown (non-positive on a log axis, non-finite).
@@ -35,7 +44,7 @@ public struct AxisModel: Sendable, Equatable {
             guard value > 0 else { return nil }
             return (log10(value) - log10(lower)) / (log10(upper) - log10(lower))
         case .categorical(let count, let topDown):
-            let fraction = (value + 0.5) / Double(count)
+            let fraction = (value + 0.5 + categoryPadding) / (Double(count) + 2 * categoryPadding)
             return topDown ? 1 - fraction : fraction
         }
     }

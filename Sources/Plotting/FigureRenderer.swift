@@ -174,7 +174,7 @@ public struct FigureRenderer: Sendable {
 
     func drawBars<C: Canvas>(_ bars: BarSeries, layout: PanelLayout, on canvas: inout C) {
         let plot = layout.plotArea
-        let slot = plot.width / Double(max(1, bars.categories.count))
+        let slot = plot.width * layout.xAxis.categorySlot
         let groupWidth = slot * 0.8
         let barWidth = groupWidth / Double(bars.values.count)
         for (group, values) in bars.values.enumerated() {
@@ -183,7 +183,7 @@ public struct FigureRenderer: Sendable {
                 guard let top = layout.yAxis.fraction(value) else { continue }
                 // A log axis cannot show zero; bars then start at the bottom edge.
                 let base = layout.yAxis.fraction(0) ?? 0
-                let left = plot.minX + slot * Double(index) + slot * 0.1 + barWidth * Double(group)
+                let left = plot.minX + slot * (layout.xAxis.categoryPadding + Double(index) + 0.1) + barWidth * Double(group)
                 let y0 = plot.maxY - min(1, max(0, base)) * plot.height
                 let y1 = plot.maxY - min(1, max(0, top)) * plot.height
                 let rect = Rect(x: left.rounded(), y: min(y0, y1).rounded(), width: max(1, barWidth.rounded()),

@@ -124,7 +124,8 @@ struct PanelLayouter {
         var colorbarArea: Rect?
         if colorbar != nil {
             let gap = metrics.pad * 2.5
-            colorbarArea = Rect(x: plot.maxX + gap, y: plot.minY, width: colorbarWidth, height: plot.height)
+            // Whole pixels, like the plot area: crisp frame and colour strips.
+            colorbarArea = Rect(x: (plot.maxX + gap).rounded(), y: plot.minY, width: colorbarWidth.rounded(), height: plot.height)
         }
         var legendArea: Rect?
         if !legendEntries.isEmpty {
@@ -136,6 +137,9 @@ struct PanelLayouter {
                     .place(size: size, position: axes.legend)
             }
         }
+        if let box = legendArea {
+            legendArea = Rect(x: box.x.rounded(), y: box.y.rounded(), width: box.width.rounded(.up), height: box.height.rounded(.up))
+        }
         return PanelLayout(panelArea: area, plotArea: plot, xAxis: x, yAxis: y, colorbarArea: colorbarArea,
                            colorbarAxis: colorbar, legendArea: legendArea, legendEntries: legendEntries, metrics: metrics)
     }
@@ -144,7 +148,11 @@ struct PanelLayouter {
 
     func initialXAxis() -> AxisModel {
         if let heatmap { return AxisModel(kind: .categorical(count: heatmap.columns, topDown: false)) }
-        if let bars = barSeries { return AxisModel(kind: .categorical(count: bars.categories.count, topDown: false)) }
+        if let bars = barSeries {
+            var axis = AxisModel(kind: .categorical(count: bars.categories.count, topDown: false))
+            axis.categoryPadding = 0.3
+            return axis
+        }
         var values: [Double] = []
         for item in axes.series {
             switch item {
@@ -197,9 +205,9 @@ struct PanelLayouter {
                 target -= 1
                 x.placeNumericTicks(targetCount: target)
             }
-        case .categorical(let count, _):
+        case .categorical:
             let labels = xCategoryLabels
-            let spacing = plot.width / Double(max(1, count))
+            let spacing = plot.width * x.categorySlot
             let widest = labels.map { metrics.width($0, size) }.max() ?? 0
             let horizontalStride = AxisModel.niceStride(atLeast: (widest + size * 0.6) / spacing)
             let rotatedStride = AxisModel.niceStride(atLeast: lineHeight * 1.25 / spacing)

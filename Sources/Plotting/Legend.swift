@@ -10,16 +10,22 @@ struct LegendPlacer {
     let yAxis: AxisModel
     let metrics: ChartMetrics
 
-    /// Candidate boxes in matplotlib's preference order for "best".
-    func candidates(width: Double, height: Double) -> [(LegendPosition, Rect)] {
+    /// Candidate boxes in matplotlib's preference order for "best": the corners, then the
+    /// middles of the edges (those have no fixed `LegendPosition` of their own).
+    func candidates(width: Double, height: Double) -> [(LegendPosition?, Rect)] {
         let inset = metrics.pad * 1.2
         let left = plot.minX + inset, right = plot.maxX - inset - width
         let top = plot.minY + inset, bottom = plot.maxY - inset - height
+        let centerX = plot.midX - width / 2, centerY = plot.midY - height / 2
         return [
             (.upperRight, Rect(x: right, y: top, width: width, height: height)),
             (.upperLeft, Rect(x: left, y: top, width: width, height: height)),
             (.lowerLeft, Rect(x: left, y: bottom, width: width, height: height)),
             (.lowerRight, Rect(x: right, y: bottom, width: width, height: height)),
+            (nil, Rect(x: right, y: centerY, width: width, height: height)),
+            (nil, Rect(x: left, y: centerY, width: width, height: height)),
+            (nil, Rect(x: centerX, y: bottom, width: width, height: height)),
+            (nil, Rect(x: centerX, y: top, width: width, height: height)),
         ]
     }
 
@@ -29,11 +35,15 @@ struct LegendPlacer {
         let points = samplePoints()
         var best = boxes[0].1
         var fewest = Int.max
-        for (_, box) in boxes {
+        for (index, (_, box)) in boxes.enumerated() {
             let covered = points.reduce(0) { count, point in
                 count + (point.x >= box.minX && point.x <= box.maxX && point.y >= box.minY && point.y <= box.maxY ? 1 : 0)
             }
-            if covered < fewest { fewest = covered; best = box }
+            // A corner is preferred; an edge middle wins only when it hides nothing at all.
+            let isCorner = index < 4
+            if (isCorner && covered < fewest) || (!isCorner && covered == 0 && fewest > 0) {
+                fewest = covered; best = box
+            }
         }
         return best
     }

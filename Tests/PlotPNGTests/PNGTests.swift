@@ -111,6 +111,24 @@ import PlotPNG
         #expect(dark > 20)
     }
 
+    @Test(arguments: [0.0, 45, 90])
+    func rotatedTextLandsInsideItsMeasuredBox(angle: Double) throws {
+        let canvas = try PNGCanvas(width: 200, height: 200)
+        let style = TextStyle(size: 14, color: .black, angle: angle, horizontal: .end, vertical: .middle)
+        canvas.drawText("routed expert", at: Point(120, 100), style: style)
+        try canvas.finish()
+        let box = RecordingCanvas.boundingBox(of: "routed expert", at: Point(120, 100), style: style)
+        var inside = 0, outside = 0
+        for y in 0..<200 {
+            for x in 0..<200 where (canvas.pixel(x: x, y: y)?.red ?? 255) < 128 {
+                let within = Double(x) >= box.minX - 2 && Double(x) <= box.maxX + 2 && Double(y) >= box.minY - 2 && Double(y) <= box.maxY + 2
+                if within { inside += 1 } else { outside += 1 }
+            }
+        }
+        #expect(inside > 60, "angle \(angle): only \(inside) dark pixels")
+        #expect(outside == 0, "angle \(angle): \(outside) dark pixels outside \(box)")
+    }
+
     @Test func unwritablePathAndUnknownExtensionAreErrors() throws {
         let figure = try lossFigure()
         let path = "/nonexistent-directory-\(getpid())/chart.png"
@@ -137,7 +155,7 @@ import PlotPNG
     }
 
     @Test func missingFontIsReportedWithItsPath() throws {
-        var canvas = try PNGCanvas(width: 50, height: 50, fontPath: "/no/such/font.ttf")
+        let canvas = try PNGCanvas(width: 50, height: 50, fontPath: "/no/such/font.ttf")
         canvas.drawText("x", at: Point(10, 10), style: TextStyle(size: 10))
         do {
             try canvas.finish()

@@ -106,6 +106,17 @@ import Plotting
         #expect(legend.midY < layout.plotArea.midY)
     }
 
+    @Test func legendUsesAnEmptyEdgeMiddleWhenEveryCornerHasData() throws {
+        // Points in all four corners and at the middle of the left and right edges: the first
+        // empty candidate in matplotlib's order is the lower centre.
+        var figure = try Figure()
+        try figure.axes.scatter(x: [0, 0, 10, 10, 0, 10], y: [0, 10, 0, 10, 5, 5], groups: ["a", "a", "b", "b", "a", "b"])
+        let layout = FigureRenderer(figure: figure).layout()[0]
+        let legend = try #require(layout.legendArea)
+        #expect(abs(legend.midX - layout.plotArea.midX) < 1)
+        #expect(legend.midY > layout.plotArea.midY)
+    }
+
     @Test func outsideLegendSitsRightOfThePlot() throws {
         var figure = try Figure()
         try figure.axes.plot([1, 2, 3], label: "a")
