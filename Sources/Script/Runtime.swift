@@ -235,7 +235,7 @@ final class Machine {
             }
         }
         try checkInterrupt(span)
-        return try function.body(self)
+        return try function.runBody(self)
     }
 
     /// Takes the value a `return` statement left behind.
