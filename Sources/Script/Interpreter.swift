@@ -14,6 +14,10 @@ public final class Interpreter {
     /// Set from any thread or a signal handler to stop the running script with "interrupted".
     public let interruptFlag = InterruptFlag()
 
+    /// Per-interpreter state for installed libraries (e.g. a default random generator seeded by
+    /// `--seed`), keyed by a name the library chooses. The core never reads it.
+    public var libraryState: [String: Any] = [:]
+
     /// Deepest call nesting before "recursion too deep".
     public var recursionLimit: Int {
         get { machine.recursionLimit }
@@ -216,7 +220,9 @@ public final class Interpreter {
 /// Runs work on a thread with a big stack, so the recursion limits (not the OS) stop deep
 /// programs: the interpreter recurses through Swift frames for each nested call and expression.
 enum LargeStack {
-    static let size = 512 << 20
+    // Tests pass with 16 MB in a debug build; worst cases (1000 nested calls each inside 200
+    // levels of nested expressions) need more. Only touched pages use memory.
+    static let size = 256 << 20
     private static let threadName = "seek-interpreter"
 
     /// Holds the result while the caller waits.
