@@ -42,14 +42,16 @@ extension Compiler {
         case 1:
             let first = positional[0].run
             return { machine in
-                let function = try Compiler.callee(machine, globalIndex, loadCallee)
-                guard case .function(let script) = function else {
-                    return try machine.call(function, [try first(machine)], [], span)
+                // Switching on the fresh value moves the function out of it (one retain, not two).
+                switch try Compiler.callee(machine, globalIndex, loadCallee) {
+                case .function(let script):
+                    let frame = try machine.reserveFrame(script, arguments: 1, span)
+                    defer { machine.releaseFrame(frame, script) }
+                    machine.stack[frame] = try first(machine)
+                    return try machine.enter(script, frameBase: frame, span)
+                case let other:
+                    return try machine.call(other, [try first(machine)], [], span)
                 }
-                let frame = try machine.reserveFrame(script, arguments: 1, span)
-                defer { machine.releaseFrame(frame, script) }
-                machine.stack[frame] = try first(machine)
-                return try machine.enter(script, frameBase: frame, span)
             }
         case 2:
             let first = positional[0].run, second = positional[1].run
