@@ -250,7 +250,7 @@ struct Compiler {
             let globals = self.globals
             return { machine in
                 guard let value = machine.globals[index] else {
-                    let defined = globals.names.indices.filter { machine.globals[$0] != nil }.map { globals.names[$0] }
+                    let defined = globals.names.indices.filter { $0 < machine.globalCount && machine.globals[$0] != nil }.map { globals.names[$0] }
                     throw RuntimeError.undefinedVariable(name, suggestion: nearestName(to: name, in: defined), span)
                 }
                 return value

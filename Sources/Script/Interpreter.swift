@@ -57,6 +57,7 @@ public final class Interpreter {
         case .success(let compiled): code = compiled
         case .failure(let error): return .failure(error)
         }
+        machine.reserveGlobals(globals.names.count)
         do {
             let value = try code(machine)
             if case .null? = value { return .success(nil) }
@@ -125,7 +126,7 @@ public final class Interpreter {
 
     /// The current value of a global, or nil if unbound.
     public func global(_ name: String) -> Value? {
-        guard let index = globals.existingIndex(of: name) else { return nil }
+        guard let index = globals.existingIndex(of: name), index < machine.globalCount else { return nil }
         return machine.globals[index]
     }
 
@@ -134,12 +135,13 @@ public final class Interpreter {
         guard let index = globals.index(of: name) else {
             preconditionFailure("more than \(Machine.globalCapacity) globals defined from Swift")
         }
+        machine.reserveGlobals(globals.names.count)
         machine.globals[index] = value
     }
 
     /// Names of all bound globals, sorted (for `:vars`, `help()` and completion).
     public var globalNames: [String] {
-        globals.names.indices.filter { machine.globals[$0] != nil }
+        globals.names.indices.filter { $0 < machine.globalCount && machine.globals[$0] != nil }
             .map { globals.names[$0] }.sorted()
     }
 
@@ -155,7 +157,9 @@ public final class Interpreter {
     public func reset() {
         // Dropping a deeply nested structure releases it recursively: do it on the large stack.
         LargeStack.run {
-            for index in self.globals.names.indices { self.machine.globals[index] = nil }
+            for index in 0..<min(self.globals.names.count, self.machine.globalCount) {
+                self.machine.globals[index] = nil
+            }
         }
         for (name, value) in installed { setGlobal(name, value) }
         machine.unwindAll()

@@ -89,11 +89,17 @@ struct Registers {
 /// The mutable state of execution. One per interpreter; compiled closures receive it.
 final class Machine {
     static let stackCapacity = 1 << 16
-    /// Globals have fixed storage so compiled code can hold a stable pointer.
-    static let globalCapacity = 1 << 16
+    /// The most globals an interpreter holds (every distinct top-level name ever resolved).
+    static let globalCapacity = 1 << 22
 
     let stack: UnsafeMutablePointer<Value?>
-    let globals: UnsafeMutablePointer<Value?>
+    /// The globals buffer lives behind one more pointer so it can grow while compiled code
+    /// keeps reading through a `let` (no exclusivity checks, one extra load).
+    private let globalStorage: UnsafeMutablePointer<UnsafeMutablePointer<Value?>>
+    private(set) var globalCount = 1 << 12
+    var globals: UnsafeMutablePointer<Value?> {
+        @inline(__always) get { globalStorage.pointee }
+    }
     let registers: UnsafeMutablePointer<Registers>
     var recursionLimit = 1000
     let interrupt: InterruptFlag
@@ -104,8 +110,10 @@ final class Machine {
         self.interrupt = interrupt
         stack = .allocate(capacity: Self.stackCapacity)
         stack.initialize(repeating: nil, count: Self.stackCapacity)
-        globals = .allocate(capacity: Self.globalCapacity)
-        globals.initialize(repeating: nil, count: Self.globalCapacity)
+        let buffer = UnsafeMutablePointer<Value?>.allocate(capacity: globalCount)
+        buffer.initialize(repeating: nil, count: globalCount)
+        globalStorage = .allocate(capacity: 1)
+        globalStorage.initialize(to: buffer)
         registers = .allocate(capacity: 1)
         registers.initialize(to: Registers())
     }
@@ -113,8 +121,9 @@ final class Machine {
     deinit {
         stack.deinitialize(count: Self.stackCapacity)
         stack.deallocate()
-        globals.deinitialize(count: Self.globalCapacity)
+        globals.deinitialize(count: globalCount)
         globals.deallocate()
+        globalStorage.deallocate()
         registers.deinitialize(count: 1)
         registers.deallocate()
     }
@@ -146,6 +155,20 @@ final class Machine {
     var nativeCallSpan: SourceSpan? {
         @inline(__always) get { registers.pointee.nativeCallSpan }
         @inline(__always) set { registers.pointee.nativeCallSpan = newValue }
+    }
+
+    /// Makes room for `count` globals (called before running newly compiled code).
+    func reserveGlobals(_ count: Int) {
+        guard count > globalCount else { return }
+        precondition(count <= Self.globalCapacity, "the resolver limits globals to \(Self.globalCapacity)")
+        var newCount = globalCount
+        while newCount < count { newCount *= 2 }
+        let buffer = UnsafeMutablePointer<Value?>.allocate(capacity: newCount)
+        buffer.moveInitialize(from: globals, count: globalCount)
+        (buffer + globalCount).initialize(repeating: nil, count: newCount - globalCount)
+        globals.deallocate()
+        globalStorage.pointee = buffer
+        globalCount = newCount
     }
 
     /// Resets the stack after an error left frames behind.
