@@ -42,7 +42,6 @@ extension Compiler {
         case 1:
             let first = positional[0].run
             return { machine in
-                // Switching on the fresh value moves the function out of it (one retain, not two).
                 switch try Compiler.callee(machine, globalIndex, loadCallee) {
                 case .function(let script):
                     let frame = try machine.reserveFrame(script, arguments: 1, span)
