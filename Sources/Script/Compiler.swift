@@ -264,9 +264,10 @@ struct Compiler {
         case .local(let local):
             let slot = local.slot
             return { machine in
-                guard let value = machine.stack[machine.base + slot] else {
-                    throw RuntimeError.unassignedLocal(name, span)
-                }
+                let pointer = machine.stack + (machine.base + slot)
+                // Numbers are read straight out of the slot, skipping the generic (outlined) copy.
+                if case .number(let number)? = pointer.pointee { return .number(number) }
+                guard let value = pointer.pointee else { throw RuntimeError.unassignedLocal(name, span) }
                 return value
             }
         case .upvalue(let index):

@@ -58,18 +58,18 @@ public final class Interpreter {
         case .failure(let error): return .failure(error)
         }
         machine.reserveGlobals(globals.names.count)
+        // Errors unwind the frames through `defer`s on the way out, so the machine is consistent
+        // afterwards even when this run is nested inside a native called by another run.
+        defer { machine.clearStaleSlots() }
         do {
             let value = try code(machine)
             if case .null? = value { return .success(nil) }
             return .success(value)
         } catch let error as RuntimeError {
-            machine.unwindAll()
             return .failure(ScriptError([error]))
         } catch let error as ScriptError {
-            machine.unwindAll()
             return .failure(error)
         } catch {
-            machine.unwindAll()
             return .failure(ScriptError([RuntimeError.nativeFailure("\(error)", fallbackSpan(file))]))
         }
     }
@@ -94,7 +94,8 @@ public final class Interpreter {
         let span = machine.nativeCallSpan ?? fallbackSpan(SourceFile(name: "<native>", text: ""))
         // Inside a run this is already the large-stack thread; from elsewhere, move there.
         let result: Result<Value, Error> = LargeStack.run {
-            Result { try self.machine.call(callee, positional, named, span) }
+            defer { if self.machine.depth == 0 { self.machine.clearStaleSlots() } }
+            return Result { try self.machine.call(callee, positional, named, span) }
         }
         return try result.get()
     }
