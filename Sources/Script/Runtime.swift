@@ -248,36 +248,45 @@ final class Machine {
     /// Runs a function whose frame is reserved and whose parameters are in place.
     @inline(__always)
     func enter(_ function: FunctionObject, frameBase: Int, _ span: SourceSpan) throws -> Value {
+        // Closure state (cells, captures) is swapped only when caller or callee has any, so plain
+        // functions pay no reference counting for it.
+        if function.usesClosureState || registers.pointee.hasClosureState {
+            return try enterWithClosureState(function, frameBase: frameBase, span)
+        }
         let savedBase = base
         base = frameBase
         depth += 1
-        // Closure state (cells, captures) is swapped only when caller or callee has any, so plain
-        // recursive functions pay no reference counting for it.
-        let swapsClosureState = function.usesClosureState || registers.pointee.hasClosureState
-        var savedCells: ContiguousArray<Cell> = []
-        var savedUpvalues: ContiguousArray<Cell> = []
-        if swapsClosureState {
-            savedCells = cells
-            savedUpvalues = upvalues
-            let prototype = function.prototype
-            var frameCells = ContiguousArray<Cell>()
-            if prototype.cellCount > 0 {
-                frameCells.reserveCapacity(prototype.cellCount)
-                for _ in 0..<prototype.cellCount { frameCells.append(Cell()) }
-                for (slot, cell) in prototype.capturedParameters { frameCells[cell].value = stack[frameBase + slot] }
-            }
-            cells = frameCells
-            upvalues = function.captures
-            registers.pointee.hasClosureState = prototype.usesClosureState
-        }
         defer {
             base = savedBase
             depth -= 1
-            if swapsClosureState {
-                cells = savedCells
-                upvalues = savedUpvalues
-                registers.pointee.hasClosureState = !savedCells.isEmpty || !savedUpvalues.isEmpty
-            }
+        }
+        try checkInterrupt(span)
+        return try function.runBody(self)
+    }
+
+    /// `enter` for closures and their callers: gives the frame its cells and the closure's captures.
+    private func enterWithClosureState(_ function: FunctionObject, frameBase: Int, _ span: SourceSpan) throws -> Value {
+        let prototype = function.prototype
+        let savedBase = base
+        let savedCells = cells
+        let savedUpvalues = upvalues
+        var frameCells = ContiguousArray<Cell>()
+        if prototype.cellCount > 0 {
+            frameCells.reserveCapacity(prototype.cellCount)
+            for _ in 0..<prototype.cellCount { frameCells.append(Cell()) }
+            for (slot, cell) in prototype.capturedParameters { frameCells[cell].value = stack[frameBase + slot] }
+        }
+        base = frameBase
+        depth += 1
+        cells = frameCells
+        upvalues = function.captures
+        registers.pointee.hasClosureState = function.usesClosureState
+        defer {
+            base = savedBase
+            depth -= 1
+            cells = savedCells
+            upvalues = savedUpvalues
+            registers.pointee.hasClosureState = !savedCells.isEmpty || !savedUpvalues.isEmpty
         }
         try checkInterrupt(span)
         return try function.runBody(self)
