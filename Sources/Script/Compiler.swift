@@ -249,9 +249,11 @@ struct Compiler {
         case .global(let index):
             let globals = self.globals
             return { machine in
-                guard let value = machine.globals[index] else {
-                    let defined = globals.names.indices.filter { $0 < machine.globalCount && machine.globals[$0] != nil }.map { globals.names[$0] }
-                    throw RuntimeError.undefinedVariable(name, suggestion: nearestName(to: name, in: defined), span)
+                let pointer = machine.globals + index
+                if case .number(let number)? = pointer.pointee { return .number(number) }
+                guard let value = pointer.pointee else {
+                    let defined = globals.names.indices.filter { $0 < machine.globalCount && machine.globals[$0] != nil }
+                    throw RuntimeError.undefinedVariable(name, suggestion: nearestName(to: name, in: defined.map { globals.names[$0] }), span)
                 }
                 return value
             }
