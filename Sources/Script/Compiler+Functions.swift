@@ -162,9 +162,14 @@ extension Compiler {
                elseBranch.isEmpty, thenBranch.count == 1, case .returnStatement(let value) = thenBranch[0] {
                 flush()
                 let test = self.condition(condition, span)
-                let result = returnValue(value)
                 let next = rest
-                rest = { machine in try test(machine) ? try result(machine) : try next(machine) }
+                if let value, let local = plainLocal(value) {
+                    // `if n < 2 { return n }`: the returned local is read inline.
+                    rest = { machine in try test(machine) ? try Compiler.read(machine, local) : try next(machine) }
+                } else {
+                    let result = returnValue(value)
+                    rest = { machine in try test(machine) ? try result(machine) : try next(machine) }
+                }
             } else {
                 pending.append(statement)
             }
