@@ -25,16 +25,15 @@ public final class Interpreter {
     }
 
     let globals = GlobalTable()
-    private(set) var machine: Machine!
+    /// Created on first use: it refers back to the interpreter, which must exist first.
+    private(set) lazy var machine = Machine(interpreter: self, interrupt: interruptFlag)
     /// Methods of built-in types by type name (`list`, `string`, `dict`), registered by libraries.
     private(set) var methods: [String: [String: BuiltinMethod]] = [:]
     /// Values installed with `define`, restored by `reset`.
     private var installed: [String: Value] = [:]
 
     /// Creates an interpreter with no globals at all.
-    public init() {
-        machine = Machine(interpreter: self, interrupt: interruptFlag)
-    }
+    public init() {}
 
     // MARK: - Running
 
