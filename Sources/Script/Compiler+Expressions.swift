@@ -12,10 +12,9 @@ extension Compiler {
                case .variable(.local(let local), let name, let nameSpan) = leftExpression, !local.isCaptured {
                 let slot = local.slot
                 return { machine in
-                    guard let value = machine.stack[machine.base + slot] else {
-                        throw RuntimeError.unassignedLocal(name, nameSpan)
-                    }
-                    if case .number(let x) = value { return Machine.compare(operation, x, constant) }
+                    let pointer = machine.stack + (machine.base + slot)
+                    if case .number(let x)? = pointer.pointee { return Machine.compare(operation, x, constant) }
+                    guard let value = pointer.pointee else { throw RuntimeError.unassignedLocal(name, nameSpan) }
                     return try Machine.truth(try machine.binary(operation, value, .number(constant), span), span)
                 }
             }
@@ -114,10 +113,9 @@ extension Compiler {
             if case .variable(.local(let local), let name, let nameSpan) = leftExpression, !local.isCaptured {
                 let slot = local.slot
                 return { machine in
-                    guard let value = machine.stack[machine.base + slot] else {
-                        throw RuntimeError.unassignedLocal(name, nameSpan)
-                    }
-                    if case .number(let x) = value { return try Machine.arithmetic(operation, x, constant, span) }
+                    let pointer = machine.stack + (machine.base + slot)
+                    if case .number(let x)? = pointer.pointee { return try Machine.arithmetic(operation, x, constant, span) }
+                    guard let value = pointer.pointee else { throw RuntimeError.unassignedLocal(name, nameSpan) }
                     return try machine.binary(operation, value, .number(constant), span)
                 }
             }
@@ -173,9 +171,9 @@ extension Compiler {
 
     @inline(__always)
     static func read(_ machine: Machine, _ local: PlainLocal) throws -> Value {
-        guard let value = machine.stack[machine.base + local.slot] else {
-            throw RuntimeError.unassignedLocal(local.name, local.span)
-        }
+        let pointer = machine.stack + (machine.base + local.slot)
+        if case .number(let number)? = pointer.pointee { return .number(number) }
+        guard let value = pointer.pointee else { throw RuntimeError.unassignedLocal(local.name, local.span) }
         return value
     }
 

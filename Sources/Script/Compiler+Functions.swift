@@ -33,36 +33,36 @@ extension Compiler {
         switch positional.count {
         case 0:
             return { machine in
-                let function = try Compiler.callee(machine, globalIndex, loadCallee)
+                if let script = Compiler.globalFunction(machine, globalIndex) {
+                    return try Compiler.invoke0(machine, script, span)
+                }
+                let function = try loadCallee(machine)
                 guard case .function(let script) = function else { return try machine.call(function, [], [], span) }
-                let frame = try machine.reserveFrame(script, arguments: 0, span)
-                defer { machine.releaseFrame(frame, script) }
-                return try machine.enter(script, frameBase: frame, span)
+                return try Compiler.invoke0(machine, script, span)
             }
         case 1:
             let first = positional[0].run
             return { machine in
-                let function = try Compiler.callee(machine, globalIndex, loadCallee)
+                if let script = Compiler.globalFunction(machine, globalIndex) {
+                    return try Compiler.invoke1(machine, script, first, span)
+                }
+                let function = try loadCallee(machine)
                 guard case .function(let script) = function else {
                     return try machine.call(function, [try first(machine)], [], span)
                 }
-                let frame = try machine.reserveFrame(script, arguments: 1, span)
-                defer { machine.releaseFrame(frame, script) }
-                machine.stack[frame] = try first(machine)
-                return try machine.enter(script, frameBase: frame, span)
+                return try Compiler.invoke1(machine, script, first, span)
             }
         case 2:
             let first = positional[0].run, second = positional[1].run
             return { machine in
-                let function = try Compiler.callee(machine, globalIndex, loadCallee)
+                if let script = Compiler.globalFunction(machine, globalIndex) {
+                    return try Compiler.invoke2(machine, script, first, second, span)
+                }
+                let function = try loadCallee(machine)
                 guard case .function(let script) = function else {
                     return try machine.call(function, [try first(machine), try second(machine)], [], span)
                 }
-                let frame = try machine.reserveFrame(script, arguments: 2, span)
-                defer { machine.releaseFrame(frame, script) }
-                machine.stack[frame] = try first(machine)
-                machine.stack[frame + 1] = try second(machine)
-                return try machine.enter(script, frameBase: frame, span)
+                return try Compiler.invoke2(machine, script, first, second, span)
             }
         default:
             return { machine in
@@ -79,6 +79,40 @@ extension Compiler {
                 return try machine.enter(script, frameBase: frame, span)
             }
         }
+    }
+
+    /// The Seek function in a global slot, taken out of the slot directly (one retain; copying the
+    /// whole `Value` first and then extracting it costs a second retain/release pair).
+    @inline(__always)
+    static func globalFunction(_ machine: Machine, _ index: Int) -> FunctionObject? {
+        guard index >= 0, case .function(let function)? = (machine.globals + index).pointee else { return nil }
+        return function
+    }
+
+    @inline(__always)
+    static func invoke0(_ machine: Machine, _ script: FunctionObject, _ span: SourceSpan) throws -> Value {
+        let frame = try machine.reserveFrame(script, arguments: 0, span)
+        defer { machine.releaseFrame(frame, script) }
+        return try machine.enter(script, frameBase: frame, span)
+    }
+
+    @inline(__always)
+    static func invoke1(_ machine: Machine, _ script: FunctionObject, _ first: Evaluate,
+                        _ span: SourceSpan) throws -> Value {
+        let frame = try machine.reserveFrame(script, arguments: 1, span)
+        defer { machine.releaseFrame(frame, script) }
+        machine.stack[frame] = try first(machine)
+        return try machine.enter(script, frameBase: frame, span)
+    }
+
+    @inline(__always)
+    static func invoke2(_ machine: Machine, _ script: FunctionObject, _ first: Evaluate, _ second: Evaluate,
+                        _ span: SourceSpan) throws -> Value {
+        let frame = try machine.reserveFrame(script, arguments: 2, span)
+        defer { machine.releaseFrame(frame, script) }
+        machine.stack[frame] = try first(machine)
+        machine.stack[frame + 1] = try second(machine)
+        return try machine.enter(script, frameBase: frame, span)
     }
 
     @inline(__always)
@@ -128,9 +162,14 @@ extension Compiler {
                elseBranch.isEmpty, thenBranch.count == 1, case .returnStatement(let value) = thenBranch[0] {
                 flush()
                 let test = self.condition(condition, span)
-                let result = returnValue(value)
                 let next = rest
-                rest = { machine in try test(machine) ? try result(machine) : try next(machine) }
+                if let value, let local = plainLocal(value) {
+                    // `if n < 2 { return n }`: the returned local is read inline.
+                    rest = { machine in try test(machine) ? try Compiler.read(machine, local) : try next(machine) }
+                } else {
+                    let result = returnValue(value)
+                    rest = { machine in try test(machine) ? try result(machine) : try next(machine) }
+                }
             } else {
                 pending.append(statement)
             }

@@ -249,9 +249,11 @@ struct Compiler {
         case .global(let index):
             let globals = self.globals
             return { machine in
-                guard let value = machine.globals[index] else {
-                    let defined = globals.names.indices.filter { machine.globals[$0] != nil }.map { globals.names[$0] }
-                    throw RuntimeError.undefinedVariable(name, suggestion: nearestName(to: name, in: defined), span)
+                let pointer = machine.globals + index
+                if case .number(let number)? = pointer.pointee { return .number(number) }
+                guard let value = pointer.pointee else {
+                    let defined = globals.names.indices.filter { $0 < machine.globalCount && machine.globals[$0] != nil }
+                    throw RuntimeError.undefinedVariable(name, suggestion: nearestName(to: name, in: defined.map { globals.names[$0] }), span)
                 }
                 return value
             }
@@ -264,9 +266,10 @@ struct Compiler {
         case .local(let local):
             let slot = local.slot
             return { machine in
-                guard let value = machine.stack[machine.base + slot] else {
-                    throw RuntimeError.unassignedLocal(name, span)
-                }
+                let pointer = machine.stack + (machine.base + slot)
+                // Numbers are read straight out of the slot, skipping the generic (outlined) copy.
+                if case .number(let number)? = pointer.pointee { return .number(number) }
+                guard let value = pointer.pointee else { throw RuntimeError.unassignedLocal(name, span) }
                 return value
             }
         case .upvalue(let index):

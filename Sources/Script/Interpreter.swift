@@ -14,6 +14,10 @@ public final class Interpreter {
     /// Set from any thread or a signal handler to stop the running script with "interrupted".
     public let interruptFlag = InterruptFlag()
 
+    /// Per-interpreter state for installed libraries (e.g. a default random generator seeded by
+    /// `--seed`), keyed by a name the library chooses. The core never reads it.
+    public var libraryState: [String: Any] = [:]
+
     /// Deepest call nesting before "recursion too deep".
     public var recursionLimit: Int {
         get { machine.recursionLimit }
@@ -21,16 +25,15 @@ public final class Interpreter {
     }
 
     let globals = GlobalTable()
-    private(set) var machine: Machine!
+    /// Created on first use: it refers back to the interpreter, which must exist first.
+    private(set) lazy var machine = Machine(interpreter: self, interrupt: interruptFlag)
     /// Methods of built-in types by type name (`list`, `string`, `dict`), registered by libraries.
     private(set) var methods: [String: [String: BuiltinMethod]] = [:]
     /// Values installed with `define`, restored by `reset`.
     private var installed: [String: Value] = [:]
 
     /// Creates an interpreter with no globals at all.
-    public init() {
-        machine = Machine(interpreter: self, interrupt: interruptFlag)
-    }
+    public init() {}
 
     // MARK: - Running
 
@@ -53,18 +56,19 @@ public final class Interpreter {
         case .success(let compiled): code = compiled
         case .failure(let error): return .failure(error)
         }
+        machine.reserveGlobals(globals.names.count)
+        // Errors unwind the frames through `defer`s on the way out, so the machine is consistent
+        // afterwards even when this run is nested inside a native called by another run.
+        defer { machine.clearStaleSlots() }
         do {
             let value = try code(machine)
             if case .null? = value { return .success(nil) }
             return .success(value)
         } catch let error as RuntimeError {
-            machine.unwindAll()
             return .failure(ScriptError([error]))
         } catch let error as ScriptError {
-            machine.unwindAll()
             return .failure(error)
         } catch {
-            machine.unwindAll()
             return .failure(ScriptError([RuntimeError.nativeFailure("\(error)", fallbackSpan(file))]))
         }
     }
@@ -89,7 +93,8 @@ public final class Interpreter {
         let span = machine.nativeCallSpan ?? fallbackSpan(SourceFile(name: "<native>", text: ""))
         // Inside a run this is already the large-stack thread; from elsewhere, move there.
         let result: Result<Value, Error> = LargeStack.run {
-            Result { try self.machine.call(callee, positional, named, span) }
+            defer { if self.machine.depth == 0 { self.machine.clearStaleSlots() } }
+            return Result { try self.machine.call(callee, positional, named, span) }
         }
         return try result.get()
     }
@@ -121,7 +126,7 @@ public final class Interpreter {
 
     /// The current value of a global, or nil if unbound.
     public func global(_ name: String) -> Value? {
-        guard let index = globals.existingIndex(of: name) else { return nil }
+        guard let index = globals.existingIndex(of: name), index < machine.globalCount else { return nil }
         return machine.globals[index]
     }
 
@@ -130,12 +135,13 @@ public final class Interpreter {
         guard let index = globals.index(of: name) else {
             preconditionFailure("more than \(Machine.globalCapacity) globals defined from Swift")
         }
+        machine.reserveGlobals(globals.names.count)
         machine.globals[index] = value
     }
 
     /// Names of all bound globals, sorted (for `:vars`, `help()` and completion).
     public var globalNames: [String] {
-        globals.names.indices.filter { machine.globals[$0] != nil }
+        globals.names.indices.filter { $0 < machine.globalCount && machine.globals[$0] != nil }
             .map { globals.names[$0] }.sorted()
     }
 
@@ -151,7 +157,9 @@ public final class Interpreter {
     public func reset() {
         // Dropping a deeply nested structure releases it recursively: do it on the large stack.
         LargeStack.run {
-            for index in self.globals.names.indices { self.machine.globals[index] = nil }
+            for index in 0..<min(self.globals.names.count, self.machine.globalCount) {
+                self.machine.globals[index] = nil
+            }
         }
         for (name, value) in installed { setGlobal(name, value) }
         machine.unwindAll()
@@ -216,7 +224,9 @@ public final class Interpreter {
 /// Runs work on a thread with a big stack, so the recursion limits (not the OS) stop deep
 /// programs: the interpreter recurses through Swift frames for each nested call and expression.
 enum LargeStack {
-    static let size = 512 << 20
+    // Tests pass with 16 MB in a debug build; worst cases (1000 nested calls each inside 200
+    // levels of nested expressions) need more. Only touched pages use memory.
+    static let size = 256 << 20
     private static let threadName = "seek-interpreter"
 
     /// Holds the result while the caller waits.

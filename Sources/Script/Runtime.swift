@@ -84,16 +84,24 @@ struct Registers {
     var nativeCallSpan: SourceSpan?
     /// True while `cells` or `upvalues` is non-empty.
     var hasClosureState = false
+    /// The highest stack slot used since the last `clearStaleSlots`.
+    var highWater = 0
 }
 
 /// The mutable state of execution. One per interpreter; compiled closures receive it.
 final class Machine {
     static let stackCapacity = 1 << 16
-    /// Globals have fixed storage so compiled code can hold a stable pointer.
-    static let globalCapacity = 1 << 16
+    /// The most globals an interpreter holds (every distinct top-level name ever resolved).
+    static let globalCapacity = 1 << 22
 
     let stack: UnsafeMutablePointer<Value?>
-    let globals: UnsafeMutablePointer<Value?>
+    /// The globals buffer lives behind one more pointer so it can grow while compiled code
+    /// keeps reading through a `let` (no exclusivity checks, one extra load).
+    private let globalStorage: UnsafeMutablePointer<UnsafeMutablePointer<Value?>>
+    private(set) var globalCount = 1 << 12
+    var globals: UnsafeMutablePointer<Value?> {
+        @inline(__always) get { globalStorage.pointee }
+    }
     let registers: UnsafeMutablePointer<Registers>
     var recursionLimit = 1000
     let interrupt: InterruptFlag
@@ -104,8 +112,10 @@ final class Machine {
         self.interrupt = interrupt
         stack = .allocate(capacity: Self.stackCapacity)
         stack.initialize(repeating: nil, count: Self.stackCapacity)
-        globals = .allocate(capacity: Self.globalCapacity)
-        globals.initialize(repeating: nil, count: Self.globalCapacity)
+        let buffer = UnsafeMutablePointer<Value?>.allocate(capacity: globalCount)
+        buffer.initialize(repeating: nil, count: globalCount)
+        globalStorage = .allocate(capacity: 1)
+        globalStorage.initialize(to: buffer)
         registers = .allocate(capacity: 1)
         registers.initialize(to: Registers())
     }
@@ -113,8 +123,9 @@ final class Machine {
     deinit {
         stack.deinitialize(count: Self.stackCapacity)
         stack.deallocate()
-        globals.deinitialize(count: Self.globalCapacity)
+        globals.deinitialize(count: globalCount)
         globals.deallocate()
+        globalStorage.deallocate()
         registers.deinitialize(count: 1)
         registers.deallocate()
     }
@@ -148,9 +159,24 @@ final class Machine {
         @inline(__always) set { registers.pointee.nativeCallSpan = newValue }
     }
 
+    /// Makes room for `count` globals (called before running newly compiled code).
+    func reserveGlobals(_ count: Int) {
+        guard count > globalCount else { return }
+        precondition(count <= Self.globalCapacity, "the resolver limits globals to \(Self.globalCapacity)")
+        var newCount = globalCount
+        while newCount < count { newCount *= 2 }
+        let buffer = UnsafeMutablePointer<Value?>.allocate(capacity: newCount)
+        buffer.moveInitialize(from: globals, count: globalCount)
+        (buffer + globalCount).initialize(repeating: nil, count: newCount - globalCount)
+        globals.deallocate()
+        globalStorage.pointee = buffer
+        globalCount = newCount
+    }
+
     /// Resets the stack after an error left frames behind.
     func unwindAll() {
-        for slot in 0..<top { stack[slot] = nil }
+        for slot in 0..<max(top, registers.pointee.highWater) { stack[slot] = nil }
+        registers.pointee.highWater = 0
         base = 0
         top = 0
         depth = 0
@@ -182,14 +208,33 @@ final class Machine {
             throw RuntimeError.recursionTooDeep(limit: recursionLimit, span)
         }
         let frameBase = top
-        top = frameBase + function.frameSize
+        let end = frameBase + function.frameSize
+        top = end
+        if end > registers.pointee.highWater { registers.pointee.highWater = end }
+        // Locals start unassigned; the caller writes the parameter slots.
+        var slot = frameBase + function.parameterCount
+        while slot < end {
+            stack[slot] = nil
+            slot += 1
+        }
         return frameBase
     }
 
+    /// Pops a frame. Its slots are not cleared here (that was a tenth of a call's cost): the next
+    /// frame overwrites them, and `clearStaleSlots` drops what is left when a run ends.
     @inline(__always)
     func releaseFrame(_ frameBase: Int, _ function: FunctionObject) {
-        for slot in frameBase..<(frameBase + function.frameSize) { stack[slot] = nil }
         top = frameBase
+    }
+
+    /// Releases values left in popped frames (above `top`), so they do not outlive the run.
+    func clearStaleSlots() {
+        let highWater = registers.pointee.highWater
+        if highWater > top {
+            for slot in top..<highWater { stack[slot] = nil }
+        }
+        registers.pointee.highWater = top
+        if depth == 0 { returnValue = .null }
     }
 
     /// Calls a Seek function with already evaluated arguments (natives calling back, keyword calls).
@@ -203,39 +248,48 @@ final class Machine {
     /// Runs a function whose frame is reserved and whose parameters are in place.
     @inline(__always)
     func enter(_ function: FunctionObject, frameBase: Int, _ span: SourceSpan) throws -> Value {
+        // Closure state (cells, captures) is swapped only when caller or callee has any, so plain
+        // functions pay no reference counting for it.
+        if function.usesClosureState || registers.pointee.hasClosureState {
+            return try enterWithClosureState(function, frameBase: frameBase, span)
+        }
         let savedBase = base
         base = frameBase
         depth += 1
-        // Closure state (cells, captures) is swapped only when caller or callee has any, so plain
-        // recursive functions pay no reference counting for it.
-        let swapsClosureState = function.usesClosureState || registers.pointee.hasClosureState
-        var savedCells: ContiguousArray<Cell> = []
-        var savedUpvalues: ContiguousArray<Cell> = []
-        if swapsClosureState {
-            savedCells = cells
-            savedUpvalues = upvalues
-            let prototype = function.prototype
-            var frameCells = ContiguousArray<Cell>()
-            if prototype.cellCount > 0 {
-                frameCells.reserveCapacity(prototype.cellCount)
-                for _ in 0..<prototype.cellCount { frameCells.append(Cell()) }
-                for (slot, cell) in prototype.capturedParameters { frameCells[cell].value = stack[frameBase + slot] }
-            }
-            cells = frameCells
-            upvalues = function.captures
-            registers.pointee.hasClosureState = prototype.usesClosureState
-        }
         defer {
             base = savedBase
             depth -= 1
-            if swapsClosureState {
-                cells = savedCells
-                upvalues = savedUpvalues
-                registers.pointee.hasClosureState = !savedCells.isEmpty || !savedUpvalues.isEmpty
-            }
         }
         try checkInterrupt(span)
-        return try function.body(self)
+        return try function.runBody(self)
+    }
+
+    /// `enter` for closures and their callers: gives the frame its cells and the closure's captures.
+    private func enterWithClosureState(_ function: FunctionObject, frameBase: Int, _ span: SourceSpan) throws -> Value {
+        let prototype = function.prototype
+        let savedBase = base
+        let savedCells = cells
+        let savedUpvalues = upvalues
+        var frameCells = ContiguousArray<Cell>()
+        if prototype.cellCount > 0 {
+            frameCells.reserveCapacity(prototype.cellCount)
+            for _ in 0..<prototype.cellCount { frameCells.append(Cell()) }
+            for (slot, cell) in prototype.capturedParameters { frameCells[cell].value = stack[frameBase + slot] }
+        }
+        base = frameBase
+        depth += 1
+        cells = frameCells
+        upvalues = function.captures
+        registers.pointee.hasClosureState = function.usesClosureState
+        defer {
+            base = savedBase
+            depth -= 1
+            cells = savedCells
+            upvalues = savedUpvalues
+            registers.pointee.hasClosureState = !savedCells.isEmpty || !savedUpvalues.isEmpty
+        }
+        try checkInterrupt(span)
+        return try function.runBody(self)
     }
 
     /// Takes the value a `return` statement left behind.

@@ -28,22 +28,27 @@ public final class SourceFile: Sendable {
 }
 
 /// A range of characters on one line of a source: where a token, node or error is.
+/// Two words (the position is packed), because compiled code captures one per operation.
 public struct SourceSpan: Sendable {
     /// The source the span points into.
     public let file: SourceFile
-    /// 1-based line number as displayed (already includes the source's line offset).
-    public let line: Int
-    /// 1-based column, counted in Unicode scalars.
-    public let column: Int
-    /// Length in Unicode scalars (at least 1 when underlined).
-    public let length: Int
+    /// line (32 bits) | column (20 bits) | length (12 bits).
+    private let packed: UInt64
 
-    /// Creates a span.
+    /// 1-based line number as displayed (already includes the source's line offset).
+    public var line: Int { Int(truncatingIfNeeded: Int32(truncatingIfNeeded: packed >> 32)) }
+    /// 1-based column, counted in Unicode scalars (saturates at 1,048,575).
+    public var column: Int { Int((packed >> 12) & 0xF_FFFF) }
+    /// Length in Unicode scalars (at least 1 when underlined; saturates at 4095).
+    public var length: Int { Int(packed & 0xFFF) }
+
+    /// Creates a span; out-of-range columns and lengths saturate.
     public init(file: SourceFile, line: Int, column: Int, length: Int) {
         self.file = file
-        self.line = line
-        self.column = column
-        self.length = length
+        let clampedLine = UInt64(UInt32(bitPattern: Int32(clamping: line)))
+        let clampedColumn = UInt64(min(max(column, 0), 0xF_FFFF))
+        let clampedLength = UInt64(min(max(length, 0), 0xFFF))
+        packed = clampedLine << 32 | clampedColumn << 12 | clampedLength
     }
 
     /// A span from the start of `self` to the end of `other` (clipped to one line).

@@ -108,6 +108,11 @@ public final class FunctionObject {
         usesClosureState = prototype.usesClosureState
     }
 
+    /// Runs the body. A method, so `self` is guaranteed alive and the immutable `body`
+    /// closure can be called without retaining its context.
+    @inline(__always)
+    func runBody(_ machine: Machine) throws -> Value { try body(machine) }
+
     /// The declared name (`<anonymous>` for `fn(x) { … }`).
     public var name: String { prototype.name }
     /// The parameter names, in order.

@@ -102,3 +102,14 @@ final class Harness {
     let lenLine = harness.output.split(separator: "\n").first { $0.hasPrefix("  len ") }
     #expect(lenLine?.hasSuffix("len(x): the number of elements of a list, dict, string, range or object.") == true)
 }
+
+@Test func globalStorageGrowsPastItsInitialSize() throws {
+    let harness = Harness()
+    // 5000 distinct globals outgrow the initial 4096-entry buffer; earlier ones keep their values.
+    let source = (0..<5_000).map { "g\($0) = \($0)" }.joined(separator: "\n")
+    try harness.run("first = 1\nfn readFirst() { first }")
+    try harness.run(source)
+    #expect(try harness.run("g4999 + g0 + readFirst()") == "5000")
+    harness.interpreter.define("late", .number(7))
+    #expect(try harness.run("late") == "7")
+}

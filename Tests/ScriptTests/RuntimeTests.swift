@@ -108,3 +108,21 @@ func printedValuesReadBack(_ literal: String) throws {
     #expect(harness.interpreter.machine.top == 0)
     #expect(harness.interpreter.machine.depth == 0)
 }
+
+/// Counts live instances, to check that values do not outlive a run in popped frames.
+final class Tracked: NativeObject {
+    nonisolated(unsafe) static var live = 0   // only touched by the test below, on one thread at a time
+    var typeName: String { "tracked" }
+    init() { Tracked.live += 1 }
+    deinit { Tracked.live -= 1 }
+}
+
+@Test func valuesInPoppedFramesAreReleasedWhenTheRunEnds() throws {
+    let harness = Harness()
+    harness.interpreter.define("make", help: "make()") { _ in .object(Tracked()) }
+    let before = Tracked.live
+    try harness.run("fn keep(x) { y = x; return 1 }\nfn use() { return keep(make()) }\nuse()")
+    #expect(Tracked.live == before)
+    _ = harness.failure("fn bad(x) { return x + 1 }\nbad(make())")
+    #expect(Tracked.live == before)
+}
