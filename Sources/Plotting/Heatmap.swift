@@ -25,7 +25,7 @@ extension FigureRenderer {
         }
         guard heatmap.showValues else { return }
         let cellWidth = plot.width / Double(heatmap.columns), cellHeight = plot.height / Double(heatmap.rows)
-        let labels = heatmap.values.map { $0.map(TickFormatter.compact) }
+        let labels = TickFormatter.cellLabels(heatmap.values)
         let widest = labels.flatMap { $0 }.map { metrics.width($0, 1) }.max() ?? 1
         // The largest size up to the tick size at which every value fits its cell with a margin.
         let size = min(metrics.tickSize, cellHeight * 0.7 / metrics.lineHeight(1), cellWidth * 0.85 / max(widest, 0.01))

@@ -111,6 +111,21 @@ public enum TickFormatter {
         return trimmingZeros(fixed(value, decimals: digits))
     }
 
+    /// Labels for a heatmap's cells, all in one format so a column of numbers reads evenly:
+    /// whole numbers as integers, otherwise the same number of decimals for every cell (chosen
+    /// by the largest magnitude, about three significant digits), or `compact` when the values
+    /// are too large or too small for fixed decimals. "0.00" beside "0.68", never "7.42e−4".
+    public static func cellLabels(_ matrix: [[Double]]) -> [[String]] {
+        let finite = matrix.joined().filter(\.isFinite)
+        let largest = finite.map(abs).max() ?? 0
+        if finite.allSatisfy({ $0 == $0.rounded() }), largest < 1e5 {
+            return matrix.map { $0.map { $0.isFinite ? fixed($0, decimals: 0) : compact($0) } }
+        }
+        guard largest < 1e5, largest >= 1e-3 else { return matrix.map { $0.map(compact) } }
+        let decimals = largest >= 100 ? 0 : (largest >= 10 ? 1 : 2)
+        return matrix.map { $0.map { $0.isFinite ? fixed($0, decimals: decimals) : compact($0) } }
+    }
+
     /// "2.50" -> "2.5", "3.00" -> "3"; integers are left alone.
     static func trimmingZeros(_ text: String) -> String {
         guard text.contains(".") else { return text }

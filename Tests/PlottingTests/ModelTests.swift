@@ -133,7 +133,8 @@ import FoundationXML
         guard case .heatmap(let heatmap) = figure.axes.series[0] else { Issue.record("no heatmap"); return }
         var canvas = RecordingCanvas(width: 800, height: 600)
         try figure.draw(on: &canvas)
-        let values = Dictionary(heatmap.values.flatMap { $0 }.map { (TickFormatter.compact($0), $0) }, uniquingKeysWith: { first, _ in first })
+        let labels = TickFormatter.cellLabels(heatmap.values)
+        let values = Dictionary(zip(labels.flatMap { $0 }, heatmap.values.flatMap { $0 }), uniquingKeysWith: { first, _ in first })
         var checked = 0
         let plot = FigureRenderer(figure: figure).layout()[0].plotArea
         for case .text(let text, let point, let style) in canvas.calls {

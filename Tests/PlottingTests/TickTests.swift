@@ -65,6 +65,19 @@ import Testing
         #expect(TickFormatter.compact(123456) == "1.23e5")
     }
 
+    @Test func cellLabelsShareOneFormatPerHeatmap() {
+        let m = "\u{2212}"
+        // Probabilities: two decimals everywhere, tiny values as 0.00 (not 7.42e-4).
+        #expect(TickFormatter.cellLabels([[0.68, 0.000742], [0.1, 0.5]]) == [["0.68", "0.00"], ["0.10", "0.50"]])
+        // Whole numbers stay integers; a larger range takes fewer decimals.
+        #expect(TickFormatter.cellLabels([[3, -12], [0, 40]]) == [["3", "\(m)12"], ["0", "40"]])
+        #expect(TickFormatter.cellLabels([[12.345, 3.2]]) == [["12.3", "3.2"]])
+        #expect(TickFormatter.cellLabels([[250.4, 3.2]]) == [["250", "3"]])
+        // Out of fixed-decimal range: each value compact; non-finite values keep their names.
+        #expect(TickFormatter.cellLabels([[123456, 2]]) == [["1.23e5", "2"]])
+        #expect(TickFormatter.cellLabels([[0.0001, .nan]]) == [["1e\(m)4", "nan"]])
+    }
+
     @Test func niceStrideForCategories() {
         #expect(AxisModel.niceStride(atLeast: 0.7) == 1)
         #expect(AxisModel.niceStride(atLeast: 2.1) == 4)
