@@ -118,3 +118,58 @@ extension TensorOperations {
         }
     }
 }
+
+// MARK: - sum, max, min on tensors
+
+extension TensorOperations {
+    /// Extends the standard library's `sum`, `max` and `min` to tensors, as `torch.sum(t, dim)`:
+    /// a tensor first argument reduces it (`axis=`, `keepdims=`), `max(a, b)` with a tensor is the
+    /// elementwise maximum (`torch.max(a, b)`); anything else goes to the list function.
+    static func installStandardNames(_ context: BuiltinContext) {
+        guard let interpreter = context.interpreter else { return }
+        let summaries = ["sum": "the sum", "max": "the largest value", "min": "the smallest value"]
+        for name in ["sum", "max", "min"] {
+            let listFunction: NativeFunction?
+            if case .native(let function)? = interpreter.global(name) { listFunction = function } else { listFunction = nil }
+            let listHelp = listFunction.map { "\n" + $0.help } ?? ""
+            let pairwise = name == "sum" ? "" : " \(name)(a, b) with a tensor is the elementwise \(name)imum (as \(name)imum(a, b))."
+            let help = """
+                \(name)(t, axis=nil, keepdims=false): on a tensor, \(summaries[name] ?? name) of all values or along an axis (torch.\(name)(t, dim); values only, no indices).\(pairwise)
+                  \(name)(tensor([[1, 5], [7, 2]]), axis=1)   # \(name == "sum" ? "[6, 9]" : name == "max" ? "[5, 7]" : "[1, 2]")
+                """ + listHelp
+            context.define(name, help: help) { arguments in
+                let tensorGiven = arguments.positional.contains { if case .object(_ as TensorObject) = $0 { return true } else { return false } }
+                guard tensorGiven else {
+                    guard let listFunction else { throw NativeError("\(name): expects a tensor, got \(arguments.positional.first?.typeAndValue ?? "nothing")") }
+                    return try listFunction.body(arguments)
+                }
+                if arguments.count == 2 {
+                    guard name != "sum" else { throw NativeError("sum: for an axis write sum(t, axis=…)") }
+                    guard case .object = arguments.positional[0], case .object = arguments.positional[1] else {
+                        throw NativeError("\(name): for an axis write \(name)(t, axis=…); for the elementwise \(name)imum with a number write \(name)imum(t, x)")
+                    }
+                    let first = try input(arguments, "a", at: 0), second = try input(arguments, "b", at: 1)
+                    do {
+                        return Conversions.value(name == "max" ? try Tensor.maximum(first, second) : try Tensor.minimum(first, second))
+                    } catch is TensorError {
+                        throw NativeError("\(name): shapes \(first.shape) and \(second.shape) do not broadcast")
+                    }
+                }
+                try arguments.rejectUnknownNames(["t", "axis", "keepdims"])
+                try arguments.expectCount(1)
+                let input = try input(arguments)
+                let axis = try arguments.optionalInteger(named: "axis")
+                if let axis, axis < -input.rank || axis >= input.rank {
+                    throw NativeError("\(name): axis \(axis) is out of range for t of shape \(input.shape)")
+                }
+                if input.count == 0, name != "sum" { throw NativeError("\(name): t is empty (shape \(input.shape))") }
+                let keep = try arguments.bool(named: "keepdims", default: false)
+                switch name {
+                case "sum": return Conversions.value(try input.sum(axis: axis, keepDims: keep))
+                case "max": return Conversions.value(try input.max(axis: axis, keepDims: keep))
+                default: return Conversions.value(try input.min(axis: axis, keepDims: keep))
+                }
+            }
+        }
+    }
+}

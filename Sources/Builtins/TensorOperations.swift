@@ -37,6 +37,7 @@ struct TensorOperation: Sendable {
 enum TensorOperations {
     static func install(_ context: BuiltinContext) {
         for operation in all { context.define(operation.name, help: operation.functionHelp, operation.body) }
+        installStandardNames(context)
     }
 
     /// The operations with a method form, by name (TensorObject looks methods up here).

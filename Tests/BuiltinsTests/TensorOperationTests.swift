@@ -84,6 +84,20 @@ import Testing
         #expect(try output(of: "print(tensor([[1, 5], [7, 2]]).max(axis=1, keepdims=true).shape)") == "[2, 1]\n")
     }
 
+    @Test func sumMaxMinFunctionsTakeTensors() throws {
+        // By hand: rows [1, 5] and [7, 2].
+        #expect(try output(of: """
+            t = tensor([[1, 5], [7, 2]])
+            print(sum(t).item(), sum(t, axis=1).tolist(), max(t, axis=0, keepdims=true).tolist(), min(t).item())
+            print(max(t, tensor([3, 3])).tolist(), min(tensor([1, 4]), tensor([2, 2])).tolist())
+            print(sum([1, 2, 3]), max(3, 7), min([4, 2]))
+            x = param([1, 2]); sum(x * x).backward(); print(x.grad.tolist())
+            """) == "15 [6, 9] [[7, 5]] 1\n[[3, 5], [7, 3]] [1, 2]\n6 7 2\n[2, 4]\n")
+        #expect(ScriptRunner().error("max(zeros(2, 3), 1)") == "max: for an axis write max(t, axis=…); for the elementwise maximum with a number write maximum(t, x)")
+        #expect(ScriptRunner().error("sum(zeros(2), 0)") == "sum: for an axis write sum(t, axis=…)")
+        #expect(ScriptRunner().error("min(zeros(2, 3), axis=-3)") == "min: axis -3 is out of range for t of shape [2, 3]")
+    }
+
     @Test func clampMinimumMaximum() throws {
         #expect(try output(of: "print(clamp(tensor([-2, 0, 2]), min=-1, max=1).tolist(), clamp([-2, 3], max=0).tolist())")
                 == "[-1, 0, 1] [-2, 0]\n")
@@ -199,5 +213,29 @@ import Testing
         #expect(allClose(rms.storage, try tensor("rms_norm(x, eps=0.5)", runner: runner).storage))
         #expect(runner.error("layernorm(4)(zeros(2, 3))") == "layernorm(4): expects inputs with 4 features on the last axis, got shape [2, 3]")
         #expect(runner.error("embedding_layer(3, 2)([1.5])") == "embedding_layer(3, 2): index 1.5 is not a row of the table (0..<3)")
+    }
+}
+
+/// The three- and four-argument operations with odd values in every position: each call returns
+/// or throws a message; none may crash (RobustnessTests covers one and two arguments).
+@Suite struct TensorOperationRobustnessTests {
+    static let pool = ["t", "0", "-1", "5", "2.5", "nil", "[[0, 1, 2], [2, 1, 0]]", "[1e300]", "zeros(2, 0)"]
+
+    @Test(arguments: ["gather", "scatter_add", "index_select", "index_add", "layer_norm", "embedding", "t.index_add"])
+    func oddArgumentsNeverCrash(callee: String) throws {
+        let runner = ScriptRunner()
+        try runner.run("t = tensor([[1, 2, 3], [4, 5, 6]])")
+        var failures = 0
+        for first in Self.pool {
+            for second in Self.pool {
+                for third in Self.pool {
+                    if let message = runner.error("\(callee)(t, \(first), \(second), \(third))") {
+                        failures += 1
+                        #expect(!message.isEmpty)
+                    }
+                }
+            }
+        }
+        #expect(failures > 0, "odd arguments to \(callee) should be refused at least once")
     }
 }
