@@ -132,9 +132,9 @@ extension TensorOperations {
             let listFunction: NativeFunction?
             if case .native(let function)? = interpreter.global(name) { listFunction = function } else { listFunction = nil }
             let listHelp = listFunction.map { "\n" + $0.help } ?? ""
-            let pairwise = name == "sum" ? "" : " \(name)(a, b) with a tensor is the elementwise \(name)imum (as \(name)imum(a, b))."
+            let pairwise = name == "sum" ? "." : "; values only, no indices. \(name)(a, b) with a tensor is the elementwise \(name)imum (as \(name)imum(a, b))."
             let help = """
-                \(name)(t, axis=nil, keepdims=false): on a tensor, \(summaries[name] ?? name) of all values or along an axis (torch.\(name)(t, dim); values only, no indices).\(pairwise)
+                \(name)(t, axis=nil, keepdims=false): on a tensor, \(summaries[name] ?? name) of all values or along an axis (torch.\(name)(t, dim))\(pairwise)
                   \(name)(tensor([[1, 5], [7, 2]]), axis=1)   # \(name == "sum" ? "[6, 9]" : name == "max" ? "[5, 7]" : "[1, 2]")
                 """ + listHelp
             context.define(name, help: help) { arguments in

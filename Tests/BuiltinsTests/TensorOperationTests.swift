@@ -94,6 +94,9 @@ import Testing
             x = param([1, 2]); sum(x * x).backward(); print(x.grad.tolist())
             """) == "15 [6, 9] [[7, 5]] 1\n[[3, 5], [7, 3]] [1, 2]\n6 7 2\n[2, 4]\n")
         #expect(ScriptRunner().error("max(zeros(2, 3), 1)") == "max: for an axis write max(t, axis=…); for the elementwise maximum with a number write maximum(t, x)")
+        // The help names both forms: the tensor one first, then the list one.
+        let help = try ScriptRunner().run("help(max)")
+        #expect(help.hasPrefix("max(t, axis=nil, keepdims=false): on a tensor") && help.contains("max(a, b, …) or max(xs)"))
         #expect(ScriptRunner().error("sum(zeros(2), 0)") == "sum: for an axis write sum(t, axis=…)")
         #expect(ScriptRunner().error("min(zeros(2, 3), axis=-3)") == "min: axis -3 is out of range for t of shape [2, 3]")
     }
