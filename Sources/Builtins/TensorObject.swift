@@ -71,7 +71,6 @@ public final class TensorObject: NativeObject {
             "transpose": "t.transpose(a=0, b=1): swap two axes.\n  zeros(2, 3).transpose().shape   # [3, 2]",
             "softmax": "t.softmax(axis=-1): exp(t) / sum(exp(t)) along an axis.\n  tensor([1, 2, 3]).softmax()",
             "log_softmax": "t.log_softmax(axis=-1): log of softmax, computed stably.\n  tensor([1, 2, 3]).log_softmax()",
-            "pow": "t.pow(p): each value to the power p (same as t ** p).\n  tensor([1, 2]).pow(2)   # [1, 4]",
         ]
         for reduction in ["sum", "mean", "max", "min", "argmax"] {
             table[reduction] = "t.\(reduction)(axis=nil, keepdims=false): the \(reduction) of all values, or along an axis.\n"
@@ -142,9 +141,6 @@ public final class TensorObject: NativeObject {
             try arguments.rejectUnknownNames(["axis"])
             let axis = try arguments.integer(at: 0, named: "axis", default: -1)
             return Conversions.value(name == "softmax" ? try tensor.softmax(axis: axis) : try tensor.logSoftmax(axis: axis))
-        case "pow":
-            try arguments.rejectUnknownNames(["p"])
-            return Conversions.value(tensor.pow(Float(try arguments.number(at: 0, named: "p"))))
         default:
             preconditionFailure("tensor method '\(name)' has help but no implementation")
         }

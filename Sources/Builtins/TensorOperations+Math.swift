@@ -1,7 +1,9 @@
 // Normalisation (layer_norm, rms_norm), reductions as functions (logsumexp, mean, argmax) and
-// elementwise functions with two operands or bounds (clamp, minimum, maximum).
+// elementwise functions with a second operand or bounds (clamp, pow, minimum, maximum), and
+// sum/max/min extended to tensors.
 
 import Autograd
+import Foundation
 import Script
 
 extension TensorOperations {
@@ -95,6 +97,24 @@ extension TensorOperations {
             let lower = try arguments.optionalNumber(at: 1, named: "min").map(Float.init) ?? -.infinity
             let upper = try arguments.optionalNumber(at: 2, named: "max").map(Float.init) ?? .infinity
             return Conversions.value(input.clamp(min: lower, max: upper))
+        },
+        TensorOperation(
+            name: "pow", parameters: "p",
+            summary: "each value to the power p, a number (same as t ** p; torch.pow with a scalar exponent).",
+            example: "pow(tensor([1, 2, 3]), 2)   # [1, 4, 9]",
+            methodExample: "tensor([1, 2]).pow(2)   # [1, 4]"
+        ) { arguments in
+            try arguments.rejectUnknownNames(["t", "p"])
+            try arguments.expectCount(1...2)
+            guard case .number(let exponent)? = try arguments.value(at: 1, named: "p") else {
+                let given = try arguments.value(at: 1, named: "p")
+                throw NativeError("pow: p must be a number, got \(given?.typeAndValue ?? "nothing"); "
+                    + "for a tensor exponent write exp(p * log(t))")
+            }
+            if case .number(let base) = try arguments.require(at: 0, named: "t") {
+                return .number(Foundation.pow(base, exponent))
+            }
+            return Conversions.value(try input(arguments).pow(Float(exponent)))
         },
         pairwise("minimum", "the elementwise smaller of a and b (broadcast, PyTorch torch.minimum); on ties the gradient goes to a.",
                  example: "minimum(tensor([1, 5]), tensor([3, 2]))   # [1, 2]") { try Tensor.minimum($0, $1) },

@@ -34,7 +34,9 @@ struct TensorOperation: Sendable {
     }
 }
 
+/// The table of `TensorOperation`s (in the `TensorOperations+…` files) and their installer.
 enum TensorOperations {
+    /// Defines every operation as a builtin function, then extends `sum`, `max`, `min` to tensors.
     static func install(_ context: BuiltinContext) {
         for operation in all { context.define(operation.name, help: operation.functionHelp, operation.body) }
         installStandardNames(context)

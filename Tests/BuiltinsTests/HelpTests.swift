@@ -23,7 +23,7 @@ import Testing
             "topk", "cross_entropy", "kl_div", "concat", "stack", "where", "one_hot", "gradcheck", "linear", "mlp", "seq", "sgd", "adam", "adamw",
             "plot", "scatter", "bar", "hist", "heatmap", "figure", "show", "out_dir",
             // PyTorch-named operations and layers (TensorOperations*.swift, LayerBuiltins.swift).
-            "layer_norm", "rms_norm", "logsumexp", "mean", "argmax", "permute", "gather", "scatter_add",
+            "layer_norm", "rms_norm", "logsumexp", "mean", "argmax", "permute", "gather", "scatter_add", "pow",
             "index_select", "index_add", "embedding", "clamp", "minimum", "maximum",
             "embedding_layer", "layernorm", "rmsnorm",
         ]

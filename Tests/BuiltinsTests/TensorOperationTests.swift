@@ -101,6 +101,14 @@ import Testing
         #expect(ScriptRunner().error("min(zeros(2, 3), axis=-3)") == "min: axis -3 is out of range for t of shape [2, 3]")
     }
 
+    @Test func powFunctionAndMethod() throws {
+        // By hand: d/dx x³ = 3x² at [1, 2] is [3, 12].
+        #expect(try output(of: "x = param([1, 2]); pow(x, 3).sum().backward(); print(pow(tensor([1, 2, 3]), 2).tolist(), x.pow(0.5).tolist()[0], pow(2, 10), x.grad.tolist())")
+                == "[1, 4, 9] 1 1024 [3, 12]\n")
+        #expect(ScriptRunner().error("pow(tensor([1]), tensor([2]))")
+                == "pow: p must be a number, got tensor; for a tensor exponent write exp(p * log(t))")
+    }
+
     @Test func clampMinimumMaximum() throws {
         #expect(try output(of: "print(clamp(tensor([-2, 0, 2]), min=-1, max=1).tolist(), clamp([-2, 3], max=0).tolist())")
                 == "[-1, 0, 1] [-2, 0]\n")
