@@ -83,6 +83,7 @@ open class ModelObject: ModuleObject {
 
 enum ModelBuiltins {
     static func install(_ context: BuiltinContext) {
+        LayerBuiltins.install(context)   // embedding_layer, layernorm, rmsnorm
         context.define("linear", help: """
             linear(in, out, bias=true, seed=): a dense layer y = x·Wᵀ + b, weights uniform in ±1/√in.
               layer = linear(4, 2, seed=1); layer(ones(3, 4)).shape   # [3, 2]

@@ -9,6 +9,7 @@ enum TensorBuiltins {
         installCreators(context)
         installFunctions(context)
         installCombining(context)
+        TensorOperations.install(context)
     }
 
     // MARK: - Creators

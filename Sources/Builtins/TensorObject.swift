@@ -71,13 +71,13 @@ public final class TensorObject: NativeObject {
             "transpose": "t.transpose(a=0, b=1): swap two axes.\n  zeros(2, 3).transpose().shape   # [3, 2]",
             "softmax": "t.softmax(axis=-1): exp(t) / sum(exp(t)) along an axis.\n  tensor([1, 2, 3]).softmax()",
             "log_softmax": "t.log_softmax(axis=-1): log of softmax, computed stably.\n  tensor([1, 2, 3]).log_softmax()",
-            "pow": "t.pow(p): each value to the power p (same as t ** p).\n  tensor([1, 2]).pow(2)   # [1, 4]",
-            "clamp": "t.clamp(min=, max=): values limited to [min, max].\n  tensor([-2, 0, 2]).clamp(min=-1, max=1)",
         ]
         for reduction in ["sum", "mean", "max", "min", "argmax"] {
             table[reduction] = "t.\(reduction)(axis=nil, keepdims=false): the \(reduction) of all values, or along an axis.\n"
                 + "  tensor([[1, 2], [3, 4]]).\(reduction)(axis=0)"
         }
+        // layer_norm, logsumexp, permute, gather, … share their body with the builtin function.
+        for (name, operation) in TensorOperations.methods { table[name] = operation.methodHelp }
         for function in Elementwise.all {
             table[function.name] = "t.\(function.name)(): \(function.summary) elementwise.\n  tensor([-1, 0, 2]).\(function.name)()"
         }
@@ -90,6 +90,7 @@ public final class TensorObject: NativeObject {
             try arguments.expectCount(0)
             return Conversions.value(function.tensor(tensor))
         }
+        if let operation = TensorOperations.methods[name] { return try operation.callAsMethod(of: self, arguments) }
         switch name {
         case "item":
             try arguments.expectCount(0)
@@ -140,14 +141,6 @@ public final class TensorObject: NativeObject {
             try arguments.rejectUnknownNames(["axis"])
             let axis = try arguments.integer(at: 0, named: "axis", default: -1)
             return Conversions.value(name == "softmax" ? try tensor.softmax(axis: axis) : try tensor.logSoftmax(axis: axis))
-        case "pow":
-            try arguments.rejectUnknownNames(["p"])
-            return Conversions.value(tensor.pow(Float(try arguments.number(at: 0, named: "p"))))
-        case "clamp":
-            try arguments.rejectUnknownNames(["min", "max"])
-            let lower = try arguments.optionalNumber(at: 0, named: "min").map(Float.init) ?? -.infinity
-            let upper = try arguments.optionalNumber(at: 1, named: "max").map(Float.init) ?? .infinity
-            return Conversions.value(tensor.clamp(min: lower, max: upper))
         default:
             preconditionFailure("tensor method '\(name)' has help but no implementation")
         }

@@ -20,6 +20,9 @@ import Testing
         "figure", "show", "t.sum", "t.argmax", "t.reshape", "t.softmax", "t.item", "t.squeeze", "t.unsqueeze",
         "t.transpose", "t.pow", "t.clamp", "t.backward", "p.backward", "m", "m.parameters", "o.step", "f.plot",
         "f.heatmap", "f.save",
+        "layer_norm", "rms_norm", "logsumexp", "mean", "argmax", "permute", "gather", "scatter_add", "index_select",
+        "index_add", "embedding", "clamp", "pow", "minimum", "maximum", "sum", "max", "min", "embedding_layer", "layernorm",
+        "rmsnorm",   // their method forms (t.gather, …) run the same bodies
     ]
 
     static let prelude = """
