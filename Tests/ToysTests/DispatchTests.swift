@@ -149,3 +149,13 @@ func layerGradientsMatchFiniteDifferences(gate: GateFunction) throws {
     #expect(RoutingRecord.meanEntropy([[1, 0, 0, 0]]) == 0)
     #expect(record.entropy > 0 && record.entropy <= 1.3862944 + 1e-9)
 }
+
+@Test func expertGeluIsTheSigmoidApproximation() throws {
+    // python3: x / (1 + exp(-1.702 x)) and the exact 0.5 x (1 + erf(x / √2)).
+    let x = try Tensor([-2, -0.5, 0, 1, 3])
+    let sigmoidForm: [Float] = [-0.06434138, -0.14961156, 0, 0.84579577, 2.98192869]
+    let exact: [Float] = [-0.04550026, -0.15426877, 0, 0.84134475, 2.99595031]
+    let values = Expert.gelu(x)
+    #expect(allClose(values.storage, sigmoidForm, absolute: 2e-6), "\(values.storage)")
+    #expect(allClose(values.storage, exact, absolute: 0.021))
+}

@@ -57,7 +57,7 @@ public enum Dispatch {
     // MARK: - Combining
 
     /// Σ over each token's kept choices of weight · expert(token): `input` [T, d], `weights` [T, K].
-    public static func combine(input: Tensor, weights: Tensor, plan: DispatchPlan, experts: [MLP]) throws -> Tensor {
+    public static func combine(input: Tensor, weights: Tensor, plan: DispatchPlan, experts: [Expert]) throws -> Tensor {
         precondition(plan.assignmentsByExpert.count == experts.count, "one group per expert")
         let tokens = input.shape[0], dimensions = input.shape[1], k = weights.shape[1]
         var outputs: [Tensor] = []

@@ -12,9 +12,9 @@ public final class MixtureOfExperts: Module {
     /// Linear map d → N expert scores (with a bias, as `nn.Linear` in the reference).
     public let router: Linear
     /// The routed experts, each d → hidden → d with GELU.
-    public let experts: [MLP]
+    public let experts: [Expert]
     /// Experts every token uses (DeepSeekMoE's shared experts).
-    public let sharedExperts: [MLP]
+    public let sharedExperts: [Expert]
 
     /// Per-expert selection bias (used only when balancing is `bias`; never enters a weight).
     public private(set) var bias: [Float]
@@ -39,10 +39,10 @@ public final class MixtureOfExperts: Module {
         let width = config.dimensions, hidden = config.resolvedHiddenDimensions
         router = try Linear(inputDimensions: width, outputDimensions: config.expertCount, generator: &generator)
         experts = try (0 ..< config.expertCount).map { _ in
-            try MLP(layerSizes: [width, hidden, width], activation: .gelu, generator: &generator)
+            try Expert(dimensions: width, hidden: hidden, generator: &generator)
         }
         sharedExperts = try (0 ..< config.sharedExpertCount).map { _ in
-            try MLP(layerSizes: [width, hidden, width], activation: .gelu, generator: &generator)
+            try Expert(dimensions: width, hidden: hidden, generator: &generator)
         }
         bias = [Float](repeating: 0, count: config.expertCount)
         // A separate stream, so turning noise on does not change the initial weights.
