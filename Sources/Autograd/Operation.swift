@@ -20,8 +20,8 @@ enum Operation {
     case negate, exp, log, squareRoot, absolute, tanh, sigmoid, relu, gelu, silu
     case power(Float)
     case clamp(lower: Float, upper: Float)
-    /// `where(condition, a, b)`: inputs (a, b); the condition already expanded to the output shape.
-    case select(condition: [Float])
+    /// `Tensor.where(condition, a, b)`: inputs (a, b); the condition already expanded to the output shape.
+    case conditional(condition: [Float])
     // Reductions over the middle of a layout (or everything); input (x).
     case sum(ReductionLayout)
     case mean(ReductionLayout)
@@ -73,7 +73,7 @@ enum Operation {
         case .silu: .silu
         case .power: .power
         case .clamp: .clamp
-        case .select: .select
+        case .conditional: .conditional
         case .sum: .sum
         case .mean: .mean
         case .extremum: .extremum
@@ -101,7 +101,7 @@ enum Operation {
 /// The name of every differentiable operation; each has exactly one rule in `DerivativeRules`.
 public enum OperationKind: String, CaseIterable, Sendable {
     case add, subtract, multiply, divide, addScalar, multiplyScalar
-    case negate, exp, log, squareRoot, absolute, tanh, sigmoid, relu, gelu, silu, power, clamp, select
+    case negate, exp, log, squareRoot, absolute, tanh, sigmoid, relu, gelu, silu, power, clamp, conditional
     case sum, mean, extremum, logSumExp
     case reshape, permute, slice, concat
     case indexSelect, indexAdd, gather, scatterAdd

@@ -117,12 +117,7 @@ extension Tensor {
         guard expected.count == actual.count else { throw TensorError.shapeMismatch(op: op, lhs: shape, rhs: index.shape) }
         expected[axis] = 0; actual[axis] = 0
         guard expected == actual else { throw TensorError.shapeMismatch(op: op, lhs: shape, rhs: index.shape) }
-        let integers = try index.storage.map { value -> Int in
-            guard value.rounded() == value else {
-                throw TensorError.invalidArgument(op: op, reason: "index \(value) is not a whole number")
-            }
-            return Int(value)
-        }
+        let integers = try index.storage.map { try Tensor.wholeNumber($0, op: op) }
         return try Tensor.normalizedIndices(integers, bound: shape[axis], op: op)
     }
 
@@ -195,12 +190,7 @@ extension Tensor {
         guard rank == 2 else {
             throw TensorError.invalidShape(op: "embedding", shape: shape, reason: "is not a [vocabulary, dimension] table")
         }
-        let integers = try indices.storage.map { value -> Int in
-            guard value.rounded() == value else {
-                throw TensorError.invalidArgument(op: "embedding", reason: "index \(value) is not a whole number")
-            }
-            return Int(value)
-        }
+        let integers = try indices.storage.map { try Tensor.wholeNumber($0, op: "embedding") }
         return try indexSelect(axis: 0, indices: integers).reshape(indices.shape + [shape[1]])
     }
 }

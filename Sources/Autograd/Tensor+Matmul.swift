@@ -111,7 +111,11 @@ extension Tensor {
         let values = [Float](unsafeUninitializedCapacity: count) { output, initialized in
             a.storage.withUnsafeBufferPointer { left in
                 b.storage.withUnsafeBufferPointer { right in
-                    guard let x = left.baseAddress, let y = right.baseAddress, let out = output.baseAddress else { return }
+                    // An empty operand (k = 0) may have no base address: the product is all zeros.
+                    guard let x = left.baseAddress, let y = right.baseAddress, let out = output.baseAddress else {
+                        output.initialize(repeating: 0)
+                        return
+                    }
                     gemm(batch: plan.batch, m: plan.m, n: plan.n, k: plan.k,
                          x: x, xTransposed: transposeA, xBatchStride: plan.aBatchStride,
                          y: y, yTransposed: transposeB, yBatchStride: plan.bBatchStride,

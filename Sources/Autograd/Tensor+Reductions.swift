@@ -8,7 +8,7 @@ extension Tensor {
     /// `axis` made non-negative, or an error naming the axis and the rank.
     func normalizedAxis(_ axis: Int, op: String) throws -> Int {
         let normalized = axis < 0 ? axis + rank : axis
-        guard normalized >= 0, normalized < Swift.max(rank, 1) else {
+        guard normalized >= 0, normalized < rank else {
             throw TensorError.invalidAxis(op: op, axis: axis, rank: rank)
         }
         return normalized

@@ -87,7 +87,7 @@ extension Tensor {
         let dimension = shape[axis]
         func clampBound(_ bound: Int) -> Int { Swift.min(Swift.max(bound < 0 ? bound + dimension : bound, 0), dimension) }
         let lower = clampBound(start), upper = clampBound(end ?? dimension)
-        let length = upper > lower ? (upper - lower + step - 1) / step : 0
+        let length = upper > lower ? (upper - lower - 1) / step + 1 : 0
         let layout = layout(around: axis)
         var newShape = shape
         newShape[axis] = length
@@ -116,6 +116,20 @@ extension Tensor {
             throw TensorError.indexOutOfRange(op: "select", index: index, bound: dimension)
         }
         return try slice(axis: normalizedAxis, start: position, end: position + 1).squeeze(axis: normalizedAxis)
+    }
+
+    /// Cuts this tensor along `axis` into consecutive pieces of the given sizes (PyTorch `split`
+    /// with a list; the MoE dispatch cuts tokens grouped by expert this way). Sizes must add up.
+    public func split(sizes: [Int], axis: Int = 0) throws -> [Tensor] {
+        let normalizedAxis = try normalizedAxis(axis, op: "split")
+        guard sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == shape[normalizedAxis] else {
+            throw TensorError.invalidArgument(op: "split", reason: "sizes \(sizes) do not add up to \(shape[normalizedAxis]) along axis \(axis) of \(shape)")
+        }
+        var start = 0
+        return try sizes.map { size in
+            defer { start += size }
+            return try slice(axis: normalizedAxis, start: start, end: start + size)
+        }
     }
 
     // MARK: - Concat and stack

@@ -10,7 +10,7 @@ public final class Tensor {
     /// Whether gradients flow to this tensor in `backward()`.
     public var requiresGrad: Bool
     /// The accumulated gradient after `backward()` (leaves only, as in PyTorch); same shape.
-    public var grad: Tensor?
+    public internal(set) var grad: Tensor?
     /// The operation that produced this tensor, when it was recorded for reverse mode.
     var node: Node?
 
@@ -76,8 +76,19 @@ public final class Tensor {
         return storage[offset]
     }
 
-    /// The values as Swift integers (for index tensors such as argmax or top-k results).
-    public var integerValues: [Int] { storage.map { Int($0) } }
+    /// The values as Swift integers (index tensors such as argmax or top-k results); throws if a
+    /// value is not a whole number of reasonable size.
+    public var integerValues: [Int] {
+        get throws { try storage.map { try Tensor.wholeNumber($0, op: "integerValues") } }
+    }
+
+    /// `value` as an Int, or an error if it is fractional, non-finite or beyond ±2^31.
+    static func wholeNumber(_ value: Float, op: String) throws -> Int {
+        guard value.isFinite, value.rounded() == value, Swift.abs(value) <= 2_147_483_648 else {
+            throw TensorError.invalidArgument(op: op, reason: "index \(value) is not a whole number")
+        }
+        return Int(value)
+    }
 
     /// Lets callers (optimizers, initialisers) update the values in place without a copy.
     /// Not recorded for reverse mode; use on leaves or under `withNoGrad`.
@@ -164,8 +175,12 @@ extension Tensor {
         guard step != 0, step.isFinite, start.isFinite, end.isFinite else {
             throw TensorError.invalidArgument(op: "arange", reason: "start \(start), end \(end), step \(step)")
         }
-        let length = Swift.max(0, Int(((end - start) / step).rounded(.up)))
-        _ = try TensorLimits.checkedElementCount([length], op: "arange")
+        let exactLength = ((Double(end) - Double(start)) / Double(step)).rounded(.up)
+        guard exactLength <= Double(TensorLimits.maximumElementCount) else {
+            throw TensorError.sizeLimitExceeded(shape: [], elementCount: Int(Swift.min(exactLength, 9e18)),
+                                                limit: TensorLimits.maximumElementCount)
+        }
+        let length = Swift.max(0, Int(exactLength))
         let values = (0 ..< length).map { start + Float($0) * step }
         return Tensor(shape: [length], storage: values)
     }

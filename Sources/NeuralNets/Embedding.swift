@@ -19,8 +19,11 @@ public struct Embedding: Module {
 
 /// Layer normalisation over the last axis with a learned scale (ones) and shift (zeros).
 public struct LayerNorm: Module {
+    /// The scale, [dimensions].
     public let weight: Tensor
+    /// The shift, [dimensions].
     public let bias: Tensor
+    /// Added to the variance before the square root.
     public let epsilon: Float
 
     /// PyTorch's defaults: ε = 1e-5, weight ones, bias zeros.
@@ -39,7 +42,9 @@ public struct LayerNorm: Module {
 
 /// RMS normalisation over the last axis with a learned scale (ones).
 public struct RMSNorm: Module {
+    /// The scale, [dimensions].
     public let weight: Tensor
+    /// Added to the mean square before the square root.
     public let epsilon: Float
 
     /// ε = 1e-6 (as in DeepSeek-V3's RMSNorm), weight ones.

@@ -8,6 +8,8 @@ import Foundation
 public protocol Optimizer: AnyObject {
     /// The tensors being optimised.
     var parameters: [Tensor] { get }
+    /// The step size; settable so a trainer can follow a schedule.
+    var learningRate: Float { get set }
     /// Applies one update from the current gradients.
     func step()
 }
@@ -21,11 +23,13 @@ extension Optimizer {
 public final class SGD: Optimizer {
     public let parameters: [Tensor]
     public var learningRate: Float
+    /// μ; 0 gives plain gradient descent.
     public let momentum: Float
     /// L2 penalty added to the gradient (PyTorch's `weight_decay`), default 0.
     public let weightDecay: Float
     private var buffers: [[Float]?]
 
+    /// PyTorch's defaults: no momentum, no weight decay (the learning rate has no default there either).
     public init(parameters: [Tensor], learningRate: Float, momentum: Float = 0, weightDecay: Float = 0) {
         self.parameters = parameters
         self.learningRate = learningRate
@@ -74,15 +78,38 @@ struct AdamMoments {
         let correction2 = 1 - Foundation.pow(Double(beta2), Double(step))
         let stepSize = Float(Double(learningRate) / correction1)
         let inverseRootCorrection2 = Float(1 / correction2.squareRoot())
-        first.withUnsafeMutableBufferPointer { m in
-            second.withUnsafeMutableBufferPointer { v in
-                gradient.withUnsafeBufferPointer { g in
-                    for element in 0 ..< values.count {
-                        let grad = l2 == 0 ? g[element] : g[element] + l2 * values[element]
-                        m[element] = beta1 * m[element] + (1 - beta1) * grad
-                        v[element] = beta2 * v[element] + (1 - beta2) * grad * grad
-                        let denominator = v[element].squareRoot() * inverseRootCorrection2 + epsilon
-                        values[element] -= stepSize * m[element] / denominator
+        let count = values.count
+        guard let parameter = values.baseAddress else { return }
+        first.withUnsafeMutableBufferPointer { firstBuffer in
+            second.withUnsafeMutableBufferPointer { secondBuffer in
+                gradient.withUnsafeBufferPointer { gradientBuffer in
+                    guard let m = firstBuffer.baseAddress, let v = secondBuffer.baseAddress,
+                          let g = gradientBuffer.baseAddress else { return }
+                    // Eight lanes at a time with explicit SIMD (the scalar loop was not
+                    // auto-vectorised), then the remainder one by one; same arithmetic.
+                    typealias Lanes = SIMD8<Float>
+                    var element = 0
+                    while element + 8 <= count {
+                        let grad = UnsafeRawPointer(g + element).loadUnaligned(as: Lanes.self)
+                            + l2 * UnsafeRawPointer(parameter + element).loadUnaligned(as: Lanes.self)
+                        let mean = beta1 * UnsafeRawPointer(m + element).loadUnaligned(as: Lanes.self) + (1 - beta1) * grad
+                        let square = beta2 * UnsafeRawPointer(v + element).loadUnaligned(as: Lanes.self)
+                            + (1 - beta2) * grad * grad
+                        let current = UnsafeRawPointer(parameter + element).loadUnaligned(as: Lanes.self)
+                        let updated = current - stepSize * mean / (square.squareRoot() * inverseRootCorrection2 + epsilon)
+                        UnsafeMutableRawPointer(m + element).storeBytes(of: mean, as: Lanes.self)
+                        UnsafeMutableRawPointer(v + element).storeBytes(of: square, as: Lanes.self)
+                        UnsafeMutableRawPointer(parameter + element).storeBytes(of: updated, as: Lanes.self)
+                        element += 8
+                    }
+                    while element < count {
+                        let grad = g[element] + l2 * parameter[element]
+                        let mean = beta1 * m[element] + (1 - beta1) * grad
+                        let square = beta2 * v[element] + (1 - beta2) * grad * grad
+                        m[element] = mean
+                        v[element] = square
+                        parameter[element] -= stepSize * mean / (square.squareRoot() * inverseRootCorrection2 + epsilon)
+                        element += 1
                     }
                 }
             }
@@ -94,6 +121,7 @@ struct AdamMoments {
 public final class Adam: Optimizer {
     public let parameters: [Tensor]
     public var learningRate: Float
+    /// Moment decay rates, denominator guard, and the weight decay (see the type's summary).
     public let beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float
     private var moments: [AdamMoments]
     private var steps: [Int]
@@ -124,6 +152,7 @@ public final class Adam: Optimizer {
 public final class AdamW: Optimizer {
     public let parameters: [Tensor]
     public var learningRate: Float
+    /// Moment decay rates, denominator guard, and the weight decay (see the type's summary).
     public let beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float
     private var moments: [AdamMoments]
     private var steps: [Int]

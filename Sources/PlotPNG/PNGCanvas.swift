@@ -3,7 +3,7 @@ import Foundation
 import Plotting
 
 // The libgd canvas: a true-colour image, our coverage rasterizer for fills and strokes,
-// FreeType text through gdImageStringFTEx, PNG encoding through gdImagePngPtrEx.
+// FreeType text through gdImageStringFTEx, PNG encoding by `PNGEncoder`.
 
 // MARK: - PNG canvas
 
@@ -16,11 +16,11 @@ public final class PNGCanvas: Canvas {
     private let image: gdImagePtr
     private let fontPath: String
     /// First FreeType error, reported by `finish()` rather than lost.
-    private var textError: String?
-
-    /// zlib level for PNG: 1 is several times faster than the default 6 and, on charts (large flat
-    /// areas), only a few percent larger.
-    public static let compressionLevel: Int32 = 1
+    private var textError: PlotError?
+    /// Glyphs this canvas has used, so repeated characters skip the shared cache's lock.
+    private var localGlyphs: [GlyphCache.Key: GlyphBitmap] = [:]
+    /// Coverage accumulation buffer reused by every fill and stroke (always all zero between calls).
+    private var coverageScratch: [Float] = []
 
     /// A white `width` x `height` image; throws if the size is unusable or the font is missing.
     public init(width: Int, height: Int, fontPath: String? = nil) throws {
@@ -41,7 +41,7 @@ public final class PNGCanvas: Canvas {
         pixelWidth = width; pixelHeight = height
         gdImageAlphaBlending(image, 1)
         gdImageSaveAlpha(image, 0)
-        gdImageFilledRectangle(image, 0, 0, Int32(width - 1), Int32(height - 1), 0xffffff)
+        fillRectangle((0, 0, width, height), color: .white)
     }
 
     deinit { gdImageDestroy(image) }
@@ -62,45 +62,58 @@ public final class PNGCanvas: Canvas {
     public func stroke(_ path: Path, style: StrokeStyle) {
         guard style.color.alpha > 0, style.width > 0 else { return }
         let solid = style.dash.map { path.dashed($0) } ?? path
-        blend(PolygonBuilder.strokePolygons(solid, width: style.width), color: style.color)
+        var polygons = PolygonBuilder.strokePolygons(solid, width: style.width)
+        if style.color.alpha >= 1 {
+            // Frames, ticks and grid lines are whole-pixel rectangles: set those pixels directly
+            // (painting an opaque colour twice changes nothing) and rasterize only the rest.
+            polygons.removeAll { polygon in
+                guard let rect = Self.pixelAlignedRectangle(polygon) else { return false }
+                fillRectangle(rect, color: style.color)
+                return true
+            }
+        }
+        guard !polygons.isEmpty else { return }
+        blend(polygons, color: style.color)
     }
 
     public func drawText(_ text: String, at point: Point, style: TextStyle) {
-        guard !text.isEmpty else { return }
+        guard !text.isEmpty, style.color.alpha > 0 else { return }
         let metrics = measureText(text, size: style.size)
         let offset = style.baselineOffset(for: metrics)
         let radians = style.angle * Double.pi / 180
-        let x = point.x + offset.x * cos(radians) + offset.y * sin(radians)
-        let y = point.y - offset.x * sin(radians) + offset.y * cos(radians)
-        var extra = gdFTStringExtra()
-        extra.flags = gdFTEX_RESOLUTION
-        extra.hdpi = 72   // at 72 dpi a point is a pixel, so `size` is the em size in pixels
-        extra.vdpi = 72
-        var bounds = [Int32](repeating: 0, count: 8)
-        let failure = text.withCString { textPointer in
-            fontPath.withCString { fontPointer in
-                gdImageStringFTEx(image, &bounds, Self.gdColor(style.color), UnsafeMutablePointer(mutating: fontPointer),
-                                  style.size, radians, Int32(x.rounded()), Int32(y.rounded()),
-                                  UnsafeMutablePointer(mutating: textPointer), &extra)
+        let cosine = cos(radians), sine = sin(radians)
+        // The pen walks along the rotated baseline by the same advances the layout measured.
+        var penX = offset.x
+        for scalar in text.unicodeScalars {
+            let x = point.x + penX * cosine + offset.y * sine
+            let y = point.y - penX * sine + offset.y * cosine
+            let key = GlyphCache.Key(font: fontPath, scalar: scalar, size: style.size, angle: style.angle)
+            if let glyph = localGlyphs[key] {
+                blendGlyph(glyph, x: Int(x.rounded()), y: Int(y.rounded()), color: style.color)
+            } else {
+                switch GlyphCache.shared.glyph(key) {
+                case .success(let glyph):
+                    localGlyphs[key] = glyph
+                    blendGlyph(glyph, x: Int(x.rounded()), y: Int(y.rounded()), color: style.color)
+                case .failure(let error):
+                    if textError == nil { textError = error }
+                    return
+                }
             }
+            penX += FontMetrics.advance(of: scalar, size: style.size)
         }
-        if let failure, textError == nil { textError = String(cString: failure) }
     }
 
     public func finish() throws {
-        if let textError { throw PlotError("png: FreeType could not draw text with \(fontPath): \(textError)") }
+        if let textError { throw textError }
     }
 
     // MARK: Output
 
-    /// The image encoded as PNG.
+    /// The image encoded as PNG (see `PNGEncoder` for why this is not gdImagePngPtrEx).
     public func pngData() throws -> [UInt8] {
-        var size: Int32 = 0
-        guard let pointer = gdImagePngPtrEx(image, &size, Self.compressionLevel), size > 0 else {
-            throw PlotError("png: libgd failed to encode a \(pixelWidth)x\(pixelHeight) image")
-        }
-        defer { gdFree(pointer) }
-        return Array(UnsafeRawBufferPointer(start: pointer, count: Int(size)))
+        let rows = image.pointee.tpixels
+        return PNGEncoder.encode(width: pixelWidth, height: pixelHeight) { y in rows?[y] }
     }
 
     /// The colour at pixel (`x`, `y`), for tests and previews.
@@ -117,15 +130,17 @@ public final class PNGCanvas: Canvas {
         return (alpha << 24) | (Int32(color.red) << 16) | (Int32(color.green) << 8) | Int32(color.blue)
     }
 
+    /// The pixel box of `polygon` when it is an axis-aligned rectangle with whole-pixel corners.
     static func pixelAlignedRectangle(_ polygon: [Point]) -> (x0: Int, y0: Int, x1: Int, y1: Int)? {
         guard polygon.count == 4 else { return nil }
-        let xs = polygon.map(\.x), ys = polygon.map(\.y)
-        guard xs.allSatisfy({ $0 == $0.rounded() }), ys.allSatisfy({ $0 == $0.rounded() }),
-              Set(xs).count == 2, Set(ys).count == 2,
-              let minX = xs.min(), let maxX = xs.max(), let minY = ys.min(), let maxY = ys.max() else { return nil }
-        // Four corners on two x and two y values, each x paired with both y's: an axis-aligned box.
-        let corners = Set(polygon.map { "\($0.x),\($0.y)" })
-        guard corners.count == 4 else { return nil }
+        let a = polygon[0], b = polygon[1], c = polygon[2], d = polygon[3]
+        // Either a-b horizontal, b-c vertical, ... or a-b vertical, b-c horizontal, ...
+        let horizontalFirst = a.y == b.y && b.x == c.x && c.y == d.y && d.x == a.x
+        let verticalFirst = a.x == b.x && b.y == c.y && c.x == d.x && d.y == a.y
+        guard horizontalFirst || verticalFirst else { return nil }
+        let minX = min(a.x, c.x), maxX = max(a.x, c.x), minY = min(a.y, c.y), maxY = max(a.y, c.y)
+        guard minX == minX.rounded(), maxX == maxX.rounded(), minY == minY.rounded(), maxY == maxY.rounded(),
+              maxX > minX, maxY > minY, abs(minX) < 1e6, abs(maxX) < 1e6, abs(minY) < 1e6, abs(maxY) < 1e6 else { return nil }
         return (Int(minX), Int(minY), Int(maxX), Int(maxY))
     }
 
@@ -146,8 +161,21 @@ public final class PNGCanvas: Canvas {
 
     private func blend(_ polygons: [[Point]], color: Color) {
         let rasterizer = CoverageRasterizer(imageWidth: pixelWidth, imageHeight: pixelHeight)
-        rasterizer.rasterize(polygons) { x, y, coverage in
+        rasterizer.rasterize(polygons, scratch: &coverageScratch) { x, y, coverage in
             blendPixel(x, y, color: color, coverage: coverage)
+        }
+    }
+
+    private func blendGlyph(_ glyph: GlyphBitmap, x: Int, y: Int, color: Color) {
+        for row in 0..<glyph.height {
+            let pixelY = y + glyph.offsetY + row
+            guard pixelY >= 0, pixelY < pixelHeight else { continue }
+            for column in 0..<glyph.width {
+                let coverage = glyph.coverage[row * glyph.width + column]
+                let pixelX = x + glyph.offsetX + column
+                guard coverage > 0, pixelX >= 0, pixelX < pixelWidth else { continue }
+                blendPixel(pixelX, pixelY, color: color, coverage: Double(coverage) / 255)
+            }
         }
     }
 

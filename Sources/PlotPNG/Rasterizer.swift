@@ -19,7 +19,8 @@ struct CoverageRasterizer {
 
     /// Coverage in 0...1 over `bounds` (whole pixels) for the union of `polygons`, each already
     /// oriented counter-clockwise. Calls `visit(x, y, coverage)` for every covered pixel.
-    func rasterize(_ polygons: [[Point]], visit: (Int, Int, Double) -> Void) {
+    /// `scratch` is a reusable all-zero buffer; it is grown as needed and left all zero again.
+    func rasterize(_ polygons: [[Point]], scratch: inout [Float], visit: (Int, Int, Double) -> Void) {
         var minX = Double.infinity, minY = Double.infinity, maxX = -Double.infinity, maxY = -Double.infinity
         for polygon in polygons {
             for point in polygon {
@@ -33,32 +34,38 @@ struct CoverageRasterizer {
         let width = right - left, height = bottom - top
         // Two spare columns: an edge at the right border writes one past the last pixel.
         let stride = width + 2
-        var accumulator = [Float](repeating: 0, count: stride * height)
-        accumulator.withUnsafeMutableBufferPointer { buffer in
+        if scratch.count < stride * height { scratch = [Float](repeating: 0, count: stride * height) }
+        // Per row, the first and last column any edge touched: outside that span coverage is zero.
+        var spanStart = [Int](repeating: Int.max, count: height)
+        var spanEnd = [Int](repeating: -1, count: height)
+        scratch.withUnsafeMutableBufferPointer { buffer in
             for polygon in polygons where polygon.count >= 3 {
                 for index in polygon.indices {
                     let start = polygon[index], end = polygon[(index + 1) % polygon.count]
                     // Clamping x to the buffer keeps the winding of every pixel inside it unchanged.
                     addEdge(Point(min(Double(width), max(0, start.x - Double(left))), start.y - Double(top)),
                             Point(min(Double(width), max(0, end.x - Double(left))), end.y - Double(top)),
-                            width: width, height: height, stride: stride, into: buffer)
+                            width: width, height: height, stride: stride, into: buffer,
+                            spanStart: &spanStart, spanEnd: &spanEnd)
                 }
             }
-            for row in 0..<height {
+            for row in 0..<height where spanEnd[row] >= 0 {
                 var sum: Float = 0
                 let base = row * stride
-                for column in 0..<width {
+                for column in spanStart[row]..<min(width, spanEnd[row] + 1) {
                     sum += buffer[base + column]
                     let coverage = min(1, abs(sum))
                     if coverage > 1.0 / 512 { visit(left + column, top + row, Double(coverage)) }
                 }
+                // Leave the scratch buffer clean for the next call.
+                for column in spanStart[row]...spanEnd[row] { buffer[base + column] = 0 }
             }
         }
     }
 
     /// Adds one edge's signed area contribution (font-rs `draw_line`).
     private func addEdge(_ p0: Point, _ p1: Point, width: Int, height: Int, stride: Int,
-                         into buffer: UnsafeMutableBufferPointer<Float>) {
+                         into buffer: UnsafeMutableBufferPointer<Float>, spanStart: inout [Int], spanEnd: inout [Int]) {
         if p0.y == p1.y { return }
         let (direction, top, bottom): (Double, Point, Point) = p0.y < p1.y ? (1, p0, p1) : (-1, p1, p0)
         let slope = (bottom.x - top.x) / (bottom.y - top.y)
@@ -77,6 +84,8 @@ struct CoverageRasterizer {
             let x0Index = Int(x0Floor)
             let x1Ceil = x1.rounded(.up)
             let x1Index = Int(x1Ceil)
+            spanStart[row] = min(spanStart[row], x0Index)
+            spanEnd[row] = max(spanEnd[row], x1Index + 1)
             if x1Index <= x0Index + 1 {
                 let middle = 0.5 * (x + nextX) - x0Floor
                 buffer[lineStart + x0Index] += Float(signedHeight - signedHeight * middle)
@@ -130,17 +139,26 @@ enum PolygonBuilder {
                 let length = (dx * dx + dy * dy).squareRoot()
                 guard length > 0 else { continue }
                 let nx = -dy / length * half, ny = dx / length * half
-                polygons.append(oriented([Point(start.x + nx, start.y + ny), Point(end.x + nx, end.y + ny),
-                                          Point(end.x - nx, end.y - ny), Point(start.x - nx, start.y - ny)]))
-                // Round joins only matter once the line is wider than about a pixel.
+                // With n = (-dy, dx) * half / length, the order start-n, end-n, end+n, start+n has
+                // shoelace sum 4 * length * half > 0: already the orientation `oriented` gives.
+                polygons.append([Point(start.x - nx, start.y - ny), Point(end.x - nx, end.y - ny),
+                                 Point(end.x + nx, end.y + ny), Point(start.x + nx, start.y + ny)])
+                // Round joins only show on lines wider than two pixels; thinner ones look the same
+                // without them and long polylines render much faster.
                 let isJoin = index < points.count - 1 || subpath.closed
-                if isJoin && width > 1.2 {
-                    polygons.append(oriented(Path.circle(center: end, radius: half, segments: 8).subpaths[0].points))
+                if isJoin && width > 2 {
+                    polygons.append(unitOctagon.map { Point(end.x + $0.x * half, end.y + $0.y * half) })
                 }
             }
         }
         return polygons
     }
+
+    /// A regular octagon of radius 1, counter-clockwise on screen, for round joins.
+    static let unitOctagon: [Point] = oriented((0..<8).map { step in
+        let angle = Double(step) / 8 * 2 * Double.pi
+        return Point(cos(angle), sin(angle))
+    })
 
     /// `points` in counter-clockwise order on screen (positive shoelace area with y down).
     static func oriented(_ points: [Point]) -> [Point] {

@@ -92,6 +92,15 @@ public struct Axes: Sendable, Equatable {
                                        width: width, dash: dash, marker: marker)))
     }
 
+    /// Adds one line per row of `ys` (all against the same `x`), named by `labels` when given.
+    public mutating func plot(series ys: [[Double]], x: [Double]? = nil, labels: [String]? = nil) throws {
+        guard !ys.isEmpty else { throw PlotError("plot: no series given") }
+        if let labels, labels.count != ys.count {
+            throw PlotError("plot: \(labels.count) labels for \(ys.count) series")
+        }
+        for (index, y) in ys.enumerated() { try plot(y, x: x, label: labels?[index]) }
+    }
+
     /// Adds points at (x, y); `groups` (one name per point) colours them by category with a legend.
     public mutating func scatter(x: [Double], y: [Double], groups: [String]? = nil, label: String? = nil,
                                  markerSize: Double = 6) throws {

@@ -82,7 +82,7 @@ public struct AxisModel: Sendable, Equatable {
                 fraction(value).map { AxisTick(fraction: $0, label: label) }
             }
         case .log:
-            let values = TickLocator.log(lower: lower, upper: upper, maxCount: targetCount + 1)
+            let values = TickLocator.log(lower: lower, upper: upper, maxCount: targetCount)
             ticks = values.compactMap { value in
                 fraction(value).map { AxisTick(fraction: $0, label: TickFormatter.logLabel(value)) }
             }

@@ -20,7 +20,7 @@ public struct FigureRenderer: Sendable {
         canvas.fill(Path.rectangle(Rect(x: 0, y: 0, width: width, height: height)), color: Self.background)
         let layouts = layout()
         if let title = figure.title, !title.isEmpty, let first = layouts.first {
-            let metrics = ChartMetrics(panelWidth: first.panelArea.width, panelHeight: first.panelArea.height)
+            let metrics = first.metrics
             canvas.drawText(title, at: Point(width / 2, metrics.pad),
                             style: TextStyle(size: metrics.figureTitleSize, horizontal: .middle, vertical: .top))
         }
@@ -30,7 +30,7 @@ public struct FigureRenderer: Sendable {
     }
 
     func drawPanel<C: Canvas>(_ axes: Axes, layout: PanelLayout, on canvas: inout C) {
-        let metrics = ChartMetrics(panelWidth: layout.panelArea.width, panelHeight: layout.panelArea.height)
+        let metrics = layout.metrics
         let plot = layout.plotArea
         let isHeatmap = axes.series.contains { if case .heatmap = $0 { return true } else { return false } }
         if axes.showGrid && !isHeatmap && !axes.isEmpty { drawGrid(layout: layout, on: &canvas) }
@@ -108,19 +108,26 @@ public struct FigureRenderer: Sendable {
         canvas.stroke(marks, style: StrokeStyle(color: Self.frameColor, width: 1))
     }
 
+    /// Axis labels sit just outside the tick labels (as in matplotlib), the title above the plot.
     func drawAxisTitles<C: Canvas>(_ axes: Axes, layout: PanelLayout, metrics: ChartMetrics, on canvas: inout C) {
-        let plot = layout.plotArea, panel = layout.panelArea
+        let plot = layout.plotArea
         if let title = axes.title, !title.isEmpty {
             canvas.drawText(title, at: Point(plot.midX, plot.minY - metrics.pad),
                             style: TextStyle(size: metrics.titleSize, horizontal: .middle, vertical: .bottom))
         }
         if let label = axes.xLabel, !label.isEmpty {
-            canvas.drawText(label, at: Point(plot.midX, panel.maxY - metrics.pad),
-                            style: TextStyle(size: metrics.labelSize, horizontal: .middle, vertical: .bottom))
+            let widest = layout.xAxis.ticks.map { metrics.width($0.label, metrics.tickSize) }.max() ?? 0
+            let tickLine = metrics.lineHeight(metrics.tickSize)
+            let radians = layout.xAxis.labelAngle * Double.pi / 180
+            let extent = layout.xAxis.labelAngle == 0 ? tickLine : widest * sin(radians) + tickLine * cos(radians)
+            canvas.drawText(label, at: Point(plot.midX, plot.maxY + metrics.tickLength + metrics.pad * 1.5 + extent),
+                            style: TextStyle(size: metrics.labelSize, horizontal: .middle, vertical: .top))
         }
         if let label = axes.yLabel, !label.isEmpty {
-            canvas.drawText(label, at: Point(panel.minX + metrics.pad, plot.midY),
-                            style: TextStyle(size: metrics.labelSize, angle: 90, horizontal: .middle, vertical: .top))
+            let widest = layout.yAxis.ticks.map { metrics.width($0.label, metrics.tickSize) }.max() ?? 0
+            let x = plot.minX - metrics.tickLength - metrics.pad * 1.5 - widest
+            canvas.drawText(label, at: Point(x, plot.midY),
+                            style: TextStyle(size: metrics.labelSize, angle: 90, horizontal: .middle, vertical: .bottom))
         }
     }
 
@@ -173,7 +180,9 @@ public struct FigureRenderer: Sendable {
         for (group, values) in bars.values.enumerated() {
             var path = Path()
             for (index, value) in values.enumerated() {
-                guard let top = layout.yAxis.fraction(value), let base = layout.yAxis.fraction(0) ?? Optional(0) else { continue }
+                guard let top = layout.yAxis.fraction(value) else { continue }
+                // A log axis cannot show zero; bars then start at the bottom edge.
+                let base = layout.yAxis.fraction(0) ?? 0
                 let left = plot.minX + slot * Double(index) + slot * 0.1 + barWidth * Double(group)
                 let y0 = plot.maxY - min(1, max(0, base)) * plot.height
                 let y1 = plot.maxY - min(1, max(0, top)) * plot.height

@@ -41,17 +41,21 @@ public enum FontMetrics {
     /// Width used for characters not in the tables: the average lowercase advance.
     static let fallbackAdvance: UInt16 = 1200
 
+    /// Advance width of one character at `size`.
+    public static func advance(of scalar: Unicode.Scalar, size: Double) -> Double {
+        advanceUnits(scalar) * size / unitsPerEm
+    }
+
+    static func advanceUnits(_ scalar: Unicode.Scalar) -> Double {
+        let value = scalar.value
+        if value >= 32 && value < 127 { return Double(asciiAdvances[Int(value) - 32]) }
+        return Double(otherAdvances[scalar] ?? fallbackAdvance)
+    }
+
     /// Metrics of `text` set in DejaVu Sans at `size` (pixels per em).
     public static func measure(_ text: String, size: Double) -> TextMetrics {
         var units = 0.0
-        for scalar in text.unicodeScalars {
-            let value = scalar.value
-            if value >= 32 && value < 127 {
-                units += Double(asciiAdvances[Int(value) - 32])
-            } else {
-                units += Double(otherAdvances[scalar] ?? fallbackAdvance)
-            }
-        }
+        for scalar in text.unicodeScalars { units += advanceUnits(scalar) }
         let scale = size / unitsPerEm
         return TextMetrics(width: units * scale, ascent: ascentUnits * scale, descent: descentUnits * scale)
     }

@@ -50,11 +50,18 @@ public struct PanelLayout: Sendable, Equatable {
     /// The legend box, nil when the panel has no labelled series or the legend is hidden.
     public var legendArea: Rect?
     public var legendEntries: [LegendEntry]
+    /// Font sizes and spacings used for this panel.
+    public var metrics: ChartMetrics
 }
 
 /// One legend row: a swatch and its text.
 public struct LegendEntry: Sendable, Equatable {
-    public enum Swatch: Sendable, Equatable { case line(width: Double, dash: [Double]?), marker, patch }
+    public enum Swatch: Sendable, Equatable {
+        case line(width: Double, dash: [Double]?)
+        /// A short line with a marker in its middle (a line series drawn with markers).
+        case lineWithMarker(width: Double, dash: [Double]?)
+        case marker, patch
+    }
     public var label: String
     public var color: Color
     public var swatch: Swatch
@@ -67,13 +74,14 @@ extension FigureRenderer {
     public func layout() -> [PanelLayout] {
         let width = Double(figure.width), height = Double(figure.height)
         let cellWidth = width / Double(figure.columns)
+        // Text sizes follow the figure, as in matplotlib, a little smaller when panels share it.
+        let shrink = figure.panels.count > 1 ? 0.8 : 1
+        let metrics = ChartMetrics(panelWidth: width * shrink, panelHeight: height * shrink)
         var top = 0.0
-        let probeMetrics = ChartMetrics(panelWidth: cellWidth, panelHeight: height / Double(figure.rows))
         if let title = figure.title, !title.isEmpty {
-            top = probeMetrics.pad * 1.5 + probeMetrics.lineHeight(probeMetrics.figureTitleSize)
+            top = metrics.pad * 1.5 + metrics.lineHeight(metrics.figureTitleSize)
         }
         let cellHeight = (height - top) / Double(figure.rows)
-        let metrics = ChartMetrics(panelWidth: cellWidth, panelHeight: cellHeight)
         return figure.panels.enumerated().map { index, panel in
             let row = index / figure.columns, column = index % figure.columns
             let area = Rect(x: Double(column) * cellWidth, y: top + Double(row) * cellHeight,
@@ -129,7 +137,7 @@ struct PanelLayouter {
             }
         }
         return PanelLayout(panelArea: area, plotArea: plot, xAxis: x, yAxis: y, colorbarArea: colorbarArea,
-                           colorbarAxis: colorbar, legendArea: legendArea, legendEntries: legendEntries)
+                           colorbarAxis: colorbar, legendArea: legendArea, legendEntries: legendEntries, metrics: metrics)
     }
 
     // MARK: Axes
@@ -197,7 +205,9 @@ struct PanelLayouter {
             let rotatedStride = AxisModel.niceStride(atLeast: lineHeight * 1.25 / spacing)
             if horizontalStride > 1 && rotatedStride < horizontalStride {
                 x.labelAngle = 45
-                x.placeCategoryTicks(labels: labels, stride: rotatedStride)
+                // Rotated labels may use at most ~30% of the panel height; longer ones are shortened.
+                let longest = area.height * 0.3 / sin(Double.pi / 4)
+                x.placeCategoryTicks(labels: labels.map { shortened($0, toWidth: longest, size: size) }, stride: rotatedStride)
             } else {
                 x.labelAngle = 0
                 x.placeCategoryTicks(labels: labels, stride: horizontalStride)
@@ -207,6 +217,14 @@ struct PanelLayouter {
             bar.placeNumericTicks(targetCount: max(2, min(8, Int(plot.height / (lineHeight * 2.6)))))
             colorbar = bar
         }
+    }
+
+    /// `text` cut with an ellipsis so it is at most `width` wide at `size`.
+    func shortened(_ text: String, toWidth width: Double, size: Double) -> String {
+        guard metrics.width(text, size) > width else { return text }
+        var characters = Array(text)
+        while !characters.isEmpty && metrics.width(String(characters) + "\u{2026}", size) > width { characters.removeLast() }
+        return String(characters).trimmingCharacters(in: .whitespaces) + "\u{2026}"
     }
 
     /// The smallest space between neighbouring horizontal tick labels, nil with fewer than two.
@@ -287,7 +305,8 @@ struct PanelLayouter {
             case .line(let line):
                 if let label = line.label {
                     entries.append(LegendEntry(label: label, color: line.color,
-                                               swatch: line.marker == .none ? .line(width: line.width, dash: line.dash) : .marker))
+                                               swatch: line.marker == .none ? .line(width: line.width, dash: line.dash)
+                                                   : .lineWithMarker(width: line.width, dash: line.dash)))
                 }
             case .scatter(let scatter):
                 for (name, color) in zip(scatter.groupNames, scatter.colors) {

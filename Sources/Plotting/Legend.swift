@@ -91,6 +91,11 @@ extension FigureRenderer {
             case .line(let width, let dash):
                 canvas.stroke(Path.polyline([Point(swatchLeft, centerY), Point(swatchRight, centerY)]),
                               style: StrokeStyle(color: entry.color, width: width, dash: dash))
+            case .lineWithMarker(let width, let dash):
+                canvas.stroke(Path.polyline([Point(swatchLeft, centerY), Point(swatchRight, centerY)]),
+                              style: StrokeStyle(color: entry.color, width: width, dash: dash))
+                canvas.fill(Path.circle(center: Point((swatchLeft + swatchRight) / 2, centerY), radius: max(2, width * 1.8), segments: 12),
+                            color: entry.color)
             case .marker:
                 canvas.fill(Path.circle(center: Point((swatchLeft + swatchRight) / 2, centerY), radius: size * 0.3),
                             color: entry.color)

@@ -38,13 +38,14 @@ public enum TickLocator {
     }
 
     /// Ticks for a log axis over `lower...upper` (both > 0): powers of ten, every k-th decade
-    /// when there are many, and 2x and 5x ticks when the range spans less than two decades.
+    /// when there are many, and 1-2-5 ticks when that still gives at most `maxCount` ticks.
     public static func log(lower: Double, upper: Double, maxCount: Int) -> [Double] {
         guard lower > 0, upper > lower, lower.isFinite, upper.isFinite else { return [] }
         let firstDecade = Int((log10(lower) - 1e-9).rounded(.up))
         let lastDecade = Int((log10(upper) + 1e-9).rounded(.down))
         let decades = max(0, lastDecade - firstDecade + 1)
-        if decades >= 2 {
+        // Few decades: 1-2-5 ticks inside each, if they fit; otherwise powers of ten only.
+        if decades >= 2 && decades * 3 > maxCount {
             let every = max(1, Int((Double(decades) / Double(max(2, maxCount))).rounded(.up)))
             // Start on a multiple of `every` so the labelled decades read 1, 100, 10^4, ...
             let start = Int((Double(firstDecade) / Double(every)).rounded(.up)) * every

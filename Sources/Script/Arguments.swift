@@ -142,7 +142,7 @@ public struct Arguments {
         let value = try require(at: position, named: name)
         switch value {
         case .list(let list): return list.elements
-        case .range(let range): return (0..<range.count).map { .number(range.value(at: $0)) }
+        case .range: return try interpreter.elements(of: value)
         default: throw mismatch(name, "a list", value)
         }
     }

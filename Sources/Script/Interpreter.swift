@@ -87,7 +87,11 @@ public final class Interpreter {
     /// such as `map(f, xs)`. Errors propagate as `RuntimeError`.
     public func call(_ callee: Value, _ positional: [Value], named: [(name: String, value: Value)] = []) throws -> Value {
         let span = machine.nativeCallSpan ?? fallbackSpan(SourceFile(name: "<native>", text: ""))
-        return try machine.call(callee, positional, named, span)
+        // Inside a run this is already the large-stack thread; from elsewhere, move there.
+        let result: Result<Value, Error> = LargeStack.run {
+            Result { try self.machine.call(callee, positional, named, span) }
+        }
+        return try result.get()
     }
 
     /// Asks a running script to stop (safe from another thread or a signal handler).
@@ -145,7 +149,10 @@ public final class Interpreter {
 
     /// Forgets every user global; installed natives keep (or regain) their values.
     public func reset() {
-        for index in globals.names.indices { machine.globals[index] = nil }
+        // Dropping a deeply nested structure releases it recursively: do it on the large stack.
+        LargeStack.run {
+            for index in self.globals.names.indices { self.machine.globals[index] = nil }
+        }
         for (name, value) in installed { setGlobal(name, value) }
         machine.unwindAll()
     }

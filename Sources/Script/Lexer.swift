@@ -12,7 +12,7 @@ public struct Lexer {
     /// Open `(`/`[`/`{` count, so `)` can tell whether it closes an interpolation.
     private var bracketDepth = 0
     /// For each open `\(`: the bracket depth at which it opened and the quote that ends its string.
-    private var interpolations: [(depth: Int, quote: Unicode.Scalar)] = []
+    private var interpolations: [(depth: Int, quote: Unicode.Scalar, span: SourceSpan)] = []
 
     /// Creates a lexer over a source.
     public init(_ file: SourceFile) {
@@ -61,10 +61,15 @@ public struct Lexer {
                 symbol(from: start)
             }
         }
-        if !interpolations.isEmpty {
-            errors.append(.unterminatedInterpolation(span(from: position, length: 1)))
+        if let open = interpolations.first {
+            errors.append(.unterminatedInterpolation(open.span))
         }
-        add(.end, from: position)
+        // "Unexpected end of input" points at the end of the last line, not at an empty line after it.
+        if let last = tokens.last, last.kind == .newline {
+            tokens.append(Token(kind: .end, span: last.span, lexeme: ""))
+        } else {
+            add(.end, from: position)
+        }
     }
 
     private mutating func skipSpacesAndComments() {
@@ -110,14 +115,15 @@ public struct Lexer {
     }
 
     // string -> quote ( character | escape | "\(" expression ")" )* quote
-    private mutating func string(quote: Unicode.Scalar, from start: Int) {
+    private mutating func string(quote: Unicode.Scalar, from start: Int, resuming: Bool = false) {
         var text = String.UnicodeScalarView()
         let startLine = line
         let startColumn = start - lineStart + 1
         while let scalar = peek() {
             if scalar == quote {
                 advance()
-                add(.string(String(text)), from: start, line: startLine, column: startColumn)
+                let piece = String(text)
+                add(resuming ? .interpolationEnd(piece) : .string(piece), from: start, line: startLine, column: startColumn)
                 return
             }
             if scalar == "\\" {
@@ -132,8 +138,10 @@ public struct Lexer {
                 case "0": text.append("\0")
                 case "\\", "\"", "'": text.append(escaped)
                 case "(":
-                    add(.interpolation(String(text)), from: start, line: startLine, column: startColumn)
-                    interpolations.append((bracketDepth, quote))
+                    let piece = String(text)
+                    add(resuming ? .interpolationMiddle(piece) : .interpolation(piece), from: start,
+                        line: startLine, column: startColumn)
+                    interpolations.append((bracketDepth, quote, span(from: escapeStart, length: 2)))
                     return
                 case "u":
                     if let unicode = unicodeEscape() {
@@ -149,8 +157,14 @@ public struct Lexer {
             advance()
             text.append(scalar)
         }
-        errors.append(.unterminatedString(SourceSpan(file: file, line: startLine + file.lineOffset,
-                                                     column: startColumn, length: 1)))
+        // A string left open inside `\(` usually means the `)` is missing: report that instead.
+        if let open = interpolations.last {
+            interpolations.removeAll()
+            errors.append(.unterminatedInterpolation(open.span))
+        } else {
+            errors.append(.unterminatedString(SourceSpan(file: file, line: startLine + file.lineOffset,
+                                                         column: startColumn, length: 1)))
+        }
     }
 
     /// Reads `{hex}` after `\u`.
@@ -176,7 +190,7 @@ public struct Lexer {
                 if let open = interpolations.last, open.depth == bracketDepth {
                     // This `)` closes `\(`: resume the string it interrupted.
                     interpolations.removeLast()
-                    string(quote: open.quote, from: start)
+                    string(quote: open.quote, from: start, resuming: true)
                     return
                 }
                 bracketDepth = max(0, bracketDepth - 1)

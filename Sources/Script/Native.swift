@@ -114,26 +114,32 @@ public protocol NativeObject: AnyObject {
 }
 
 extension NativeObject {
-    public var help: String { "a \(typeName) (no help available)" }
+    public var help: String { "\(withArticle(typeName)) (no help available)" }
     public var memberNames: [String] { [] }
     public var repr: String { "<\(typeName)>" }
     public func member(_ name: String) throws -> Value? { nil }
     public func setMember(_ name: String, to value: Value) throws {
-        throw NativeError("cannot assign to '\(name)' of a \(typeName)")
+        throw NativeError("cannot assign to '\(name)' of \(withArticle(typeName))")
     }
     public func call(_ arguments: Arguments) throws -> Value {
-        throw NativeError("a \(typeName) is not callable")
+        throw NativeError("\(withArticle(typeName)) is not callable")
     }
     public func binary(_ operation: BinaryOperator, _ other: Value, objectIsLeft: Bool) throws -> Value? { nil }
-    public func negated() throws -> Value { throw NativeError("cannot negate a \(typeName)") }
+    public func negated() throws -> Value { throw NativeError("cannot negate \(withArticle(typeName))") }
     public func subscriptGet(_ indices: [IndexArgument]) throws -> Value {
-        throw NativeError("a \(typeName) cannot be indexed")
+        throw NativeError("\(withArticle(typeName)) cannot be indexed")
     }
     public func subscriptSet(_ indices: [IndexArgument], to value: Value) throws {
-        throw NativeError("a \(typeName) does not support index assignment")
+        throw NativeError("\(withArticle(typeName)) does not support index assignment")
     }
-    public func iterationElements() throws -> [Value] { throw NativeError("cannot iterate over a \(typeName)") }
+    public func iterationElements() throws -> [Value] { throw NativeError("cannot iterate over \(withArticle(typeName))") }
     public var length: Int? { nil }
+}
+
+/// "a tensor", "an optimizer": the type name with its indefinite article, for messages.
+public func withArticle(_ noun: String) -> String {
+    guard let first = noun.lowercased().first else { return noun }
+    return ("aeiou".contains(first) ? "an " : "a ") + noun
 }
 
 /// Makes a bound method for `NativeObject.member`: `.native` named `type.method`.

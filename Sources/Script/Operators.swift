@@ -4,6 +4,9 @@
 import Foundation
 
 extension Machine {
+    /// The most elements a range may expand to when turned into a list.
+    static let materialisedRangeLimit = 10_000_000
+
     // MARK: - Binary operators
 
     /// `left op right` for every combination of operand types.
@@ -34,6 +37,10 @@ extension Machine {
             return .string(String(repeating: text, count: try Machine.repeatCount(count, span)))
         case (.list(let list), .number(let count)) where operation == .multiply:
             let times = try Machine.repeatCount(count, span)
+            guard times * list.elements.count <= Machine.materialisedRangeLimit else {
+                throw RuntimeError.invalidIndex("a list of \(times * list.elements.count) elements is too large "
+                    + "(limit \(Machine.materialisedRangeLimit))", span)
+            }
             return .list(ListObject(Array([[Value]](repeating: list.elements, count: times).joined())))
         default: break
         }
@@ -140,7 +147,11 @@ extension Machine {
         case .range(let rangeObject):
             switch try singleIndex(indices, count: rangeObject.count, type: "range", span) {
             case .element(let index): return .number(rangeObject.value(at: index))
-            case .range(let range): return .list(ListObject(range.map { .number(rangeObject.value(at: $0)) }))
+            case .range(let range):
+                guard range.count <= Machine.materialisedRangeLimit else {
+                    throw RuntimeError.invalidIndex("a slice of \(range.count) range elements is too many for a list", span)
+                }
+                return .list(ListObject(range.map { .number(rangeObject.value(at: $0)) }))
             }
         case .dict(let dict):
             let key = try dictKey(indices, span)
@@ -239,7 +250,13 @@ extension Machine {
         case .list(let list): return list.elements
         case .dict(let dict): return dict.keys.map(Value.string)
         case .string(let text): return text.map { .string(String($0)) }
-        case .range(let range): return (0..<range.count).map { .number(range.value(at: $0)) }
+        case .range(let range):
+            // A loop counts through a range lazily; only materialising one can exhaust memory.
+            guard range.count <= Machine.materialisedRangeLimit else {
+                throw RuntimeError.invalidIndex("\(value.repr) has \(range.count) elements, too many for a list "
+                    + "(limit \(Machine.materialisedRangeLimit)); loop over it with 'for' instead", span)
+            }
+            return (0..<range.count).map { .number(range.value(at: $0)) }
         case .object(let object): return try runNative(span) { try object.iterationElements() }
         default: throw RuntimeError.notIterable(value.typeAndValue, span)
         }

@@ -292,7 +292,7 @@ public final class Parser {
         }
     }
 
-    // interpolation -> INTERPOLATION expression ( INTERPOLATION expression )* STRING
+    // interpolation -> INTERPOLATION expression ( INTERPOLATION_MIDDLE expression )* INTERPOLATION_END
     private func interpolation(first: String, span: SourceSpan) throws -> Expression {
         var parts: [InterpolationPart] = first.isEmpty ? [] : [.text(first)]
         newlinesMatter.append(false)
@@ -301,10 +301,10 @@ public final class Parser {
             parts.append(.expression(try expression()))
             let token = peek()
             switch token.kind {
-            case .interpolation(let text):
+            case .interpolationMiddle(let text):
                 advance()
                 if !text.isEmpty { parts.append(.text(text)) }
-            case .string(let text):
+            case .interpolationEnd(let text):
                 advance()
                 if !text.isEmpty { parts.append(.text(text)) }
                 return .interpolation(parts, span)

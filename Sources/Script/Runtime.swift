@@ -174,22 +174,21 @@ final class Machine {
     /// calls `enter`, and always `releaseFrame` (arguments may throw while being evaluated).
     @inline(__always)
     func reserveFrame(_ function: FunctionObject, arguments: Int, _ span: SourceSpan) throws -> Int {
-        let prototype = function.prototype
-        guard arguments == prototype.parameterCount else {
-            throw RuntimeError.wrongArgumentCount(function: prototype.name, expected: prototype.parameterCount,
+        guard arguments == function.parameterCount else {
+            throw RuntimeError.wrongArgumentCount(function: function.name, expected: function.parameterCount,
                                                   got: arguments, span)
         }
-        guard depth < recursionLimit, top + prototype.frameSize <= Self.stackCapacity else {
+        guard depth < recursionLimit, top + function.frameSize <= Self.stackCapacity else {
             throw RuntimeError.recursionTooDeep(limit: recursionLimit, span)
         }
         let frameBase = top
-        top = frameBase + prototype.frameSize
+        top = frameBase + function.frameSize
         return frameBase
     }
 
     @inline(__always)
     func releaseFrame(_ frameBase: Int, _ function: FunctionObject) {
-        for slot in frameBase..<(frameBase + function.prototype.frameSize) { stack[slot] = nil }
+        for slot in frameBase..<(frameBase + function.frameSize) { stack[slot] = nil }
         top = frameBase
     }
 
@@ -204,18 +203,18 @@ final class Machine {
     /// Runs a function whose frame is reserved and whose parameters are in place.
     @inline(__always)
     func enter(_ function: FunctionObject, frameBase: Int, _ span: SourceSpan) throws -> Value {
-        let prototype = function.prototype
         let savedBase = base
         base = frameBase
         depth += 1
         // Closure state (cells, captures) is swapped only when caller or callee has any, so plain
         // recursive functions pay no reference counting for it.
-        let swapsClosureState = prototype.usesClosureState || registers.pointee.hasClosureState
+        let swapsClosureState = function.usesClosureState || registers.pointee.hasClosureState
         var savedCells: ContiguousArray<Cell> = []
         var savedUpvalues: ContiguousArray<Cell> = []
         if swapsClosureState {
             savedCells = cells
             savedUpvalues = upvalues
+            let prototype = function.prototype
             var frameCells = ContiguousArray<Cell>()
             if prototype.cellCount > 0 {
                 frameCells.reserveCapacity(prototype.cellCount)
@@ -236,7 +235,7 @@ final class Machine {
             }
         }
         try checkInterrupt(span)
-        return try prototype.body(self)
+        return try function.body(self)
     }
 
     /// Takes the value a `return` statement left behind.

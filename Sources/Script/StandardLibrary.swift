@@ -109,8 +109,14 @@ public enum StandardLibrary {
             try arguments.expectCount(1...2)
             let number = try arguments.number(at: 0, named: "x")
             let digits = try arguments.integer(at: 1, named: "digits", default: 0)
-            let scale = Foundation.pow(10, Double(digits))
-            return .number((number * scale).rounded(.toNearestOrEven) / scale)
+            guard number.isFinite else { return .number(number) }
+            if digits > 0 {
+                // Like Python: round the exact binary value (2.675 is 2.67499…, so it gives 2.67);
+                // printf's conversion is exact, and it halves to even on true ties.
+                return .number(Double(String(format: "%.\(min(digits, 300))f", number)) ?? number)
+            }
+            let scale = Foundation.pow(10, Double(-digits))
+            return .number((number / scale).rounded(.toNearestOrEven) * scale)
         },
         NativeFunction("abs", help: "abs(x): the absolute value.\n  abs(-3)   # 3") { arguments in
             try arguments.rejectUnknownNames([])
@@ -175,7 +181,7 @@ public enum StandardLibrary {
             case .string(let text): return .number(Double(text.count))
             case .range(let range): return .number(Double(range.count))
             case .object(let object):
-                guard let length = object.length else { throw NativeError("a \(object.typeName) has no length") }
+                guard let length = object.length else { throw NativeError("\(withArticle(object.typeName)) has no length") }
                 return .number(Double(length))
             default: throw NativeError("len() expects a list, dict, string or range, got \(value.typeAndValue)")
             }

@@ -16,6 +16,8 @@ public enum SyntaxDumper {
         case .number(let value): return "number " + Value.format(value)
         case .string(let text): return "string " + Value.quote(text)
         case .interpolation(let text): return "interpolation " + Value.quote(text) + " \\("
+        case .interpolationMiddle(let text): return "interpolation ) " + Value.quote(text) + " \\("
+        case .interpolationEnd(let text): return "interpolation ) " + Value.quote(text)
         case .identifier(let name): return "identifier " + name
         case .keyword(let keyword): return "keyword " + keyword.rawValue
         case .symbol(let symbol): return "symbol " + symbol.rawValue

@@ -23,6 +23,10 @@ public enum TokenKind: Equatable, Sendable {
     case string(String)
     /// A string piece followed by `\(`: the interpolated expression's tokens come next.
     case interpolation(String)
+    /// After `)` closes an interpolation: a piece followed by another `\(`.
+    case interpolationMiddle(String)
+    /// After `)` closes an interpolation: the last piece, up to the closing quote.
+    case interpolationEnd(String)
     case identifier(String)
     case keyword(Keyword)
     case symbol(Symbol)
@@ -44,6 +48,7 @@ public struct Token: Sendable {
         case .newline: return "end of line"
         case .end: return "end of input"
         case .string, .interpolation: return "string"
+        case .interpolationMiddle, .interpolationEnd: return "')' closing the interpolation"
         case .number: return "number \(lexeme)"
         case .identifier(let name): return "name '\(name)'"
         case .keyword(let keyword): return "'\(keyword.rawValue)'"

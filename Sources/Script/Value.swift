@@ -93,10 +93,19 @@ public final class RangeObject {
 public final class FunctionObject {
     let prototype: FunctionPrototype
     let captures: ContiguousArray<Cell>
+    // Copies of the prototype's hot fields: a call then touches one object, not two.
+    let body: Evaluate
+    let frameSize: Int
+    let parameterCount: Int
+    let usesClosureState: Bool
 
     init(prototype: FunctionPrototype, captures: ContiguousArray<Cell>) {
         self.prototype = prototype
         self.captures = captures
+        body = prototype.body
+        frameSize = prototype.frameSize
+        parameterCount = prototype.parameterCount
+        usesClosureState = prototype.usesClosureState
     }
 
     /// The declared name (`<anonymous>` for `fn(x) { … }`).

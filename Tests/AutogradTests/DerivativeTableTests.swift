@@ -54,7 +54,7 @@ let gradientCases: [OperationKind: [GradientCase]] = [
     .clamp: [gradientCase("clamp(-0.5, 0.5)", { [try Tensor([[-0.9, -0.3, 0.1], [0.4, 0.7, -0.6]], requiresGrad: true)] }) {
         $0[0].clamp(min: -0.5, max: 0.5)
     }],
-    .select: [gradientCase("where(mask, [2,3], [3])", {
+    .conditional: [gradientCase("where(mask, [2,3], [3])", {
         [try randomTensor([2, 3], seed: 23), try randomTensor([3], seed: 24)]
     }) { inputs in
         try Tensor.where(try Tensor([[1, 0, 1], [0, 0, 1]]), inputs[0], inputs[1])

@@ -54,6 +54,13 @@ struct MatmulTests {
         #expect(shared.shape == [3, 4, 2])
     }
 
+    @Test func emptyInnerDimensionGivesZeros() throws {
+        let product = try Tensor.matmul(Tensor.zeros([2, 0]), Tensor.zeros([0, 3]))
+        #expect(product.shape == [2, 3] && product.storage == [0, 0, 0, 0, 0, 0])
+        let projected = try Tensor.linear(Tensor.zeros([2, 0]), weight: Tensor.zeros([3, 0]), bias: Tensor([1, 2, 3]))
+        #expect(projected.storage == [1, 2, 3, 1, 2, 3])
+    }
+
     @Test func linearEqualsMatmulPlusBias() throws {
         let x = try randomTensor([4, 3], seed: 105, requiresGrad: false)
         let weight = try randomTensor([2, 3], seed: 106, requiresGrad: false)

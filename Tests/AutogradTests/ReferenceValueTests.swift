@@ -76,4 +76,24 @@ struct ReferenceValueTests {
         var other = SeededGenerator(seed: 42)
         #expect(other.next() == 0xBDD7_3226_2FEB_6E95)
     }
+
+    // numpy: a = np.arange(24).reshape(2,3,4); a.transpose(2,0,1), a[:,1:3,:], a.sum(1), a.max(2), a.mean(0).
+    @Test func rankThreeShapeOpsAndReductions() throws {
+        let cube = try Tensor.arange(end: 24).reshape([2, 3, 4])
+        let permuted = try cube.permute([2, 0, 1])
+        #expect(permuted.shape == [4, 2, 3])
+        #expect(permuted.storage == [0, 4, 8, 12, 16, 20, 1, 5, 9, 13, 17, 21, 2, 6, 10, 14, 18, 22, 3, 7, 11, 15, 19, 23])
+        #expect(try cube.slice(axis: 1, start: 1, end: 3).storage == [4, 5, 6, 7, 8, 9, 10, 11, 16, 17, 18, 19, 20, 21, 22, 23])
+        #expect(try cube.sum(axis: 1).storage == [12, 15, 18, 21, 48, 51, 54, 57])
+        #expect(try cube.max(axis: 2).storage == [3, 7, 11, 15, 19, 23])
+        #expect(try cube.mean(axis: 0).storage == [6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17])
+        #expect(try cube.sum(axis: 1, keepDims: true).shape == [2, 1, 4])
+    }
+
+    // numpy: e = np.exp(x - x.max(0)); e / e.sum(0) for x = [[0.5,-1,2],[3,0,-2]].
+    @Test func softmaxAlongTheFirstAxis() throws {
+        let probabilities = try Tensor([[0.5, -1, 2], [3, 0, -2]]).softmax(axis: 0)
+        #expect(allClose(probabilities.storage, [0.07585818002124356, 0.2689414213699951, 0.9820137900379085,
+                                                 0.9241418199787566, 0.7310585786300049, 0.017986209962091555], absolute: 1e-6))
+    }
 }

@@ -100,7 +100,7 @@ struct IndexingTests {
         let values = try Tensor([[1, 3, 3, 2], [5, 5, 5, 0]])
         let (top, indices) = try values.topK(2)
         #expect(top.storage == [3, 3, 5, 5])
-        #expect(indices.integerValues == [1, 2, 0, 1])
+        #expect(try indices.integerValues == [1, 2, 0, 1])
     }
 
     @Test func indexSelectAndIndexAddAreAdjoint() throws {
@@ -137,6 +137,17 @@ struct IndexingTests {
         #expect(grid.T.storage == [0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11])
     }
 
+    @Test func splitCutsConsecutivePiecesAndBackpropagates() throws {
+        let rows = try Tensor.arange(end: 10).reshape([5, 2])
+        rows.requiresGrad = true
+        let pieces = try rows.split(sizes: [2, 0, 3])
+        #expect(pieces.map(\.shape) == [[2, 2], [0, 2], [3, 2]])
+        #expect(pieces[2].storage == [4, 5, 6, 7, 8, 9])
+        try (pieces[0].sum() + (pieces[2] * 2).sum()).backward()
+        #expect(try #require(rows.grad).storage == [1, 1, 1, 1, 2, 2, 2, 2, 2, 2])
+        #expect(throws: TensorError.self) { try rows.split(sizes: [2, 2]) }
+    }
+
     @Test func oneHotAndArgmax() throws {
         #expect(try Tensor.oneHot([2, 0], classes: 3).storage == [0, 0, 1, 1, 0, 0])
         #expect(try Tensor([[1, 5, 5], [7, 0, 1]]).argmax(axis: 1).integerValues == [1, 0])
@@ -147,6 +158,21 @@ struct IndexingTests {
         let error = #expect(throws: TensorError.self) { try table.indexSelect(axis: 0, indices: [3]) }
         #expect(error?.description == "indexSelect: index 3 is out of range 0..<3")
         #expect(throws: TensorError.self) { try Tensor.crossEntropy(logits: table, targets: [0, 2, 1]) }
+    }
+
+    @Test func hostileArgumentsThrowInsteadOfTrapping() throws {
+        let scalar = Tensor(3)
+        let axisError = #expect(throws: TensorError.self) { try scalar.sum(axis: 0) }
+        #expect(axisError?.description == "sum: axis 0 is out of range for a tensor of rank 0")
+        let table = try Tensor.zeros([3, 2])
+        #expect(throws: TensorError.self) { try table.embedding(Tensor([Float.infinity])) }
+        #expect(throws: TensorError.self) { try table.embedding(Tensor([0.5])) }
+        #expect(throws: TensorError.self) { try Tensor([Float.nan]).integerValues }
+        #expect(throws: TensorError.self) { try Tensor.arange(end: 1e30) }
+        #expect(try table.slice(axis: 0, start: 1, step: Int.max).shape == [1, 2])
+        #expect(throws: TensorError.self) { try table.reshape([4, -1]) }
+        #expect(throws: TensorError.self) { try table.permute([0, 0]) }
+        #expect(throws: TensorError.self) { try Tensor.linear(table, weight: Tensor.zeros([2, 3]), bias: nil) }
     }
 }
 
@@ -179,14 +205,6 @@ struct CreationTests {
         #expect(throws: TensorError.self) { try Tensor([[1, 2], [3]]) }
     }
 
-    @Test func sizeLimitNamesTheShapeAndSize() throws {
-        let error = #expect(throws: TensorError.self) { try Tensor.zeros([1 << 15, 1 << 14]) }
-        #expect(error?.description.hasPrefix("tensor of shape [32768, 16384] needs 536870912 elements, above the limit of 268435456") == true)
-        // Products that would overflow Int are refused too.
-        #expect(throws: TensorError.self) { try Tensor.zeros([1 << 40, 1 << 40]) }
-        #expect(throws: TensorError.self) { try Tensor.matmul(Tensor.zeros([1 << 15, 1]), Tensor.zeros([1, 1 << 14])) }
-    }
-
     @Test func descriptionShowsShapeAndCutsLongDimensions() throws {
         #expect(try Tensor([[1, 2.5], [3, -4]]).description == "tensor([2, 2]) [[1, 2.5], [3, -4]]")
         let long = try Tensor.arange(end: 20)
@@ -210,5 +228,26 @@ struct ComparisonTests {
         try Tensor.minimum(x, y).sum().backward()
         #expect(try #require(x.grad).storage == [1, 1, 0])
         #expect(try #require(y.grad).storage == [0, 0, 1])
+    }
+}
+
+/// Serialized: one test changes the process-wide limit that the other's message names.
+@Suite("Size limit", .serialized)
+struct SizeLimitTests {
+    @Test func sizeLimitNamesTheShapeAndSize() throws {
+        let error = #expect(throws: TensorError.self) { try Tensor.zeros([1 << 15, 1 << 14]) }
+        #expect(error?.description.hasPrefix("tensor of shape [32768, 16384] needs 536870912 elements, above the limit of 268435456") == true)
+        // Products that would overflow Int are refused too.
+        #expect(throws: TensorError.self) { try Tensor.zeros([1 << 40, 1 << 40]) }
+        #expect(throws: TensorError.self) { try Tensor.matmul(Tensor.zeros([1 << 15, 1]), Tensor.zeros([1, 1 << 14])) }
+    }
+
+    @Test func sizeLimitIsConfigurable() throws {
+        // Other tests run in parallel, so the temporary limit stays far above what they allocate.
+        let saved = TensorLimits.maximumElementCount
+        defer { TensorLimits.maximumElementCount = saved }
+        TensorLimits.maximumElementCount = 1 << 22
+        let error = #expect(throws: TensorError.self) { try Tensor.ones([1 << 12, 1 << 11]) }
+        #expect(error == .sizeLimitExceeded(shape: [4096, 2048], elementCount: 1 << 23, limit: 1 << 22))
     }
 }

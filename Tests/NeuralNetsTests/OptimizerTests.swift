@@ -22,7 +22,8 @@ func trajectory(_ makeOptimizer: ([Tensor]) -> any Optimizer, steps: Int) throws
 
 @Suite("Optimizers")
 struct OptimizerTests {
-    // numpy: buf = g (first step) else 0.9*buf + g; p -= 0.1*buf.
+    // By hand: g = p. Step 1: buf = [1, −2], p = [0.9, −1.8]. Step 2: buf = 0.9·[1, −2] + [0.9, −1.8]
+    // = [1.8, −3.6], p = [0.72, −1.44]. numpy confirms and gives step 3.
     @Test func sgdWithMomentumFollowsPyTorchsRule() throws {
         let history = try trajectory({ SGD(parameters: $0, learningRate: 0.1, momentum: 0.9) }, steps: 3)
         #expect(allClose(history[0], [0.9, -1.8], absolute: 1e-6))
@@ -30,14 +31,16 @@ struct OptimizerTests {
         #expect(allClose(history[2], [0.486, -0.972], absolute: 1e-6))
     }
 
-    // numpy: m,v moments with bias correction 1-β^t; p -= (lr/bc1)·m/(√v/√bc2 + 1e-8).
+    // By hand, step 1: m̂ = g and v̂ = g², so p −= lr·g/(|g| + ε) = 0.1·sign(g) → [0.9, −1.9].
+    // numpy (step 2): m,v moments with bias correction 1-β^t; p -= (lr/bc1)·m/(√v/√bc2 + 1e-8).
     @Test func adamFollowsPyTorchsRule() throws {
         let history = try trajectory({ Adam(parameters: $0, learningRate: 0.1) }, steps: 2)
         #expect(allClose(history[0], [0.900000001, -1.9000000005], absolute: 1e-6))
         #expect(allClose(history[1], [0.8004122297123382, -1.8001664866210927], absolute: 1e-6))
     }
 
-    // numpy: as Adam, after p *= (1 - lr·0.01) (decoupled weight decay, PyTorch's default 0.01).
+    // By hand, step 1: p·(1 − 0.1·0.01) − 0.1·sign(g) = [0.999 − 0.1, −1.998 + 0.1] = [0.899, −1.898].
+    // numpy (step 2): as Adam, after p *= (1 - lr·0.01) (decoupled weight decay, PyTorch's default 0.01).
     @Test func adamWDecaysDecoupled() throws {
         let history = try trajectory({ AdamW(parameters: $0, learningRate: 0.1) }, steps: 2)
         #expect(allClose(history[0], [0.899000001, -1.8980000005], absolute: 1e-6))

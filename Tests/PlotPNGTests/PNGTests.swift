@@ -65,6 +65,27 @@ import PlotPNG
         #expect(grays.count >= 2)
         // Far from the line it stays white.
         #expect(canvas.pixel(x: 90, y: 10) == .white)
+        // A sharp corner with a round join: solid at the corner, no hole where the pieces overlap.
+        let corner = try PNGCanvas(width: 60, height: 60)
+        corner.stroke(Path.polyline([Point(10, 50), Point(30, 10), Point(50, 50)]), style: StrokeStyle(color: .black, width: 6))
+        #expect(corner.pixel(x: 30, y: 12) == .black)
+        #expect(corner.pixel(x: 20, y: 30) == .black)
+    }
+
+    @Test func fractionalEdgesGetPartialCoverage() throws {
+        let canvas = try PNGCanvas(width: 40, height: 40)
+        // Edges at x = 10.5 and 20.5: columns 10 and 20 are half covered, 11...19 fully.
+        canvas.fill(Path.rectangle(Rect(x: 10.5, y: 5, width: 10, height: 10)), color: .black)
+        #expect(canvas.pixel(x: 15, y: 10) == .black)
+        for x in [10, 20] {
+            let edge = try #require(canvas.pixel(x: x, y: 10))
+            #expect(abs(Int(edge.red) - 128) <= 1, "column \(x): \(edge)")
+        }
+        #expect(canvas.pixel(x: 21, y: 10) == .white)
+        // A second shape elsewhere: the reused coverage buffer must not leak the first one.
+        canvas.fill(Path.circle(center: Point(30, 30), radius: 4.3), color: .black)
+        #expect(canvas.pixel(x: 15, y: 25) == .white)
+        #expect(canvas.pixel(x: 30, y: 30) == .black)
     }
 
     @Test func overlappingPiecesOfOneStrokeDoNotDarken() throws {

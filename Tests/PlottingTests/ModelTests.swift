@@ -118,3 +118,30 @@ import FoundationXML
         #expect(delegate.texts.contains("it's"))
     }
 }
+
+@Suite struct SeriesConvenienceTests {
+    @Test func severalSeriesAtOnce() throws {
+        var axes = Axes()
+        try axes.plot(series: [[1, 2], [3, 4]], labels: ["a", "b"])
+        #expect(axes.series.count == 2)
+        #expect(throws: PlotError("plot: 1 labels for 2 series")) { try axes.plot(series: [[1], [2]], labels: ["a"]) }
+        #expect(throws: PlotError("plot: no series given")) { try axes.plot(series: []) }
+    }
+
+    @Test func cellValuesContrastWithTheirCells() throws {
+        let figure = try ChartFixtures.valueHeatmap()
+        guard case .heatmap(let heatmap) = figure.axes.series[0] else { Issue.record("no heatmap"); return }
+        var canvas = RecordingCanvas(width: 800, height: 600)
+        try figure.draw(on: &canvas)
+        let values = Dictionary(heatmap.values.flatMap { $0 }.map { (TickFormatter.compact($0), $0) }, uniquingKeysWith: { first, _ in first })
+        var checked = 0
+        let plot = FigureRenderer(figure: figure).layout()[0].plotArea
+        for case .text(let text, let point, let style) in canvas.calls {
+            // Only texts inside the cells: colorbar tick labels can read like cell values.
+            guard let value = values[text], plot.contains(Rect(x: point.x, y: point.y, width: 0, height: 0)) else { continue }
+            #expect(style.color == heatmap.color(for: value).contrastingText, "'\(text)' has poor contrast")
+            checked += 1
+        }
+        #expect(checked >= 20)
+    }
+}

@@ -54,6 +54,8 @@ import Testing
         #expect(wide.contains(1))
         let narrow = TickLocator.log(lower: 1.5, upper: 30, maxCount: 8)
         #expect(narrow == [2, 5, 10, 20])
+        let threeDecades = TickLocator.log(lower: 0.9, upper: 700, maxCount: 10)
+        #expect(threeDecades == [1, 2, 5, 10, 20, 50, 100, 200, 500])
     }
 
     @Test func compactValuesForCells() {

@@ -80,3 +80,25 @@ final class Harness {
         #expect(error.description.contains(" 42 | y = missing"))
     }
 }
+
+@Test func seekFunctionsCanBeCalledFromSwiftBetweenRuns() throws {
+    let harness = Harness()
+    try harness.run("fn area(w, h) { w * h }")
+    let area = try #require(harness.interpreter.global("area"))
+    let value = try harness.interpreter.call(area, [.number(3)], named: [("h", .number(4))])
+    #expect(value.repr == "12")
+    #expect(throws: RuntimeError.self) { try harness.interpreter.call(area, [.number(1)]) }
+}
+
+@Test func syntaxDumpReportsSyntaxErrors() {
+    #expect(throws: ScriptError.self) { try Interpreter.dumpSyntax("x = (") }
+    #expect((try? Interpreter.dumpSyntax("x = 1 + 2")) == "assign x = (+ 1 2)")
+}
+
+@Test func helpWithoutArgumentsListsGlobalsWithSummaries() throws {
+    let harness = Harness()
+    try harness.run("help()")
+    #expect(harness.output.hasPrefix("Globals (help(\"name\") for details):\n"))
+    let lenLine = harness.output.split(separator: "\n").first { $0.hasPrefix("  len ") }
+    #expect(lenLine?.hasSuffix("len(x): the number of elements of a list, dict, string, range or object.") == true)
+}

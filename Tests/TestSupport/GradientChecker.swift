@@ -11,9 +11,13 @@ import Autograd
 
 /// One input element whose two gradients disagree.
 public struct GradientMismatch: CustomStringConvertible, Sendable {
+    /// Position of the input in the list passed to `check`.
     public let input: Int
+    /// Flat (row-major) index of the element within that input.
     public let element: Int
+    /// The reverse-mode derivative.
     public let analytic: Double
+    /// The central-difference estimate.
     public let numeric: Double
 
     public var description: String {

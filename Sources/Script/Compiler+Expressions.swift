@@ -1,0 +1,225 @@
+// Compiling expressions: conditions, operators with their number fast paths, indexing.
+
+extension Compiler {
+    // MARK: - Expressions
+
+    /// A boolean test; anything but a boolean is an error ("conditions must be booleans").
+    /// Comparisons and `and`/`or`/`not` produce the Bool directly, without boxing a Value.
+    func condition(_ expression: ResolvedExpression, _ fallback: SourceSpan) -> (Machine) throws -> Bool {
+        switch expression {
+        case .binary(let operation, let leftExpression, let rightExpression, let span) where operation.isComparison:
+            if case .constant(.number(let constant)) = rightExpression,
+               case .variable(.local(let local), let name, let nameSpan) = leftExpression, !local.isCaptured {
+                let slot = local.slot
+                return { machine in
+                    guard let value = machine.stack[machine.base + slot] else {
+                        throw RuntimeError.unassignedLocal(name, nameSpan)
+                    }
+                    if case .number(let x) = value { return Machine.compare(operation, x, constant) }
+                    return try Machine.truth(try machine.binary(operation, value, .number(constant), span), span)
+                }
+            }
+            let left = self.expression(leftExpression), right = self.expression(rightExpression)
+            return { machine in
+                let a = try left(machine), b = try right(machine)
+                if case .number(let x) = a, case .number(let y) = b { return Machine.compare(operation, x, y) }
+                return try Machine.truth(try machine.binary(operation, a, b, span), span)
+            }
+        case .logical(.and, let left, let right, let span):
+            let first = condition(left, span), second = condition(right, span)
+            return { machine in try first(machine) && second(machine) }
+        case .logical(.or, let left, let right, let span):
+            let first = condition(left, span), second = condition(right, span)
+            return { machine in try first(machine) || second(machine) }
+        default:
+            let value = self.expression(expression)
+            let span = expression.span ?? fallback
+            return { machine in try Machine.truth(try value(machine), span) }
+        }
+    }
+
+    func expression(_ expression: ResolvedExpression) -> Evaluate {
+        switch expression {
+        case .constant(let value): return { _ in value }
+        case .interpolation(let parts):
+            let codes = parts.map { Operand(run: self.expression($0)) }
+            return { machine in
+                var text = ""
+                for code in codes { text += try code.run(machine).description }
+                return .string(text)
+            }
+        case .variable(let reference, let name, let span): return load(reference, name, span)
+        case .list(let elements):
+            let codes = elements.map { Operand(run: self.expression($0)) }
+            return { machine in
+                var values: [Value] = []
+                values.reserveCapacity(codes.count)
+                for code in codes { values.append(try code.run(machine)) }
+                return .list(ListObject(values))
+            }
+        case .dict(let entries, let span):
+            let codes = entries.map { (Operand(run: self.expression($0.0)), Operand(run: self.expression($0.1))) }
+            return { machine in
+                let dict = DictObject()
+                for (keyCode, valueCode) in codes {
+                    let key = try keyCode.run(machine)
+                    guard case .string(let text) = key else {
+                        throw RuntimeError.invalidIndex("dict keys are strings, got \(key.typeAndValue)", span)
+                    }
+                    dict[text] = try valueCode.run(machine)
+                }
+                return .dict(dict)
+            }
+        case .unary(.negate, let operand, let span):
+            let code = self.expression(operand)
+            return { machine in
+                let value = try code(machine)
+                if case .number(let number) = value { return .number(-number) }
+                return try machine.negate(value, span)
+            }
+        case .unary(.not, let operand, let span):
+            let code = self.expression(operand)
+            return { machine in
+                let value = try code(machine)
+                guard case .bool(let flag) = value else {
+                    throw RuntimeError.unsupportedOperand(operator: "not", operand: value.typeAndValue
+                        + " (conditions must be booleans)", span)
+                }
+                return .bool(!flag)
+            }
+        case .binary(let operation, let left, let right, let span):
+            return binary(operation, left, right, span)
+        case .logical(let operation, let left, let right, let span):
+            let test = condition(.logical(operation, left, right, span), span)
+            return { machine in .bool(try test(machine)) }
+        case .call(let callee, let positional, let named, let span):
+            return call(self.expression(callee), globalIndex(callee), positional.map { Operand(run: self.expression($0)) },
+                        named.map { ($0.0, Operand(run: self.expression($0.1))) }, span)
+        case .member(let target, let name, let span):
+            let code = self.expression(target)
+            return { machine in try machine.memberGet(try code(machine), name, span) }
+        case .index(let target, let indices, let span):
+            return index(self.expression(target), indices, span)
+        case .function(let function):
+            let prototype = self.prototype(function)
+            return { machine in .function(machine.makeClosure(prototype)) }
+        }
+    }
+
+    /// Binary operators, specialised on operand shape (a number constant or a plain local on
+    /// either side is read inline) so `n < 2` or `n - 1` is one closure, not three.
+    func binary(_ operation: BinaryOperator, _ leftExpression: ResolvedExpression,
+                        _ rightExpression: ResolvedExpression, _ span: SourceSpan) -> Evaluate {
+        if case .constant(.number(let constant)) = rightExpression {
+            if case .variable(.local(let local), let name, let nameSpan) = leftExpression, !local.isCaptured {
+                let slot = local.slot
+                return { machine in
+                    guard let value = machine.stack[machine.base + slot] else {
+                        throw RuntimeError.unassignedLocal(name, nameSpan)
+                    }
+                    if case .number(let x) = value { return try Machine.arithmetic(operation, x, constant, span) }
+                    return try machine.binary(operation, value, .number(constant), span)
+                }
+            }
+            let left = expression(leftExpression)
+            return { machine in
+                let value = try left(machine)
+                if case .number(let x) = value { return try Machine.arithmetic(operation, x, constant, span) }
+                return try machine.binary(operation, value, .number(constant), span)
+            }
+        }
+        switch (plainLocal(leftExpression), plainLocal(rightExpression)) {
+        case (let leftLocal?, let rightLocal?):
+            return { machine in
+                let a = try Compiler.read(machine, leftLocal), b = try Compiler.read(machine, rightLocal)
+                if case .number(let x) = a, case .number(let y) = b { return try Machine.arithmetic(operation, x, y, span) }
+                return try machine.binary(operation, a, b, span)
+            }
+        case (let leftLocal?, nil):
+            let right = expression(rightExpression)
+            return { machine in
+                let a = try Compiler.read(machine, leftLocal), b = try right(machine)
+                if case .number(let x) = a, case .number(let y) = b { return try Machine.arithmetic(operation, x, y, span) }
+                return try machine.binary(operation, a, b, span)
+            }
+        case (nil, let rightLocal?):
+            let left = expression(leftExpression)
+            return { machine in
+                let a = try left(machine), b = try Compiler.read(machine, rightLocal)
+                if case .number(let x) = a, case .number(let y) = b { return try Machine.arithmetic(operation, x, y, span) }
+                return try machine.binary(operation, a, b, span)
+            }
+        case (nil, nil):
+            let left = expression(leftExpression), right = expression(rightExpression)
+            return { machine in
+                let a = try left(machine), b = try right(machine)
+                if case .number(let x) = a, case .number(let y) = b { return try Machine.arithmetic(operation, x, y, span) }
+                return try machine.binary(operation, a, b, span)
+            }
+        }
+    }
+
+    /// A function local that lives in a stack slot (not captured), read inline by hot paths.
+    struct PlainLocal {
+        let slot: Int
+        let name: String
+        let span: SourceSpan
+    }
+
+    func plainLocal(_ expression: ResolvedExpression) -> PlainLocal? {
+        guard case .variable(.local(let local), let name, let span) = expression, !local.isCaptured else { return nil }
+        return PlainLocal(slot: local.slot, name: name, span: span)
+    }
+
+    @inline(__always)
+    static func read(_ machine: Machine, _ local: PlainLocal) throws -> Value {
+        guard let value = machine.stack[machine.base + local.slot] else {
+            throw RuntimeError.unassignedLocal(local.name, local.span)
+        }
+        return value
+    }
+
+    func index(_ target: @escaping Evaluate, _ indices: [ResolvedIndex], _ span: SourceSpan) -> Evaluate {
+        if indices.count == 1, case .value(let single) = indices[0] {
+            // xs[i] with a whole number in range: no IndexArgument array.
+            let indexCode = expression(single)
+            return { machine in
+                let object = try target(machine)
+                let position = try indexCode(machine)
+                if case .list(let list) = object, case .number(let number) = position, let integer = Int(exactly: number) {
+                    let resolved = integer < 0 ? integer + list.elements.count : integer
+                    if resolved >= 0, resolved < list.elements.count { return list.elements[resolved] }
+                }
+                return try machine.indexGet(object, [.value(position)], span)
+            }
+        }
+        let indexCode = self.indices(indices)
+        return { machine in try machine.indexGet(try target(machine), try indexCode(machine), span) }
+    }
+
+    func indices(_ indices: [ResolvedIndex]) -> (Machine) throws -> [IndexArgument] {
+        let codes: [(Machine) throws -> IndexArgument] = indices.map { index in
+            switch index {
+            case .value(let value):
+                let code = expression(value)
+                return { machine in .value(try code(machine)) }
+            case .slice(let lower, let upper, let span):
+                let lowerCode = lower.map { bound($0, span) }, upperCode = upper.map { bound($0, span) }
+                return { machine in .slice(start: try lowerCode?(machine), stop: try upperCode?(machine)) }
+            }
+        }
+        return { machine in try codes.map { try $0(machine) } }
+    }
+
+    /// A slice bound: a whole number.
+    func bound(_ expression: ResolvedExpression, _ span: SourceSpan) -> (Machine) throws -> Int {
+        let code = self.expression(expression)
+        return { machine in
+            let value = try code(machine)
+            guard case .number(let number) = value, let integer = Int(exactly: number) else {
+                throw RuntimeError.invalidIndex("slice bounds must be whole numbers, got \(value.typeAndValue)", span)
+            }
+            return integer
+        }
+    }
+}

@@ -1,0 +1,163 @@
+// Compiling calls and function bodies: arity-specialised calls that evaluate arguments straight
+// into the new frame, and bodies compiled in tail form.
+
+extension Compiler {
+    // MARK: - Calls
+
+    /// The global index of a callee that is a global name (the usual case), else -1.
+    func globalIndex(_ callee: ResolvedExpression) -> Int {
+        if case .variable(.global(let index), _, _) = callee { return index }
+        return -1
+    }
+
+    /// A call. A global callee (`globalIndex >= 0`) is read inline; the `callee` closure is the
+    /// fallback that reports an undefined name.
+    func call(_ loadCallee: @escaping Evaluate, _ globalIndex: Int, _ positional: [Operand],
+                      _ named: [(String, Operand)], _ span: SourceSpan) -> Evaluate {
+        let callee: Evaluate = globalIndex < 0 ? loadCallee : { machine in
+            if let value = machine.globals[globalIndex] { return value }
+            return try loadCallee(machine)
+        }
+        guard named.isEmpty else {
+            return { machine in
+                let function = try callee(machine)
+                var values: [Value] = []
+                for argument in positional { values.append(try argument.run(machine)) }
+                var namedValues: [(name: String, value: Value)] = []
+                for (name, argument) in named { namedValues.append((name, try argument.run(machine))) }
+                return try machine.call(function, values, namedValues, span)
+            }
+        }
+        // Seek functions get their arguments evaluated straight into the new frame; one closure
+        // per small arity avoids walking an argument array.
+        switch positional.count {
+        case 0:
+            return { machine in
+                let function = try Compiler.callee(machine, globalIndex, loadCallee)
+                guard case .function(let script) = function else { return try machine.call(function, [], [], span) }
+                let frame = try machine.reserveFrame(script, arguments: 0, span)
+                defer { machine.releaseFrame(frame, script) }
+                return try machine.enter(script, frameBase: frame, span)
+            }
+        case 1:
+            let first = positional[0].run
+            return { machine in
+                let function = try Compiler.callee(machine, globalIndex, loadCallee)
+                guard case .function(let script) = function else {
+                    return try machine.call(function, [try first(machine)], [], span)
+                }
+                let frame = try machine.reserveFrame(script, arguments: 1, span)
+                defer { machine.releaseFrame(frame, script) }
+                machine.stack[frame] = try first(machine)
+                return try machine.enter(script, frameBase: frame, span)
+            }
+        case 2:
+            let first = positional[0].run, second = positional[1].run
+            return { machine in
+                let function = try Compiler.callee(machine, globalIndex, loadCallee)
+                guard case .function(let script) = function else {
+                    return try machine.call(function, [try first(machine), try second(machine)], [], span)
+                }
+                let frame = try machine.reserveFrame(script, arguments: 2, span)
+                defer { machine.releaseFrame(frame, script) }
+                machine.stack[frame] = try first(machine)
+                machine.stack[frame + 1] = try second(machine)
+                return try machine.enter(script, frameBase: frame, span)
+            }
+        default:
+            return { machine in
+                let function = try callee(machine)
+                guard case .function(let script) = function else {
+                    var values: [Value] = []
+                    values.reserveCapacity(positional.count)
+                    for argument in positional { values.append(try argument.run(machine)) }
+                    return try machine.call(function, values, [], span)
+                }
+                let frame = try machine.reserveFrame(script, arguments: positional.count, span)
+                defer { machine.releaseFrame(frame, script) }
+                for index in positional.indices { machine.stack[frame + index] = try positional[index].run(machine) }
+                return try machine.enter(script, frameBase: frame, span)
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func callee(_ machine: Machine, _ globalIndex: Int, _ load: Evaluate) throws -> Value {
+        if globalIndex >= 0, let value = machine.globals[globalIndex] { return value }
+        return try load(machine)
+    }
+
+    // MARK: - Function bodies
+
+    func prototype(_ function: ResolvedFunction) -> FunctionPrototype {
+        FunctionPrototype(
+            name: function.name,
+            parameterNames: function.parameters.map(\.name),
+            frameSize: function.locals.filter { $0.slot >= 0 }.count,
+            cellCount: function.locals.filter(\.isCaptured).count,
+            capturedParameters: function.parameters.filter(\.isCaptured).map { ($0.slot, $0.cellIndex) },
+            captureSources: function.captures.map { source in
+                switch source {
+                case .local(let local):
+                    precondition(local.cellIndex >= 0, "a captured variable must have a cell")
+                    return .cell(local.cellIndex)
+                case .upvalue(let index): return .upvalue(index)
+                }
+            },
+            body: functionBody(function.body))
+    }
+
+    /// A function body as one closure producing the return value, compiled in "tail" form:
+    /// a final `return e` or trailing `if`/`else` yields its value directly, and guard
+    /// statements `if c { return e }` become `c ? e : rest` — no trip through the machine's
+    /// return register on the common paths (this is most of a recursive call's cost).
+    func functionBody(_ statements: [ResolvedStatement]) -> Evaluate {
+        guard let last = statements.last else { return { _ in .null } }
+        var rest = tailValue(last)
+        var pending: [ResolvedStatement] = []
+        // Walk backwards: guards wrap the rest directly; other statements run as one sequence.
+        func flush() {
+            guard !pending.isEmpty else { return }
+            let block = sequence(pending.reversed().map { Step(run: statement($0)) })
+            let next = rest
+            rest = { machine in try block(machine) == .returned ? machine.takeReturnValue() : try next(machine) }
+            pending.removeAll()
+        }
+        for statement in statements.dropLast().reversed() {
+            if case .ifStatement(let condition, let thenBranch, let elseBranch, let span) = statement,
+               elseBranch.isEmpty, thenBranch.count == 1, case .returnStatement(let value) = thenBranch[0] {
+                flush()
+                let test = self.condition(condition, span)
+                let result = returnValue(value)
+                let next = rest
+                rest = { machine in try test(machine) ? try result(machine) : try next(machine) }
+            } else {
+                pending.append(statement)
+            }
+        }
+        flush()
+        return rest
+    }
+
+    /// The value the last statement of a function body produces.
+    func tailValue(_ statement: ResolvedStatement) -> Evaluate {
+        switch statement {
+        case .returnStatement(let value):
+            return returnValue(value)
+        case .ifStatement(let condition, let thenBranch, let elseBranch, let span):
+            let test = self.condition(condition, span)
+            let thenValue = functionBody(thenBranch), elseValue = functionBody(elseBranch)
+            return { machine in try test(machine) ? try thenValue(machine) : try elseValue(machine) }
+        default:
+            let code = self.statement(statement)
+            return { machine in try code(machine) == .returned ? machine.takeReturnValue() : .null }
+        }
+    }
+
+    func returnValue(_ value: ResolvedExpression?) -> Evaluate {
+        // Not `value.map(expression)`: a closure passed through Optional comes back wrapped in
+        // two reabstraction thunks.
+        if let value { return expression(value) }
+        return { _ in .null }
+    }
+}

@@ -1,0 +1,65 @@
+// Every builtin and tensor method called with odd arguments: each call either returns or
+// throws a ScriptError with a message; none may crash the process.
+
+import Script
+import Testing
+
+@Suite struct RobustnessTests {
+    /// Odd argument values, as Seek source.
+    static let pool = [
+        "0", "-1", "3", "2.5", "1e300", "nan", "inf", "\"a\"", "nil", "true", "[]", "[[]]", "[1, [2]]",
+        "[[1, 2], [3, 4]]", "zeros(0)", "zeros(2, 0)", "t", "p", "m", "f", "fn(v) { v }", "[-5, 7]",
+    ]
+
+    /// Callees: every builtin, and methods of tensors, models, optimizers and figures.
+    static let callees = [
+        "tensor", "param", "zeros", "ones", "randn", "rand", "arange", "eye", "softmax", "log_softmax", "relu",
+        "gelu", "silu", "tanh", "sigmoid", "exp", "log", "sqrt", "abs", "topk", "cross_entropy", "kl_div",
+        "concat", "stack", "where", "one_hot",
+        "gradcheck", "linear", "mlp", "seq", "sgd", "adam", "adamw", "plot", "scatter", "bar", "hist", "heatmap",
+        "figure", "show", "t.sum", "t.argmax", "t.reshape", "t.softmax", "t.item", "t.squeeze", "t.unsqueeze",
+        "t.transpose", "t.pow", "t.clamp", "t.backward", "p.backward", "m", "m.parameters", "o.step", "f.plot",
+        "f.heatmap", "f.save",
+    ]
+
+    static let prelude = """
+        t = tensor([[1, 2, 3], [4, 5, 6]]); p = param([1, 2]); m = linear(3, 2, seed=0)
+        o = sgd(m); f = figure(rows=1, cols=2)
+        nan = (tensor([0]).log() * 0).item(); inf = -tensor([0]).log().item()
+        """
+
+    @Test(arguments: callees)
+    func oddArgumentsNeverCrash(callee: String) throws {
+        let runner = ScriptRunner(outputDirectory: "/nonexistent-microseek-test")
+        try runner.run(Self.prelude)
+        var calls = ["\(callee)()"]
+        for first in Self.pool {
+            calls.append("\(callee)(\(first))")
+            for second in Self.pool { calls.append("\(callee)(\(first), \(second))") }
+            calls.append("\(callee)(\(first), seed=\(first))")
+            calls.append("\(callee)(\(first), axis=\(first))")
+        }
+        var failures = 0
+        for call in calls {
+            // Reset the fixtures each time: a call may have filled the figure or changed a tensor.
+            if failures % 50 == 0 { try runner.run(Self.prelude) }
+            if let message = runner.error(call) {
+                failures += 1
+                #expect(!message.isEmpty, "\(call) failed with an empty message")
+            }
+        }
+        #expect(failures > 0, "odd arguments to \(callee) should be refused at least once")
+    }
+
+    @Test func oddIndicesNeverCrash() throws {
+        let runner = ScriptRunner()
+        let indices = ["0", "-1", "5", "-7", "1:", ":-1", "5:2", ":", "0, 0", "0, 9", ":, 1", ":, :, 0", "\"a\"", "2.5", "nil"]
+        for index in indices {
+            try runner.run("t = tensor([[1, 2, 3], [4, 5, 6]])")
+            _ = runner.error("t[\(index)]")
+            _ = runner.error("t[\(index)] = 7")
+            _ = runner.error("t[\(index)] = [1, 2]")
+        }
+        #expect(try runner.run("print(t[1:, 1:].tolist())") == "[[5, 6]]\n")
+    }
+}

@@ -1,0 +1,110 @@
+// Runtime behaviour that a .seek file cannot check: interruption from another thread, deep
+// recursion without a crash, error rendering, and printing round-trips.
+import Foundation
+import Testing
+@testable import Script
+
+/// Holds the interpreter for a watchdog thread. Safe: the watchdog only calls
+/// `requestInterrupt()`, which touches nothing but an atomic flag.
+private final class InterruptTarget: @unchecked Sendable {
+    let interpreter: Interpreter
+    init(_ interpreter: Interpreter) { self.interpreter = interpreter }
+}
+
+@Test func interruptStopsAnEndlessLoopAndThenClears() throws {
+    let harness = Harness()
+    let target = InterruptTarget(harness.interpreter)
+    let watchdog = Thread {
+        Thread.sleep(forTimeInterval: 0.2)
+        target.interpreter.requestInterrupt()
+    }
+    watchdog.start()
+    let error = harness.failure("n = 0\nwhile true {\n  n += 1\n}")
+    #expect(error?.message == "interrupted")
+    #expect(error?.isSyntaxError == false)
+    #expect(error?.diagnostics.first?.span.line == 2)
+    // The flag reset: the next run completes, and globals from before the interrupt remain.
+    #expect(try harness.run("n > 0") == "true")
+    #expect(harness.interpreter.interruptFlag.isRequested == false)
+}
+
+@Test func interruptStopsDeepRecursionWithoutLoops() throws {
+    let harness = Harness()
+    let target = InterruptTarget(harness.interpreter)
+    let watchdog = Thread {
+        Thread.sleep(forTimeInterval: 0.2)
+        target.interpreter.interruptFlag.request()
+    }
+    watchdog.start()
+    let error = harness.failure("fn fib(n) { if n < 2 { return n }; return fib(n-1) + fib(n-2) }\nfib(60)")
+    #expect(error?.message == "interrupted")
+}
+
+@Test func runawayRecursionIsAnErrorAndTheInterpreterStaysUsable() throws {
+    let harness = Harness()
+    let error = harness.failure("fn down(n) { down(n + 1) }\ndown(0)")
+    #expect(error?.message == "recursion too deep (more than 1000 nested calls)")
+    #expect(try harness.run("fn f(n) { if n == 0 { 0 } else { 1 + f(n - 1) } }\nf(990)") == "990")
+    harness.interpreter.recursionLimit = 50
+    #expect(harness.failure("f(60)")?.message == "recursion too deep (more than 50 nested calls)")
+}
+
+@Test func recursionThroughNativesIsLimitedToo() {
+    let harness = Harness()
+    let error = harness.failure("fn g(x) { map(g, [x]) }\ng(1)")
+    #expect(error?.message.hasPrefix("recursion too deep") == true)
+}
+
+@Test func errorsRenderWithLocationLineAndUnderline() {
+    let harness = Harness()
+    harness.interpreter.setGlobal("model", .number(1))
+    let error = harness.failure("x = 2\ny = modle + x")
+    #expect(error?.description == """
+        test.seek:2:5: error: undefined variable 'modle'; did you mean 'model'?
+         2 | y = modle + x
+           |     ^~~~~
+        """)
+}
+
+@Test func severalSyntaxErrorsRenderTogether() {
+    let error = Harness().failure("a = )\nb = (")
+    #expect(error?.isSyntaxError == true)
+    #expect(error?.diagnostics.count == 2)
+    #expect(error?.description.components(separatedBy: "error:").count == 3)
+}
+
+@Test func nearestNameNeedsToBeNearEnough() {
+    #expect(nearestName(to: "modle", in: ["model", "mode", "x"]) == "model")
+    #expect(nearestName(to: "lenght", in: ["len", "length"]) == "length")
+    #expect(nearestName(to: "zzz", in: ["model", "print"]) == nil)
+    #expect(nearestName(to: "x", in: ["y"]) == "y")
+    #expect(editDistance(Array("kitten".unicodeScalars), Array("sitting".unicodeScalars)) == 3)
+    #expect(editDistance(Array("ab".unicodeScalars), Array("ba".unicodeScalars)) == 1)
+}
+
+@Test(arguments: [
+    "3", "-2.5", "1e-08", "1e+20", "0.30000000000000004", "true", "nil", "\"a\\\"b\\n\"",
+    "[1, [2, \"x\"], {\"k\": [true]}]", "{}", "[]", "{\"lr\": 0.01, \"steps\": 100}",
+])
+func printedValuesReadBack(_ literal: String) throws {
+    // Echo form -> run -> echo form again is a fixed point (the printer writes valid literals).
+    let harness = Harness()
+    let first = try harness.run("x = \(literal)\nx") ?? "nil"
+    let second = try harness.run("y = \(first)\ny") ?? "nil"
+    #expect(first == second)
+    #expect(try harness.run("x == y") == "true")
+}
+
+@Test func selfContainingListsPrintWithoutRecursingForever() throws {
+    let harness = Harness()
+    #expect(try harness.run("xs = [1]\nxs.append(xs)\nxs") == "[1, [...]]")
+}
+
+@Test func interpreterStateSurvivesErrorsInsideCalls() throws {
+    let harness = Harness()
+    _ = harness.failure("fn f(a, b) { g = fn() { a + b }\n return g() + missing }\nf(1, 2)")
+    // The frame stack was unwound: plain and closure calls still work.
+    #expect(try harness.run("fn h(x) { fn() { x * 2 }() }\nh(21)") == "42")
+    #expect(harness.interpreter.machine.top == 0)
+    #expect(harness.interpreter.machine.depth == 0)
+}
