@@ -43,7 +43,7 @@ public struct TokenExplanation: CustomStringConvertible, Sendable {
         lines.append("3. top-\(chosen.count) experts \(chosen)  gate values \(list(chosenGateValues))")
         lines.append("4. weights        \(list(weights))" + (chosen.count > 1 ? "  (renormalised, sum 1)" : "  (top-1 keeps the gate value)"))
         for (index, expert) in chosen.enumerated() {
-            lines.append(String(format: "5. expert %d × %.3f: ", expert, weights[index]) + list(expertOutputs[index]))
+            lines.append(String(format: "5. expert %d output (weight %.3f): ", expert, weights[index]) + list(expertOutputs[index]))
         }
         if let sharedOutput { lines.append("   shared experts: " + list(sharedOutput)) }
         lines.append("6. output = Σ weight · expert" + (sharedOutput == nil ? "" : " + shared") + ": " + list(output))
