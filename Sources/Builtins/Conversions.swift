@@ -116,7 +116,11 @@ enum Conversions {
 
     /// Rows of numbers from a 2-D tensor or a list of equal-length lists.
     static func matrix(_ value: Value, _ function: String, _ parameter: String) throws -> [[Double]] {
-        let tensor = try tensor(value, function, parameter)
+        try rows(of: try tensor(value, function, parameter), function, parameter)
+    }
+
+    /// The rows of a 2-D tensor as arrays.
+    private static func rows(of tensor: Tensor, _ function: String, _ parameter: String) throws -> [[Double]] {
         guard tensor.rank == 2 else {
             throw NativeError("\(function): '\(parameter)' must be a matrix (rows of numbers), got shape \(tensor.shape)")
         }
@@ -144,8 +148,11 @@ enum Conversions {
             }
         }
         let tensor = try tensor(value, function, parameter)
-        if tensor.rank == 2 { return try matrix(value, function, parameter) }
-        return [try doubles(value, function, parameter)]
+        if tensor.rank == 2 { return try rows(of: tensor, function, parameter) }
+        guard tensor.rank <= 1 else {
+            throw NativeError("\(function): '\(parameter)' must be one series or rows of series, got shape \(tensor.shape)")
+        }
+        return [tensor.storage.map(Double.init)]
     }
 
     /// Strings from a list of values (labels): strings as they are, other values as `print` shows them.
