@@ -22,6 +22,7 @@ import Testing
             "softmax", "log_softmax", "relu", "gelu", "silu", "tanh", "sigmoid", "exp", "log", "sqrt", "abs",
             "topk", "cross_entropy", "kl_div", "concat", "stack", "where", "one_hot", "gradcheck", "linear", "mlp", "seq", "sgd", "adam", "adamw",
             "plot", "scatter", "bar", "hist", "heatmap", "figure", "show", "out_dir",
+            "moe", "clusters", "trainer", "specialization",   // ToyBuiltins
         ]
         #expect(names == expected)
     }
