@@ -109,9 +109,14 @@ enum ToyBuiltins {
         installTraining(context)
     }
 
-    /// An explicit `seed=` or one drawn from the interpreter-wide generator.
+    /// An explicit `seed=` (the same seed Swift code would pass) or one drawn from the
+    /// interpreter-wide generator.
     private static func seed(_ arguments: Arguments, _ context: BuiltinContext) throws -> UInt64 {
-        try context.withGenerator(arguments) { $0.next() & 0x7FFF_FFFF }
+        if let seed = try arguments.optionalInteger(named: "seed") {
+            guard seed >= 0 else { throw NativeError("\(arguments.functionName): seed must be 0 or more, got \(seed)") }
+            return UInt64(seed)
+        }
+        return context.defaultGenerator.next() & 0x7FFF_FFFF
     }
 
     private static func installMixture(_ context: BuiltinContext) {

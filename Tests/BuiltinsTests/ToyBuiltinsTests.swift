@@ -167,3 +167,30 @@ private func seekCells(_ markdown: String) -> [String] {
     try runner.run("m = moe(dim=4, seed=0)")
     #expect(try runner.run("help(m)").contains("route(x)"))
 }
+
+@Test func toyObjectsNameEveryMemberInTheirHelp() throws {
+    let runner = ScriptRunner()
+    try runner.run("""
+        d = clusters(n=40, classes=2, seed=0)
+        m = moe(dim=2, experts=4, seed=0)
+        t = trainer(seq(m, linear(2, 2, seed=1)), d, seed=0)
+        s = t.step(); h = t.history; r = m.route(d.x); e = m.explain(d.x[0])
+        """)
+    for name in ["d", "m", "t", "s", "h", "r", "e"] {
+        guard case .object(let object)? = runner.interpreter.global(name) else {
+            Issue.record("\(name) is not a native object")
+            continue
+        }
+        for member in object.memberNames {
+            #expect(object.help.contains(member), "help of \(object.typeName) does not name '\(member)'")
+        }
+    }
+}
+
+@Test func explicitSeedsMatchSwiftAndUnseededDrawsDiffer() throws {
+    let runner = ScriptRunner()
+    try runner.run("a = moe(dim=4, seed=3); b = moe(dim=4, seed=3); c = moe(dim=4); e = moe(dim=4)")
+    #expect(try runner.echo("a.router.parameters()[0].tolist() == b.router.parameters()[0].tolist()") == "true")
+    #expect(try runner.echo("c.router.parameters()[0].tolist() == e.router.parameters()[0].tolist()") == "false")
+    #expect(runner.error("moe(dim=4, seed=-1)")?.contains("seed must be 0 or more") == true)
+}
