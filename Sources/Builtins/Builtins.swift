@@ -48,6 +48,7 @@ public enum Builtins {
         OptimizerBuiltins.install(context)
         GradientBuiltins.install(context)
         ChartBuiltins.install(context)
+        ToyBuiltins.install(context)
         return context
     }
 }

@@ -1,18 +1,23 @@
 // microseek-bench: one JSON line per case, to set beside the PyTorch/NumPy references in
 // shared/reference (sgemm.py, mlp_step.py, moe_step.py). Run in release:
-//   swift build -c release --product microseek-bench && .build/release/microseek-bench [--threads N] [--sweep]
+//   swift build -c release --product microseek-bench && .build/release/microseek-bench [--threads N] [--sweep] [--only CASE]
 // Not a test: figures depend on the machine and its load.
 import Autograd
 import Foundation
 import NeuralNets
+import Toys
 
 // MARK: - Options
 
 /// Command-line options: `--threads N` (BLAS threads for large products, default 1 as in the
-/// single-threaded comparison), `--sweep` (also print the 1- vs N-thread sgemm sweep).
+/// single-threaded comparison), `--sweep` (also print the 1- vs N-thread sgemm sweep),
+/// `--only CASE` (run one case: sgemm, mlp_step, moe_step, plots or loop).
 struct Options {
     var threads = 1
     var sweep = false
+    var only: String?
+    /// The case names `--only` accepts, in the order they run.
+    static let cases = ["sgemm", "mlp_step", "moe_step", "plots", "loop"]
 
     init(arguments: [String]) throws {
         var remaining = arguments.dropFirst()
@@ -25,8 +30,13 @@ struct Options {
                 threads = value
             case "--sweep":
                 sweep = true
+            case "--only":
+                guard let name = remaining.popFirst(), Options.cases.contains(name) else {
+                    throw BenchError.usage("--only needs one of " + Options.cases.joined(separator: ", "))
+                }
+                only = name
             default:
-                throw BenchError.usage("unknown argument \(argument); usage: microseek-bench [--threads N] [--sweep]")
+                throw BenchError.usage("unknown argument \(argument); usage: microseek-bench [--threads N] [--sweep] [--only CASE]")
             }
         }
     }
@@ -41,6 +51,13 @@ enum BenchError: Error, CustomStringConvertible {
 
 /// Seconds on a monotonic clock.
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }
+
+/// Seconds of CPU time used by this process (as Python's `time.process_time`).
+func cpuNow() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
+}
 
 func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
@@ -129,10 +146,58 @@ func mlpStepCase(threads: Int, warmup: Int = 50, steps: Int = 500, batch: Int = 
 }
 
 // MARK: - moe_step
-// The toy MoE step of shared/reference/moe_step.py goes here once the MoE layer exists
-// (Toys module): same sizes (d 64, 8 experts d→128→d GELU, top-2, batch 256, Adam 1e-3,
-// 20 warm-up + 200 steps) and the same JSON keys ("moe" and "dense" with ms_per_step).
-// Add `moeStepCase(threads:)` beside mlpStepCase and call it from `main` below.
+
+/// One timed training loop of moe_step.py: `body` (the MoE layer or the dense MLP) then a linear
+/// head d → 8, cross-entropy (+ the MoE's Switch loss), Adam 1e-3; 8 fixed batches of 256 labelled
+/// by a fixed random rule, 20 warm-up + 200 timed steps, median milliseconds per step.
+func timedSteps(body: any Module, mixture: MixtureOfExperts?, generator: inout SeededGenerator,
+                warmup: Int = 20, steps: Int = 200, batch: Int = 256, width: Int = 64) throws -> String {
+    let head = try Linear(inputDimensions: width, outputDimensions: 8, generator: &generator)
+    let model = Sequential([body, head])
+    let optimizer = Adam(parameters: model.parameters(), learningRate: 1e-3)
+    let rule = try Tensor.normal([width, 8], generator: &generator)                     // fixed labelling rule
+    let batches = try (0 ..< 8).map { _ in
+        let inputs = try Tensor.normal([batch, width], generator: &generator)          // (B, d)
+        return (inputs, try Tensor.matmul(inputs, rule).argmax(axis: -1).integerValues) // (B,)
+    }
+    mixture?.isTraining = true
+    var times: [Double] = [], cpuTimes: [Double] = []
+    var loss = Tensor(0)
+    for step in 0 ..< warmup + steps {
+        let (inputs, targets) = batches[step % batches.count]
+        let start = now(), cpuStart = cpuNow()
+        loss = try Tensor.crossEntropy(logits: model(inputs), targets: targets)
+        if let auxiliary = mixture?.auxiliaryLoss { loss = try loss + auxiliary }
+        optimizer.zeroGrad()
+        try loss.backward()
+        optimizer.step()
+        mixture?.finishStep()
+        if step >= warmup { times.append(now() - start); cpuTimes.append(cpuNow() - cpuStart) }
+    }
+    let milliseconds = median(times) * 1e3
+    return "{\"ms_per_step\": \(rounded(milliseconds, 3)), \"steps_per_s\": \(rounded(1e3 / milliseconds, 1)), "
+        + "\"cpu_ms_per_step\": \(rounded(median(cpuTimes) * 1e3, 3)), "
+        + "\"final_loss\": \(rounded(Double(try loss.item()), 4))}"
+}
+
+/// moe_step.py: d 64, 8 experts 64 → 128 → 64 GELU, softmax top-2 renormalised, Switch loss 0.01,
+/// head 64 → 8, batch 256, Adam 1e-3; and the dense baseline 64 → 256 → 64 with the same head.
+func moeStepCase(threads: Int) throws -> String {
+    var config = MixtureOfExpertsConfig(dimensions: 64)
+    config.expertCount = 8
+    config.topK = 2
+    config.hiddenDimensions = 128
+    config.gate = .softmax
+    config.balancing = .aux
+    config.auxiliaryWeight = 0.01
+    let mixture = try MixtureOfExperts(config: config)
+    var generator = SeededGenerator(seed: 1)
+    let moe = try timedSteps(body: mixture, mixture: mixture, generator: &generator)
+    var denseGenerator = SeededGenerator(seed: 2)
+    let dense = try Expert(dimensions: 64, hidden: 256, generator: &denseGenerator)   // same GELU path
+    let denseFigures = try timedSteps(body: dense, mixture: nil, generator: &denseGenerator)
+    return "{\"bench\": \"moe_step\", \"threads\": \(threads), \"moe\": \(moe), \"dense\": \(denseFigures)}"
+}
 
 // MARK: - Main
 
@@ -140,8 +205,12 @@ do {
     let options = try Options(arguments: CommandLine.arguments)
     BLASThreading.maximumThreads = options.threads
     if options.sweep { print(try threadSweepCase(threads: Swift.max(options.threads, 2))) }
-    print(try sgemmCase(threads: options.threads))
-    print(try mlpStepCase(threads: options.threads))
+    func wanted(_ name: String) -> Bool { options.only == nil || options.only == name }
+    if wanted("sgemm") { print(try sgemmCase(threads: options.threads)) }
+    if wanted("mlp_step") { print(try mlpStepCase(threads: options.threads)) }
+    if wanted("moe_step") { print(try moeStepCase(threads: options.threads)) }
+    if wanted("plots") { print(try chartCase()) }
+    if wanted("loop") { print(try interpreterCase()) }
 } catch {
     FileHandle.standardError.write(Data("microseek-bench: \(error)\n".utf8))
     exit(64)

@@ -1,0 +1,252 @@
+// The script objects of the MoE toys: the moe layer (a model with routing members), its routing
+// record and token explanation, datasets, trainers, step records and histories. The builtins
+// that create them are in ToyBuiltins.swift.
+
+import Autograd
+import Foundation
+import NeuralNets
+import Script
+import Toys
+
+// MARK: - Small conversions
+
+func numberList(_ values: [Double]) -> Value { .list(ListObject(values.map { .number($0) })) }
+func numberList(_ values: [Float]) -> Value { .list(ListObject(values.map { .number(Conversions.number($0)) })) }
+func integerList(_ values: [Int]) -> Value { .list(ListObject(values.map { .number(Double($0)) })) }
+func nestedList<T>(_ rows: [[T]], _ element: (T) -> Value) -> Value {
+    .list(ListObject(rows.map { .list(ListObject($0.map(element))) }))
+}
+
+/// A read-only record object: named fields, a one-line (or multi-line) echo, and help.
+class RecordObject: NativeObject {
+    let typeName: String
+    let repr: String
+    let help: String
+    let fields: [(String, () -> Value)]
+
+    init(typeName: String, repr: String, help: String, fields: [(String, () -> Value)]) {
+        self.typeName = typeName
+        self.repr = repr
+        self.help = help
+        self.fields = fields
+    }
+
+    var memberNames: [String] { fields.map(\.0) }
+    func member(_ name: String) throws -> Value? { fields.first { $0.0 == name }?.1() }
+}
+
+// MARK: - Routing record and explanation
+
+/// `m.route(x)`: the routing of a batch.
+func routingRecordObject(_ record: RoutingRecord) -> RecordObject {
+    RecordObject(typeName: "routing", repr: record.description, help: """
+        routing: how the router sent a batch of tokens to experts.
+          r = m.route(x); r.load; heatmap(r.probs)
+        properties: probs (tokens × experts tensor of gate values), chosen (each token's experts, best first),
+          weights (their renormalised weights), load (share of assignments per expert), imbalance (max load ÷ mean),
+          entropy (mean router entropy in nats, at most log N), dropped (assignments over capacity), tokens
+        """, fields: [
+            ("probs", {
+                let values = record.probabilities.flatMap { $0 }
+                return (try? Tensor(shape: [record.tokenCount, record.expertCount], values: values)).map(Conversions.value) ?? .null
+            }),
+            ("chosen", { nestedList(record.chosen) { .number(Double($0)) } }),
+            ("weights", { nestedList(record.weights) { .number(Conversions.number($0)) } }),
+            ("load", { numberList(record.load) }),
+            ("imbalance", { .number(record.imbalance) }),
+            ("entropy", { .number(record.entropy) }),
+            ("dropped", { .number(Double(record.dropped)) }),
+            ("tokens", { .number(Double(record.tokenCount)) }),
+        ])
+}
+
+/// `m.explain(x_row)`: one token, step by step.
+func explanationObject(_ explanation: TokenExplanation) -> RecordObject {
+    RecordObject(typeName: "explanation", repr: explanation.description, help: """
+        explanation: one token through the moe layer: scores → gate → top-k → weights → experts → sum.
+          e = m.explain(x[0]); e.chosen; e.weights
+        properties: scores, gate (softmax probabilities or sigmoid affinities), bias (selection bias or nil),
+          chosen, chosen_gate (their gate values), weights (renormalised), expert_outputs, shared_output,
+          output, active_params, total_params
+        """, fields: [
+            ("scores", { numberList(explanation.scores) }),
+            ("gate", { numberList(explanation.gateValues) }),
+            ("bias", { explanation.bias.map { numberList($0) } ?? .null }),
+            ("chosen", { integerList(explanation.chosen) }),
+            ("chosen_gate", { numberList(explanation.chosenGateValues) }),
+            ("weights", { numberList(explanation.weights) }),
+            ("expert_outputs", { nestedList(explanation.expertOutputs) { .number(Conversions.number($0)) } }),
+            ("shared_output", { explanation.sharedOutput.map { numberList($0) } ?? .null }),
+            ("output", { numberList(explanation.output) }),
+            ("active_params", { .number(Double(explanation.activeParameters)) }),
+            ("total_params", { .number(Double(explanation.totalParameters)) }),
+        ])
+}
+
+// MARK: - The moe layer
+
+/// `moe(…)`: a Mixture-of-Experts layer; a model, so it goes inside `seq(…)` and optimizers.
+final class MixtureObject: ModelObject {
+    let layer: MixtureOfExperts
+
+    init(_ layer: MixtureOfExperts) {
+        self.layer = layer
+        let config = layer.config
+        var parts = ["dim=\(config.dimensions)", "experts=\(config.expertCount)", "top_k=\(config.topK)"]
+        if config.sharedExpertCount > 0 { parts.append("shared=\(config.sharedExpertCount)") }
+        if config.gate != .softmax { parts.append("gate=\"\(config.gate.rawValue)\"") }
+        if config.balancing != .none { parts.append("balance=\"\(config.balancing.rawValue)\"") }
+        super.init(module: layer, summary: "moe(\(parts.joined(separator: ", ")))", kind: "moe",
+                   inputDimensions: config.dimensions)
+    }
+
+    override var memberNames: [String] {
+        super.memberNames + ["active_params", "route", "explain", "load", "bias", "router", "experts", "shared",
+                             "set_bias", "dim", "top_k", "gate", "balance"]
+    }
+
+    override var repr: String { "\(summary), \(layer.parameterCount) params (\(layer.activeParameterCount) active per token)" }
+
+    override var help: String {
+        """
+        moe: a Mixture-of-Experts layer (\(summary)). m(x) routes each row of x [tokens, dim] to top_k of its
+        experts and sums their outputs with the gate weights (+ shared experts).
+          r = m.route(x); m.explain(x[0]); heatmap(r.probs)
+        properties: load (share of assignments per expert in the last forward pass), bias (selection bias per
+          expert), params, active_params (parameters one token uses), router (the linear scorer),
+          experts and shared (lists of expert models), dim, top_k, gate, balance
+        methods: route(x) (a routing record), explain(x_row) (prints and returns each step), set_bias(values),
+          parameters(), zero_grad()
+        """
+    }
+
+    override func member(_ name: String) throws -> Value? {
+        switch name {
+        case "active_params": return .number(Double(layer.activeParameterCount))
+        case "load": return numberList(layer.load)
+        case "bias": return numberList(layer.bias)
+        case "dim": return .number(Double(layer.config.dimensions))
+        case "top_k": return .number(Double(layer.config.topK))
+        case "gate": return .string(layer.config.gate.rawValue)
+        case "balance": return .string(layer.config.balancing.rawValue)
+        case "router":
+            return .object(ModelObject(module: layer.router, summary: "router(\(layer.config.dimensions) → \(layer.config.expertCount))",
+                                       inputDimensions: layer.config.dimensions))
+        case "experts", "shared":
+            let experts = name == "experts" ? layer.experts : layer.sharedExperts
+            let hidden = layer.config.resolvedHiddenDimensions, width = layer.config.dimensions
+            return .list(ListObject(experts.enumerated().map { index, expert in
+                .object(ModelObject(module: expert, summary: "\(name == "experts" ? "expert" : "shared") \(index) (\(width) → \(hidden) → \(width), gelu)",
+                                    inputDimensions: width))
+            }))
+        case "set_bias":
+            return boundMethod("moe", "set_bias", help: "m.set_bias(values): replace the selection bias (one number per expert; used when balance=\"bias\").\n  m.set_bias([0.5, 0, 0, 0])") { arguments in
+                try arguments.rejectUnknownNames([])
+                try arguments.expectCount(1)
+                let values = try Conversions.doubles(try arguments.require(at: 0, named: "values"), "set_bias", "values")
+                try rethrowingNamed("set_bias") { try self.layer.setBias(values.map(Float.init)) }
+                return .null
+            }
+        case "route":
+            return boundMethod("moe", "route", help: "m.route(x): the routing record of x [tokens, dim] (no noise, no gradients).\n  r = m.route(x); r.load; r.imbalance") { arguments in
+                try arguments.rejectUnknownNames([])
+                try arguments.expectCount(1)
+                let input = try Conversions.tensor(try arguments.require(at: 0, named: "x"), "route", "x")
+                guard input.rank == 2, input.shape[1] == self.layer.config.dimensions else {
+                    throw NativeError("route: x must be [tokens, \(self.layer.config.dimensions)], got shape \(input.shape)")
+                }
+                return .object(routingRecordObject(try rethrowingNamed("route") { try self.layer.route(input) }))
+            }
+        case "explain":
+            return boundMethod("moe", "explain", help: "m.explain(x_row): prints each routing step for one token and returns them.\n  e = m.explain(x[0]); e.weights") { arguments in
+                try arguments.rejectUnknownNames([])
+                try arguments.expectCount(1)
+                let row = try Conversions.tensor(try arguments.require(at: 0, named: "x_row"), "explain", "x_row")
+                let explanation = try rethrowingNamed("explain") { try self.layer.explain(row) }
+                arguments.interpreter.output(explanation.description + "\n")
+                return .object(explanationObject(explanation))
+            }
+        default: return try super.member(name)
+        }
+    }
+}
+
+// MARK: - Datasets
+
+/// `clusters(…)`: labelled rows.
+final class DatasetObject: NativeObject {
+    let dataset: Dataset
+    init(_ dataset: Dataset) { self.dataset = dataset }
+
+    var typeName: String { "dataset" }
+    var memberNames: [String] { ["x", "y", "n", "dim", "classes", "split"] }
+    var repr: String { "dataset(\(dataset.count) rows × \(dataset.dimensions), \(dataset.classCount) classes)" }
+    var length: Int? { dataset.count }
+    var help: String {
+        """
+        dataset: rows x [n, dim] with class labels y.
+          train, test = data.split(0.8)  # or: parts = data.split(0.8); train = parts[0]
+        properties: x (tensor), y (list of class numbers), n, dim, classes
+        methods: split(fraction) ([first fraction, rest])
+        """
+    }
+
+    func member(_ name: String) throws -> Value? {
+        switch name {
+        case "x": return Conversions.value(dataset.inputs)
+        case "y": return integerList(dataset.labels)
+        case "n": return .number(Double(dataset.count))
+        case "dim": return .number(Double(dataset.dimensions))
+        case "classes": return .number(Double(dataset.classCount))
+        case "split":
+            return boundMethod("dataset", "split", help: "data.split(fraction): [the first fraction of the rows, the rest].\n  parts = data.split(0.8); train = parts[0]; test = parts[1]") { arguments in
+                try arguments.rejectUnknownNames(["fraction"])
+                let fraction = try arguments.number(at: 0, named: "fraction")
+                let (first, second) = try rethrowingNamed("split") { try self.dataset.split(fraction) }
+                return .list(ListObject([.object(DatasetObject(first)), .object(DatasetObject(second))]))
+            }
+        default: return nil
+        }
+    }
+}
+
+// MARK: - Training records
+
+/// `t.step()`: one training step.
+func stepRecordObject(_ record: StepRecord) -> RecordObject {
+    RecordObject(typeName: "step", repr: record.description, help: """
+        step: one training update.
+          s = t.step(); s.loss; s.imbalance
+        properties: step, loss (task + aux), task, aux, accuracy (on the batch), load (per expert, first moe layer),
+          imbalance (max/mean load, worst moe layer), dropped
+        """, fields: [
+            ("step", { .number(Double(record.step)) }),
+            ("loss", { .number(record.loss) }),
+            ("task", { .number(record.taskLoss) }),
+            ("aux", { .number(record.auxiliaryLoss) }),
+            ("accuracy", { .number(record.accuracy) }),
+            ("load", { numberList(record.load) }),
+            ("imbalance", { .number(record.imbalance) }),
+            ("dropped", { .number(Double(record.dropped)) }),
+        ])
+}
+
+/// `t.history`: per-step lists ready for `plot`.
+func historyObject(_ history: TrainingHistory) -> RecordObject {
+    let experts = history.load.first?.count ?? 0
+    // experts × steps: plot(h.load) draws one line per expert.
+    let loadByExpert = (0 ..< experts).map { expert in history.load.map { $0.count > expert ? $0[expert] : 0 } }
+    return RecordObject(typeName: "history", repr: "history(\(history.count) steps: loss, task, aux, accuracy, imbalance, load)", help: """
+        history: one list per quantity, one entry per step, ready for plot.
+          plot(t.history.loss); plot(t.history.load, labels=["e0", "e1", "e2", "e3"])
+        properties: loss, task, aux, accuracy, imbalance (lists over steps), load (one list per expert), steps
+        """, fields: [
+            ("loss", { numberList(history.loss) }),
+            ("task", { numberList(history.taskLoss) }),
+            ("aux", { numberList(history.auxiliaryLoss) }),
+            ("accuracy", { numberList(history.accuracy) }),
+            ("imbalance", { numberList(history.imbalance) }),
+            ("load", { nestedList(loadByExpert) { .number($0) } }),
+            ("steps", { .number(Double(history.count)) }),
+        ])
+}

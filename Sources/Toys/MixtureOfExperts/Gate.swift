@@ -1,0 +1,87 @@
+// The router's arithmetic (science.md §A.2, §A.8): scores → gate values → top-k selection (with
+// the balancing bias for selection only) → weights renormalised over the chosen experts.
+// Pure functions of their inputs, so the tests pin each step against numbers worked out by hand.
+import Autograd
+
+/// How a batch was routed: everything later steps (dispatch, losses, records) need.
+public struct RoutingDecision {
+    /// [tokens, experts] router logits (carry gradients to the router).
+    public let scores: Tensor
+    /// [tokens, experts] softmax probabilities or sigmoid affinities (carry gradients).
+    public let gateValues: Tensor
+    /// tokens·K expert ids, row-major (token t's choices at t·K ..< t·K + K), best first.
+    public let chosen: [Int]
+    /// [tokens, K] weights of the chosen experts, renormalised (carry gradients).
+    public let weights: Tensor
+
+    /// Number of tokens routed.
+    public var tokenCount: Int { scores.shape[0] }
+    /// Number of experts each token uses.
+    public var topK: Int { weights.shape[1] }
+}
+
+/// The gate's steps, each a function of its inputs only.
+public enum Gate {
+    // MARK: - Scores to gate values
+
+    /// Softmax over all experts (each row sums to 1) or an independent sigmoid per expert.
+    public static func gateValues(scores: Tensor, function: GateFunction) throws -> Tensor {
+        switch function {
+        case .softmax: try scores.softmax(axis: -1)    // (T, N) -> (T, N)
+        case .sigmoid: scores.sigmoid()                // (T, N) -> (T, N)
+        }
+    }
+
+    // MARK: - Selection
+
+    /// The `k` experts with the largest `gateValues + bias` for each of `tokens` rows of `experts`
+    /// values, best first, ties to the lower expert id (as `Tensor.topK`). The bias only picks
+    /// experts; it never enters a weight (DeepSeek-V3 eq. 13).
+    public static func select(gateValues: [Float], tokens: Int, experts: Int, k: Int, bias: [Float]? = nil) -> [Int] {
+        precondition(gateValues.count == tokens * experts, "gate values \(gateValues.count) != \(tokens) × \(experts)")
+        precondition(k >= 1 && k <= experts, "k = \(k) outside 1...\(experts)")
+        precondition(bias == nil || bias?.count == experts, "bias needs one entry per expert")
+        var chosen = [Int](repeating: 0, count: tokens * k)
+        var biased = [Float](repeating: 0, count: experts)
+        for token in 0 ..< tokens {
+            for expert in 0 ..< experts { biased[expert] = gateValues[token * experts + expert] + (bias?[expert] ?? 0) }
+            // k passes of "largest remaining": k is small (≤ 8 here), so this beats sorting.
+            var taken = 0
+            while taken < k {
+                var best = -1
+                for expert in 0 ..< experts where !chosen[(token * k) ..< (token * k + taken)].contains(expert) {
+                    if best < 0 || biased[expert] > biased[best] { best = expert }
+                }
+                chosen[token * k + taken] = best
+                taken += 1
+            }
+        }
+        return chosen
+    }
+
+    // MARK: - Weights
+
+    /// The gate values of the chosen experts, divided by their sum when k > 1 (Mixtral's renormalised
+    /// top-k; DeepSeek-V3's normalisation among the selected). With k = 1 the raw gate value is kept,
+    /// as in Switch: a weight of exactly 1 would leave the router without a gradient from the task.
+    public static func weights(gateValues: Tensor, chosen: [Int], k: Int) throws -> Tensor {
+        let tokens = gateValues.shape[0]
+        let index = try Tensor(shape: [tokens, k], values: chosen.map { Float($0) })
+        let selected = try gateValues.gather(axis: 1, index: index)                    // (T, N) -> (T, K)
+        guard k > 1 else { return selected }
+        return try selected / selected.sum(axis: 1, keepDims: true)                    // (T, K) / (T, 1)
+    }
+
+    // MARK: - All steps
+
+    /// Routes `scores` [tokens, experts]: gate values, selection with `bias`, renormalised weights.
+    public static func route(scores: Tensor, function: GateFunction, k: Int, bias: [Float]?) throws -> RoutingDecision {
+        guard scores.rank == 2 else {
+            throw TensorError.invalidShape(op: "moe", shape: scores.shape, reason: "router scores are not [tokens, experts]")
+        }
+        let gateValues = try gateValues(scores: scores, function: function)
+        let chosen = select(gateValues: gateValues.storage, tokens: scores.shape[0], experts: scores.shape[1], k: k, bias: bias)
+        let weights = try weights(gateValues: gateValues, chosen: chosen, k: k)
+        return RoutingDecision(scores: scores, gateValues: gateValues, chosen: chosen, weights: weights)
+    }
+}

@@ -1,0 +1,214 @@
+// The Mixture-of-Experts layer (science.md §A.1): a router picks K of N expert MLPs per token,
+// only those run, and their outputs are summed with the gate weights; shared experts run for
+// every token. A `Module`, so it sits inside `Sequential` like any layer. It is a class because
+// it keeps state between steps: the balancing bias, the noise generator, the last routing.
+import Autograd
+import NeuralNets
+
+/// A Mixture-of-Experts feed-forward layer: [tokens, d] → [tokens, d] (any leading shape works).
+public final class MixtureOfExperts: Module {
+    /// The settings this layer was built with.
+    public let config: MixtureOfExpertsConfig
+    /// Linear map d → N expert scores (with a bias, as `nn.Linear` in the reference).
+    public let router: Linear
+    /// The routed experts, each d → hidden → d with GELU.
+    public let experts: [Expert]
+    /// Experts every token uses (DeepSeekMoE's shared experts).
+    public let sharedExperts: [Expert]
+
+    /// Per-expert selection bias (used only when balancing is `bias`; never enters a weight).
+    public private(set) var bias: [Float]
+    /// When true, forward passes add routing noise, compute the auxiliary loss and remember the
+    /// loads for the bias update. `Trainer` switches it on for its steps only.
+    public var isTraining = false
+    /// The auxiliary loss (Switch loss and/or z-loss, already weighted) of the last training forward.
+    public private(set) var auxiliaryLoss: Tensor?
+
+    private var noiseGenerator: SeededGenerator
+    private var lastDecision: RoutingDecision?
+    private var lastDropped = 0
+    private var pendingLoads: [Int]?
+
+    // MARK: - Construction
+
+    /// A layer with weights drawn from `config.seed` (router first, then experts, then shared).
+    public init(config: MixtureOfExpertsConfig) throws {
+        try config.validate()
+        self.config = config
+        var generator = SeededGenerator(seed: config.seed)
+        let width = config.dimensions, hidden = config.resolvedHiddenDimensions
+        router = try Linear(inputDimensions: width, outputDimensions: config.expertCount, generator: &generator)
+        experts = try (0 ..< config.expertCount).map { _ in
+            try Expert(dimensions: width, hidden: hidden, generator: &generator)
+        }
+        sharedExperts = try (0 ..< config.sharedExpertCount).map { _ in
+            try Expert(dimensions: width, hidden: hidden, generator: &generator)
+        }
+        bias = [Float](repeating: 0, count: config.expertCount)
+        // A separate stream, so turning noise on does not change the initial weights.
+        noiseGenerator = SeededGenerator(seed: config.seed ^ 0x9E37_79B9_7F4A_7C15)
+    }
+
+    public func parameters() -> [Tensor] {
+        router.parameters() + experts.flatMap { $0.parameters() } + sharedExperts.flatMap { $0.parameters() }
+    }
+
+    // MARK: - Forward
+
+    public func callAsFunction(_ input: Tensor) throws -> Tensor {
+        guard input.rank >= 1, input.shape.last == config.dimensions else {
+            throw TensorError.invalidShape(op: "moe", shape: input.shape,
+                                           reason: "does not end in the layer's dim \(config.dimensions)")
+        }
+        let tokens = input.rank == 1 ? try input.reshape([1, config.dimensions])
+                                     : try input.reshape([input.count / config.dimensions, config.dimensions])  // (…, d) -> (T, d)
+        let output = try forward(tokens)
+        return try output.reshape(input.shape)                                                                 // (T, d) -> (…, d)
+    }
+
+    /// Routes and combines `tokens` [T, d]; remembers the routing for `lastRouting`.
+    private func forward(_ tokens: Tensor) throws -> Tensor {
+        let decision = try routeDecision(tokens)
+        let tokenCount = tokens.shape[0]
+        let capacity = config.capacityFactor.map {
+            Dispatch.capacity(factor: $0, tokens: tokenCount, k: config.topK, experts: config.expertCount)
+        }
+        let plan = Dispatch.plan(chosen: decision.chosen, tokens: tokenCount, k: config.topK,
+                                 experts: config.expertCount, capacity: capacity)
+        var output = try Dispatch.combine(input: tokens, weights: decision.weights, plan: plan, experts: experts)
+        for shared in sharedExperts { output = try output + shared(tokens) }                                   // (T, d)
+        lastDecision = decision
+        lastDropped = plan.dropped
+        if isTraining {
+            auxiliaryLoss = try auxiliaryLoss(decision)
+            pendingLoads = Balancing.counts(decision.chosen, experts: config.expertCount)
+        }
+        return output
+    }
+
+    /// Router scores (+ noise in training) → gate → selection (+ bias) → weights.
+    private func routeDecision(_ tokens: Tensor) throws -> RoutingDecision {
+        var scores = try router(tokens)                                                                        // (T, d) -> (T, N)
+        if isTraining && config.noise > 0 {
+            let noise = try Tensor.normal(scores.shape, standardDeviation: config.noise, generator: &noiseGenerator)
+            scores = try scores + noise
+        }
+        return try Gate.route(scores: scores, function: config.gate, k: config.topK,
+                              bias: config.balancing == .bias ? bias : nil)
+    }
+
+    private func auxiliaryLoss(_ decision: RoutingDecision) throws -> Tensor? {
+        var total: Tensor?
+        if config.balancing == .aux {
+            total = try Balancing.switchLoss(gateValues: decision.gateValues, chosen: decision.chosen,
+                                             gate: config.gate, weight: config.auxiliaryWeight)
+        }
+        if config.zLossWeight > 0 {
+            let zLoss = try Balancing.zLoss(scores: decision.scores, weight: config.zLossWeight)
+            total = try total.map { try $0 + zLoss } ?? zLoss
+        }
+        return total
+    }
+
+    // MARK: - Balancing step
+
+    /// Applies the bias update from the loads of the last training forward (balancing `bias` only)
+    /// and forgets the auxiliary loss. `Trainer` calls it after every optimizer step.
+    public func finishStep() {
+        if config.balancing == .bias, let loads = pendingLoads {
+            bias = Balancing.updatedBias(bias, loads: loads, rate: config.biasRate)
+        }
+        pendingLoads = nil
+        auxiliaryLoss = nil
+    }
+
+    /// Replaces the selection bias (one value per expert).
+    public func setBias(_ values: [Float]) throws {
+        guard values.count == config.expertCount else {
+            throw TensorError.invalidArgument(op: "moe", reason: "bias has \(values.count) values for \(config.expertCount) experts")
+        }
+        bias = values
+    }
+
+    // MARK: - Inspection
+
+    /// The routing record of the last forward pass (nil before the first).
+    public var lastRouting: RoutingRecord? {
+        lastDecision.map { RoutingRecord(decision: $0, dropped: lastDropped) }
+    }
+
+    /// Share of assignments per expert in the last forward pass (zeros before the first).
+    public var load: [Double] {
+        lastRouting?.load ?? [Double](repeating: 0, count: config.expertCount)
+    }
+
+    /// Routes `input` [T, d] without noise or gradients and returns the record.
+    public func route(_ input: Tensor) throws -> RoutingRecord {
+        let wasTraining = isTraining
+        isTraining = false
+        defer { isTraining = wasTraining }
+        _ = try withNoGrad { try self(input) }
+        guard let record = lastRouting else {
+            preconditionFailure("a forward pass always records its routing")
+        }
+        return record
+    }
+
+    /// Parameters of one routed expert.
+    public var expertParameterCount: Int { experts.first?.parameterCount ?? 0 }
+
+    /// Parameters that run for one token: router + K routed experts + all shared experts (§A.11).
+    public var activeParameterCount: Int {
+        router.parameterCount + config.topK * expertParameterCount + sharedExperts.reduce(0) { $0 + $1.parameterCount }
+    }
+
+    /// Every step of routing the single token `row` ([d] or [1, d]).
+    public func explain(_ row: Tensor) throws -> TokenExplanation {
+        guard row.count == config.dimensions else {
+            throw TensorError.invalidShape(op: "explain", shape: row.shape,
+                                           reason: "is not one token of dim \(config.dimensions)")
+        }
+        return try withNoGrad {
+            let token = try row.reshape([1, config.dimensions])                                   // (1, d)
+            let decision = try Gate.route(scores: router(token), function: config.gate, k: config.topK,
+                                          bias: config.balancing == .bias ? bias : nil)
+            let expertOutputs = try decision.chosen.map { try experts[$0](token).storage }
+            var sharedOutput: [Float]?
+            for shared in sharedExperts {
+                let values = try shared(token).storage
+                sharedOutput = sharedOutput.map { zip($0, values).map { $0 + $1 } } ?? values
+            }
+            let weights = decision.weights.storage
+            var output = sharedOutput ?? [Float](repeating: 0, count: config.dimensions)
+            for (weight, values) in zip(weights, expertOutputs) {
+                for index in output.indices { output[index] += weight * values[index] }
+            }
+            return TokenExplanation(
+                scores: decision.scores.storage, gateValues: decision.gateValues.storage, gate: config.gate,
+                bias: config.balancing == .bias ? bias : nil, chosen: decision.chosen,
+                chosenGateValues: decision.chosen.map { decision.gateValues.storage[$0] },
+                weights: weights, expertOutputs: expertOutputs, sharedOutput: sharedOutput, output: output,
+                activeParameters: activeParameterCount, totalParameters: parameterCount)
+        }
+    }
+}
+
+// MARK: - Finding layers inside a model
+
+/// Every `MixtureOfExperts` layer inside `model`, in forward order: the model itself, the layers of
+/// a `Sequential`, and any stored property of a module that is a module or an array of modules.
+public func mixtureLayers(in model: any Module) -> [MixtureOfExperts] {
+    if let layer = model as? MixtureOfExperts { return [layer] }
+    if let sequential = model as? Sequential { return sequential.layers.flatMap { mixtureLayers(in: $0) } }
+    var found: [MixtureOfExperts] = []
+    // Reflection finds layers in any user-defined model; it only descends into modules, so
+    // tensors (large arrays) are never walked.
+    for child in Mirror(reflecting: model).children {
+        if let module = child.value as? any Module {
+            found += mixtureLayers(in: module)
+        } else if let modules = child.value as? [any Module] {
+            found += modules.flatMap { mixtureLayers(in: $0) }
+        }
+    }
+    return found
+}

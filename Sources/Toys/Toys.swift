@@ -1,1 +1,0 @@
-// Toys: placeholder until the module lands.
