@@ -91,6 +91,9 @@ extension Compiler {
         case .logical(let operation, let left, let right, let span):
             let test = condition(.logical(operation, left, right, span), span)
             return { machine in .bool(try test(machine)) }
+        case .call(.member(let target, let name, let memberSpan), let positional, let named, let span) where named.isEmpty:
+            return methodCall(self.expression(target), name, positional.map { self.expression($0) },
+                              memberSpan: memberSpan, span)
         case .call(let callee, let positional, let named, let span):
             return call(self.expression(callee), globalIndex(callee), positional.map { Operand(run: self.expression($0)) },
                         named.map { ($0.0, Operand(run: self.expression($0.1))) }, span)
