@@ -9,11 +9,16 @@ enum Libraries {
     /// without `seed=` draw from one generator seeded with `seed`; `figures`, when given,
     /// hears of every chart a script makes (the notebook kernel renders them after each cell).
     static func makeInterpreter(seed: UInt64, figures: FigureCollector? = nil) -> Interpreter {
+        makeSession(seed: seed, figures: figures).interpreter
+    }
+
+    /// The interpreter and the builtins' shared state (its default generator, for `:reset`).
+    static func makeSession(seed: UInt64, figures: FigureCollector? = nil) -> (interpreter: Interpreter, builtins: BuiltinContext) {
         let interpreter = Interpreter()
         var settings = BuiltinSettings(seed: seed)
         if let figures { settings.onFigure = { figure in figures.add(figure) } }
-        Builtins.install(into: interpreter, settings: settings)
-        return interpreter
+        let context = Builtins.install(into: interpreter, settings: settings)
+        return (interpreter, context)
     }
 }
 

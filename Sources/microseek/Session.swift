@@ -1,4 +1,5 @@
 import ArgumentParser
+import Builtins
 import Foundation
 import REPL
 import Script
@@ -6,11 +7,12 @@ import Script
 /// One interpreter with every library installed, and the ways to drive it.
 final class Session {
     let interpreter: Interpreter
+    let builtins: BuiltinContext
     let seed: UInt64
 
     init(seed: UInt64) {
         self.seed = seed
-        interpreter = Libraries.makeInterpreter(seed: seed)
+        (interpreter, builtins) = Libraries.makeSession(seed: seed)
     }
 
     /// Runs a whole script; errors go to stderr and become exit codes 65 / 70.
@@ -38,6 +40,13 @@ final class Session {
                                   write: { text in FileHandle.standardOutput.write(Data(text.utf8)) },
                                   writeError: { text in FileHandle.standardError.write(Data(text.utf8)) })
         sessionRef = session
+        // A reset session also restarts the default generator, so it prints what a fresh one would.
+        session.addCommand("reset", REPLSession.Command(usage: ":reset", summary: "forget every variable you defined") {
+            [interpreter, builtins] _ in
+            interpreter.reset()
+            builtins.resetGenerator()
+            print("session reset")
+        })
         LessonSteppingCommand.install(in: session, seed: seed)
         InterruptSignal.install(onInterrupt: { [flag = interpreter.interruptFlag] in flag.request() })
         print("microseek \(Microseek.version): help() lists the builtins, :help the commands, :quit leaves.")
