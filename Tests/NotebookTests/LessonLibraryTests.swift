@@ -64,6 +64,16 @@ import Testing
         }
     }
 
+    @Test func pathsInMessagesAreRelativeToTheCurrentDirectoryWhenBelowIt() {
+        let file = URL(fileURLWithPath: "/work/repo/Lessons/01-tour.md")
+        #expect(LessonLibrary.displayPath(of: file, currentDirectory: "/work/repo") == "Lessons/01-tour.md")
+        #expect(LessonLibrary.displayPath(of: file, currentDirectory: "/work/repo/") == "Lessons/01-tour.md")
+        #expect(LessonLibrary.displayPath(of: file, currentDirectory: "/work/repo/Lessons") == "01-tour.md")
+        #expect(LessonLibrary.displayPath(of: file, currentDirectory: "/tmp") == "/work/repo/Lessons/01-tour.md")
+        // A sibling folder whose name starts the same is not "below".
+        #expect(LessonLibrary.displayPath(of: file, currentDirectory: "/work/re") == "/work/repo/Lessons/01-tour.md")
+    }
+
     @Test func listsEntriesWithTitlesAndSummaries() throws {
         let library = LessonLibrary(folder: try makeRepository().appendingPathComponent("repo/Lessons"))
         let entries = try library.entries()
@@ -75,9 +85,11 @@ import Testing
     }
 
     @Test func lessonByNumberAndClearErrors() throws {
-        let library = LessonLibrary(folder: try makeRepository().appendingPathComponent("repo/Lessons"))
+        let folder = try makeRepository().appendingPathComponent("repo/Lessons")
+        let library = LessonLibrary(folder: folder)
         let lesson = try library.lesson(number: 1)
-        #expect(lesson.path == "Lessons/01-tour.md")
+        // The temporary repository is not below the current directory: the path is absolute.
+        #expect(lesson.path == folder.appendingPathComponent("01-tour.md").standardizedFileURL.path)
         #expect(lesson.cells.count == 1)
         #expect(throws: LessonError.noSuchLesson(number: 7, available: [1, 2])) { try library.lesson(number: 7) }
         #expect(LessonError.noSuchLesson(number: 7, available: [1, 2]).description == "no lesson 7; lessons are 1–2")

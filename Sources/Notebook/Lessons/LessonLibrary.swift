@@ -71,6 +71,14 @@ public struct LessonLibrary: Sendable {
         throw LessonError.lessonsFolderNotFound(searched: searched)
     }
 
+    /// `file` relative to the current directory when it lies below it, else its absolute path.
+    static func displayPath(of file: URL,
+                            currentDirectory: String = FileManager.default.currentDirectoryPath) -> String {
+        let full = file.standardizedFileURL.path
+        let base = currentDirectory.hasSuffix("/") ? currentDirectory : currentDirectory + "/"
+        return full.hasPrefix(base) ? String(full.dropFirst(base.count)) : full
+    }
+
     /// The running executable's path, if the platform tells it.
     public static func currentExecutable() -> URL? {
         Bundle.main.executableURL ?? CommandLine.arguments.first.map { URL(fileURLWithPath: $0) }
@@ -115,7 +123,9 @@ public struct LessonLibrary: Sendable {
         return match.file
     }
 
-    /// Reads and parses one file; its path in messages is `Lessons/NAME.md`.
+    /// Reads and parses one file. Its path in messages is relative to the current directory when
+    /// the file lies below it (`Lessons/NAME.md` from the repository root), else absolute, so
+    /// the location an error names can be opened from where microseek was run.
     public func load(_ file: URL) throws -> Lesson {
         let text: String
         do {
@@ -123,7 +133,7 @@ public struct LessonLibrary: Sendable {
         } catch {
             throw LessonError.unreadable(path: file.path, reason: error.localizedDescription)
         }
-        return try LessonParser.parse(text, path: "\(folder.lastPathComponent)/\(file.lastPathComponent)")
+        return try LessonParser.parse(text, path: Self.displayPath(of: file))
     }
 
     // MARK: Helpers
