@@ -109,12 +109,29 @@ enum LessonAccess {
             imageFolder: LessonStepper.defaultImageFolder(for: runner.lesson),
             readLine: { prompt in readEntry(reader, prompt: prompt) },
             write: { text in FileHandle.standardOutput.write(Data(text.utf8)) },
-            edit: { initial in
-                guard case .line(let edited) = reader.readLine(prompt: "edit> ", prefill: initial) else { return nil }
-                return edited
-            },
+            edit: { initial in editLineByLine(initial, reader: reader) },
             color: interactive && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
         stepper.run()
+    }
+
+    /// `:edit`: each line of the cell comes back pre-filled in the line editor (Enter keeps it),
+    /// then new lines may be added until an empty one. Editing line by line keeps a multi-line
+    /// cell's line breaks, which are statement ends in Seek. Ctrl-C or Ctrl-D cancels (nil).
+    static func editLineByLine(_ initial: String, reader: LineReader) -> String? {
+        let original = initial.components(separatedBy: "\n")
+        var lines: [String] = []
+        for (index, line) in original.enumerated() {
+            guard case .line(let edited) = reader.readLine(prompt: "edit \(index + 1)/\(original.count)> ",
+                                                          prefill: line) else { return nil }
+            lines.append(edited)
+        }
+        while true {
+            switch reader.readLine(prompt: "add (empty line: done)> ", prefill: "") {
+            case .line(let extra) where !extra.isEmpty: lines.append(extra)
+            case .line: return lines.joined(separator: "\n")
+            case .interrupted, .endOfInput: return nil
+            }
+        }
     }
 
     /// One complete entry: continuation lines are read while a bracket or block is open.
