@@ -96,7 +96,7 @@ extension Compiler {
                               memberSpan: memberSpan, span)
         case .call(let callee, let positional, let named, let span):
             return call(self.expression(callee), globalIndex(callee), positional.map { Operand(run: self.expression($0)) },
-                        named.map { ($0.0, Operand(run: self.expression($0.1))) }, span)
+                        firstArgument: positional.first, named.map { ($0.0, Operand(run: self.expression($0.1))) }, span)
         case .member(let target, let name, let span):
             let code = self.expression(target)
             return { machine in try machine.memberGet(try code(machine), name, span) }
