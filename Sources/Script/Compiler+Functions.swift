@@ -106,49 +106,6 @@ extension Compiler {
         return { machine in try site.run(machine) }
     }
 
-    /// `receiver.name(arguments)`. On lists, dicts and strings the method is looked up once per
-    /// call site and type and called directly, without the bound-method value `memberGet` builds
-    /// (`xs.append(i)` in a loop paid two dictionary lookups and an allocation per call).
-    /// Native objects and anything else go through `memberGet` and `call` as before.
-    func methodCall(_ loadReceiver: @escaping Evaluate, _ name: String, _ arguments: [Evaluate],
-                    memberSpan: SourceSpan, _ span: SourceSpan) -> Evaluate {
-        /// The last built-in type seen at this call site and its method.
-        final class SiteCache {
-            var typeName = ""
-            var functionName = ""
-            var method: BuiltinMethod?
-        }
-        let cache = SiteCache()
-        return { machine in
-            let receiver = try loadReceiver(machine)
-            switch receiver {
-            case .list, .dict, .string:
-                let typeName = receiver.typeName
-                if cache.method == nil || cache.typeName != typeName {
-                    // Unknown names fall through to memberGet, which reports them with a suggestion.
-                    guard let method = machine.interpreter.methods[typeName]?[name] else { break }
-                    cache.typeName = typeName
-                    cache.functionName = "\(typeName).\(name)"
-                    cache.method = method
-                }
-                guard let method = cache.method else { break }
-                var values: [Value] = []
-                values.reserveCapacity(arguments.count)
-                for argument in arguments { values.append(try argument(machine)) }
-                let bundle = Arguments(functionName: cache.functionName, positional: values, named: [],
-                                       interpreter: machine.interpreter)
-                return try machine.runNative(span) { try method.body(receiver, bundle) }
-            default:
-                break
-            }
-            let function = try machine.memberGet(receiver, name, memberSpan)
-            var values: [Value] = []
-            values.reserveCapacity(arguments.count)
-            for argument in arguments { values.append(try argument(machine)) }
-            return try machine.call(function, values, [], span)
-        }
-    }
-
     /// The Seek function in a global slot, taken out of the slot directly (one retain; copying the
     /// whole `Value` first and then extracting it costs a second retain/release pair).
     @inline(__always)
