@@ -211,6 +211,13 @@ struct Compiler {
                 for (store, part) in zip(stores, parts) { try store.run(machine, part) }
             }
         }
+        // A single plain local (the usual `for i in …`) is written straight into its slot.
+        let directSlot: Int
+        if variables.count == 1, case .local(let local) = variables[0].0, !local.isCaptured {
+            directSlot = local.slot
+        } else {
+            directSlot = -1
+        }
         return { machine in
             let iterable = try sequence(machine)
             if case .range(let range) = iterable {
@@ -219,7 +226,11 @@ struct Compiler {
                 var index = 0
                 while index < count {
                     try machine.checkInterrupt(span)
-                    try assign(machine, .number(range.value(at: index)))
+                    if directSlot >= 0 {
+                        machine.stack[machine.base + directSlot] = .number(range.value(at: index))
+                    } else {
+                        try assign(machine, .number(range.value(at: index)))
+                    }
                     switch try body(machine) {
                     case .breakLoop: return .normal
                     case .returned: return .returned
@@ -231,7 +242,11 @@ struct Compiler {
             }
             for element in try machine.elements(of: iterable, span) {
                 try machine.checkInterrupt(span)
-                try assign(machine, element)
+                if directSlot >= 0 {
+                    machine.stack[machine.base + directSlot] = element
+                } else {
+                    try assign(machine, element)
+                }
                 switch try body(machine) {
                 case .breakLoop: return .normal
                 case .returned: return .returned
