@@ -107,8 +107,10 @@ extension Compiler {
     }
 
     /// The Seek function in a global slot, taken out of the slot directly (one retain; copying the
-    /// whole `Value` first and then extracting it costs a second retain/release pair).
-    @inline(__always)
+    /// whole `Value` first and then extracting it costs a second retain/release pair). Not
+    /// inlined: inlined, the optimiser kept the copied `Value` and destroyed it through the
+    /// generic outlined destroy after the call; returned, the caller just releases the object.
+    @inline(never)
     static func globalFunction(_ machine: Machine, _ index: Int) -> FunctionObject? {
         guard index >= 0, case .function(let function)? = (machine.globals + index).pointee else { return nil }
         return function
