@@ -7,13 +7,13 @@ extension Compiler {
     /// call site and type and called directly, without the bound-method value `memberGet` builds
     /// (`xs.append(i)` in a loop paid two dictionary lookups and an allocation per call).
     /// Native objects and anything else go through `memberGet` and `call` as before.
-    func methodCall(_ loadReceiver: @escaping Evaluate, _ name: String, _ arguments: [Evaluate],
+    func methodCall(_ loadReceiver: @escaping Evaluate, _ name: String, _ arguments: [Operand],
                     memberSpan: SourceSpan, _ span: SourceSpan) -> Evaluate {
         let site = MethodCallSite(name: name, arguments: arguments, memberSpan: memberSpan, span: span)
         guard arguments.count == 1 else {
             return { machine in try site.call(machine, try loadReceiver(machine)) }
         }
-        let argument = arguments[0]
+        let argument = arguments[0].run
         return { machine in
             let receiver = try loadReceiver(machine)
             // The receiver is evaluated first and the method looked up before the argument, as on
@@ -43,7 +43,7 @@ private final class MethodCallSite {
     }
 
     let name: String
-    let arguments: [Evaluate]
+    let arguments: [Operand]
     let memberSpan: SourceSpan
     let span: SourceSpan
     private var kind = Kind.other
@@ -52,7 +52,7 @@ private final class MethodCallSite {
     /// `method.oneArgument`, kept apart so the direct path reads one field.
     private var oneArgument: ((Value, Value) -> Value)?
 
-    init(name: String, arguments: [Evaluate], memberSpan: SourceSpan, span: SourceSpan) {
+    init(name: String, arguments: [Operand], memberSpan: SourceSpan, span: SourceSpan) {
         self.name = name
         self.arguments = arguments
         self.memberSpan = memberSpan
@@ -82,7 +82,7 @@ private final class MethodCallSite {
             }
             if let method, kind == receiverKind {
                 if arguments.count == 1, let oneArgument {
-                    return oneArgument(receiver, try arguments[0](machine))
+                    return oneArgument(receiver, try arguments[0].run(machine))
                 }
                 let values = try evaluateArguments(machine)
                 let bundle = Arguments(functionName: functionName, positional: values, named: [],
@@ -97,7 +97,7 @@ private final class MethodCallSite {
     private func evaluateArguments(_ machine: Machine) throws -> [Value] {
         var values: [Value] = []
         values.reserveCapacity(arguments.count)
-        for argument in arguments { values.append(try argument(machine)) }
+        for argument in arguments { values.append(try argument.run(machine)) }
         return values
     }
 }
