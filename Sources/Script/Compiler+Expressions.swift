@@ -151,12 +151,10 @@ extension Compiler {
                 return try machine.binary(operation, a, b, span)
             }
         case (nil, nil):
-            let left = expression(leftExpression), right = expression(rightExpression)
-            return { machine in
-                let a = try left(machine), b = try right(machine)
-                if case .number(let x) = a, case .number(let y) = b { return try Machine.arithmetic(operation, x, y, span) }
-                return try machine.binary(operation, a, b, span)
-            }
+            // One object for the context (see `LocalArithmeticCall`): `fib(n - 1) + fib(n - 2)`.
+            let site = BinarySite(operation: operation, left: expression(leftExpression),
+                                  right: expression(rightExpression), span: span)
+            return { machine in try site.run(machine) }
         }
     }
 
@@ -222,5 +220,28 @@ extension Compiler {
             }
             return integer
         }
+    }
+}
+
+/// A compiled binary operation on two general operands, in one object so the closure's context is
+/// a single reference.
+final class BinarySite {
+    let operation: BinaryOperator
+    let left: Evaluate
+    let right: Evaluate
+    let span: SourceSpan
+
+    init(operation: BinaryOperator, left: @escaping Evaluate, right: @escaping Evaluate, span: SourceSpan) {
+        self.operation = operation
+        self.left = left
+        self.right = right
+        self.span = span
+    }
+
+    @inline(__always)
+    func run(_ machine: Machine) throws -> Value {
+        let a = try left(machine), b = try right(machine)
+        if case .number(let x) = a, case .number(let y) = b { return try Machine.arithmetic(operation, x, y, span) }
+        return try machine.binary(operation, a, b, span)
     }
 }
