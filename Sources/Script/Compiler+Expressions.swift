@@ -93,6 +93,7 @@ extension Compiler {
             return { machine in .bool(try test(machine)) }
         case .call(.member(let target, let name, let memberSpan), let positional, let named, let span) where named.isEmpty:
             return methodCall(self.expression(target), name, positional.map { Operand(run: self.expression($0)) },
+                              receiverLocal: plainLocal(target), argumentLocal: positional.first.flatMap(plainLocal),
                               memberSpan: memberSpan, span)
         case .call(let callee, let positional, let named, let span):
             return call(self.expression(callee), globalIndex(callee), positional.map { Operand(run: self.expression($0)) },

@@ -7,19 +7,23 @@ extension Compiler {
     /// call site and type and called directly, without the bound-method value `memberGet` builds
     /// (`xs.append(i)` in a loop paid two dictionary lookups and an allocation per call).
     /// Native objects and anything else go through `memberGet` and `call` as before.
+    /// `receiverLocal`/`argumentLocal`: the receiver and the single argument when they are plain
+    /// locals, read straight from their slots (`xs.append(i)` inside a function).
     func methodCall(_ loadReceiver: @escaping Evaluate, _ name: String, _ arguments: [Operand],
+                    receiverLocal: PlainLocal?, argumentLocal: PlainLocal?,
                     memberSpan: SourceSpan, _ span: SourceSpan) -> Evaluate {
-        let site = MethodCallSite(name: name, arguments: arguments, memberSpan: memberSpan, span: span)
+        let site = MethodCallSite(name: name, loadReceiver: loadReceiver, receiverSlot: receiverLocal?.slot ?? -1,
+                                  arguments: arguments, argumentSlot: arguments.count == 1 ? argumentLocal?.slot ?? -1 : -1,
+                                  memberSpan: memberSpan, span: span)
         guard arguments.count == 1 else {
-            return { machine in try site.call(machine, try loadReceiver(machine)) }
+            return { machine in try site.call(machine, try site.receiver(machine)) }
         }
-        let argument = arguments[0].run
         return { machine in
-            let receiver = try loadReceiver(machine)
+            let receiver = try site.receiver(machine)
             // The receiver is evaluated first and the method looked up before the argument, as on
             // the general path (an unknown method is reported before the argument runs).
             if let direct = site.cachedOneArgument(for: receiver) {
-                return direct(receiver, try argument(machine))
+                return direct(receiver, try site.argument(machine))
             }
             return try site.call(machine, receiver)
         }
@@ -43,7 +47,12 @@ private final class MethodCallSite {
     }
 
     let name: String
+    let loadReceiver: Evaluate
+    /// The receiver's stack slot when it is a plain local, else -1.
+    let receiverSlot: Int
     let arguments: [Operand]
+    /// The single argument's stack slot when it is a plain local, else -1.
+    let argumentSlot: Int
     let memberSpan: SourceSpan
     let span: SourceSpan
     private var kind = Kind.other
@@ -52,11 +61,33 @@ private final class MethodCallSite {
     /// `method.oneArgument`, kept apart so the direct path reads one field.
     private var oneArgument: ((Value, Value) -> Value)?
 
-    init(name: String, arguments: [Operand], memberSpan: SourceSpan, span: SourceSpan) {
+    init(name: String, loadReceiver: @escaping Evaluate, receiverSlot: Int, arguments: [Operand], argumentSlot: Int,
+         memberSpan: SourceSpan, span: SourceSpan) {
         self.name = name
+        self.loadReceiver = loadReceiver
+        self.receiverSlot = receiverSlot
         self.arguments = arguments
+        self.argumentSlot = argumentSlot
         self.memberSpan = memberSpan
         self.span = span
+    }
+
+    /// The receiver's value; an unassigned local goes through the compiled load for its error.
+    @inline(__always)
+    func receiver(_ machine: Machine) throws -> Value {
+        if receiverSlot >= 0, let value = (machine.stack + (machine.base + receiverSlot)).pointee { return value }
+        return try loadReceiver(machine)
+    }
+
+    /// The single argument's value (same fallback as `receiver`).
+    @inline(__always)
+    func argument(_ machine: Machine) throws -> Value {
+        if argumentSlot >= 0 {
+            let pointer = machine.stack + (machine.base + argumentSlot)
+            if case .number(let number)? = pointer.pointee { return .number(number) }
+            if let value = pointer.pointee { return value }
+        }
+        return try arguments[0].run(machine)
     }
 
     /// The direct one-argument body for this receiver, if its method is cached and has one.
@@ -82,7 +113,7 @@ private final class MethodCallSite {
             }
             if let method, kind == receiverKind {
                 if arguments.count == 1, let oneArgument {
-                    return oneArgument(receiver, try arguments[0].run(machine))
+                    return oneArgument(receiver, try argument(machine))
                 }
                 let values = try evaluateArguments(machine)
                 let bundle = Arguments(functionName: functionName, positional: values, named: [],
