@@ -271,13 +271,7 @@ private final class LocalArithmeticCall {
 
     @inline(__always)
     func run(_ machine: Machine) throws -> Value {
-        guard let script = Compiler.globalFunction(machine, globalIndex) else {
-            let function = try loadCallee(machine)
-            guard case .function(let script) = function else {
-                return try machine.call(function, [try argument(machine)], [], span)
-            }
-            return try Compiler.invoke1(machine, script, argument, span)
-        }
+        guard let script = Compiler.globalFunction(machine, globalIndex) else { return try runOther(machine) }
         let frame = try machine.reserveFrame(script, arguments: 1, span)
         defer { machine.releaseFrame(frame, script) }
         // `base` is still the caller's frame: `enter` moves it.
@@ -287,6 +281,16 @@ private final class LocalArithmeticCall {
             machine.stack[frame] = try argument(machine)
         }
         return try machine.enter(script, frameBase: frame, span)
+    }
+
+    /// A callee that is not a Seek function in a global slot (kept out of line: `run` stays small).
+    @inline(never)
+    private func runOther(_ machine: Machine) throws -> Value {
+        let function = try loadCallee(machine)
+        guard case .function(let script) = function else {
+            return try machine.call(function, [try argument(machine)], [], span)
+        }
+        return try Compiler.invoke1(machine, script, argument, span)
     }
 }
 
