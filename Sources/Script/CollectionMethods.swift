@@ -25,7 +25,11 @@ enum CollectionMethods {
     }
 
     private static func installListMethods(_ interpreter: Interpreter) {
-        interpreter.defineMethod(on: "list", "append", help: "xs.append(x): add x at the end.\n  xs.append(4)") { receiver, arguments in
+        interpreter.defineMethod(on: "list", "append", help: "xs.append(x): add x at the end.\n  xs.append(4)",
+                                 oneArgument: { receiver, element in
+            list(receiver).elements.append(element)
+            return .null
+        }) { receiver, arguments in
             try arguments.expectCount(1)
             list(receiver).elements.append(try arguments.require(at: 0, named: "x"))
             return .null
@@ -51,7 +55,10 @@ enum CollectionMethods {
             target.elements.insert(try arguments.require(at: 1, named: "x"), at: resolved)
             return .null
         }
-        interpreter.defineMethod(on: "list", "contains", help: "xs.contains(x): whether x is an element.\n  [1, 2].contains(2)   # true") { receiver, arguments in
+        interpreter.defineMethod(on: "list", "contains", help: "xs.contains(x): whether x is an element.\n  [1, 2].contains(2)   # true",
+                                 oneArgument: { receiver, needle in
+            .bool(list(receiver).elements.contains { $0.isEqual(to: needle) })
+        }) { receiver, arguments in
             try arguments.expectCount(1)
             let needle = try arguments.require(at: 0, named: "x")
             return .bool(list(receiver).elements.contains { $0.isEqual(to: needle) })

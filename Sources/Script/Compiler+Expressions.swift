@@ -92,11 +92,12 @@ extension Compiler {
             let test = condition(.logical(operation, left, right, span), span)
             return { machine in .bool(try test(machine)) }
         case .call(.member(let target, let name, let memberSpan), let positional, let named, let span) where named.isEmpty:
-            return methodCall(self.expression(target), name, positional.map { self.expression($0) },
+            return methodCall(self.expression(target), name, positional.map { Operand(run: self.expression($0)) },
+                              receiverLocal: plainLocal(target), argumentLocal: positional.first.flatMap(plainLocal),
                               memberSpan: memberSpan, span)
         case .call(let callee, let positional, let named, let span):
             return call(self.expression(callee), globalIndex(callee), positional.map { Operand(run: self.expression($0)) },
-                        named.map { ($0.0, Operand(run: self.expression($0.1))) }, span)
+                        firstArgument: positional.first, named.map { ($0.0, Operand(run: self.expression($0.1))) }, span)
         case .member(let target, let name, let span):
             let code = self.expression(target)
             return { machine in try machine.memberGet(try code(machine), name, span) }
@@ -151,12 +152,10 @@ extension Compiler {
                 return try machine.binary(operation, a, b, span)
             }
         case (nil, nil):
-            let left = expression(leftExpression), right = expression(rightExpression)
-            return { machine in
-                let a = try left(machine), b = try right(machine)
-                if case .number(let x) = a, case .number(let y) = b { return try Machine.arithmetic(operation, x, y, span) }
-                return try machine.binary(operation, a, b, span)
-            }
+            // One object for the context (see `LocalArithmeticCall`): `fib(n - 1) + fib(n - 2)`.
+            let site = BinarySite(operation: operation, left: expression(leftExpression),
+                                  right: expression(rightExpression), span: span)
+            return { machine in try site.run(machine) }
         }
     }
 
@@ -222,5 +221,28 @@ extension Compiler {
             }
             return integer
         }
+    }
+}
+
+/// A compiled binary operation on two general operands, in one object so the closure's context is
+/// a single reference.
+final class BinarySite {
+    let operation: BinaryOperator
+    let left: Evaluate
+    let right: Evaluate
+    let span: SourceSpan
+
+    init(operation: BinaryOperator, left: @escaping Evaluate, right: @escaping Evaluate, span: SourceSpan) {
+        self.operation = operation
+        self.left = left
+        self.right = right
+        self.span = span
+    }
+
+    @inline(__always)
+    func run(_ machine: Machine) throws -> Value {
+        let a = try left(machine), b = try right(machine)
+        if case .number(let x) = a, case .number(let y) = b { return try Machine.arithmetic(operation, x, y, span) }
+        return try machine.binary(operation, a, b, span)
     }
 }

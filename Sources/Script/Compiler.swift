@@ -71,7 +71,7 @@ struct Compiler {
                 return .normal
             }
         case .assignVariable(let reference, let name, let operation, let value, let span):
-            return assignVariable(reference, name, operation, expression(value), span)
+            return assignVariable(reference, name, operation, expression(value), plainLocal(value), span)
         case .assignIndex(let target, let indices, let operation, let value, let span):
             let targetCode = expression(target), indexCode = self.indices(indices), valueCode = expression(value)
             let arithmetic = operation.binary
@@ -144,8 +144,9 @@ struct Compiler {
         }
     }
 
+    /// `name = value` or `name op= value`; `valueLocal` is the value when it is a plain local.
     func assignVariable(_ reference: VariableReference, _ name: String, _ operation: AssignmentOperator,
-                                _ value: @escaping Evaluate, _ span: SourceSpan) -> Execute {
+                        _ value: @escaping Evaluate, _ valueLocal: PlainLocal?, _ span: SourceSpan) -> Execute {
         let store = self.store(reference, name)
         guard let arithmetic = operation.binary else {
             return { machine in
@@ -168,15 +169,30 @@ struct Compiler {
         }
         if case .local(let local) = reference, !local.isCaptured {
             let slot = local.slot
-            return { machine in
+            // Numbers are read straight out of the slot(s); copying the slot's `Value?` out and
+            // back goes through the generic (outlined) copy and destroy.
+            let update: Execute = { machine in
                 let operand = try value(machine)
-                guard let current = machine.stack[machine.base + slot] else { throw RuntimeError.unassignedLocal(name, span) }
-                if case .number(let a) = current, case .number(let b) = operand, arithmetic != .divide {
-                    machine.stack[machine.base + slot] = try Machine.arithmetic(arithmetic, a, b, span)
-                } else {
-                    machine.stack[machine.base + slot] = try machine.binary(arithmetic, current, operand, span)
+                let pointer = machine.stack + (machine.base + slot)
+                if case .number(let a)? = pointer.pointee, case .number(let b) = operand, arithmetic != .divide {
+                    pointer.pointee = try Machine.arithmetic(arithmetic, a, b, span)
+                    return .normal
                 }
+                guard let current = pointer.pointee else { throw RuntimeError.unassignedLocal(name, span) }
+                pointer.pointee = try machine.binary(arithmetic, current, operand, span)
                 return .normal
+            }
+            guard let valueLocal else { return update }
+            // `s += x` with both locals numbers: no closure call for `x`; anything else, `update`.
+            let valueSlot = valueLocal.slot
+            return { machine in
+                let pointer = machine.stack + (machine.base + slot)
+                if case .number(let a)? = pointer.pointee, case .number(let b)? = (machine.stack + (machine.base + valueSlot)).pointee,
+                   arithmetic != .divide {
+                    pointer.pointee = try Machine.arithmetic(arithmetic, a, b, span)
+                    return .normal
+                }
+                return try update(machine)
             }
         }
         return { machine in
@@ -211,6 +227,13 @@ struct Compiler {
                 for (store, part) in zip(stores, parts) { try store.run(machine, part) }
             }
         }
+        // A single plain local (the usual `for i in …`) is written straight into its slot.
+        let directSlot: Int
+        if variables.count == 1, case .local(let local) = variables[0].0, !local.isCaptured {
+            directSlot = local.slot
+        } else {
+            directSlot = -1
+        }
         return { machine in
             let iterable = try sequence(machine)
             if case .range(let range) = iterable {
@@ -219,7 +242,11 @@ struct Compiler {
                 var index = 0
                 while index < count {
                     try machine.checkInterrupt(span)
-                    try assign(machine, .number(range.value(at: index)))
+                    if directSlot >= 0 {
+                        machine.stack[machine.base + directSlot] = .number(range.value(at: index))
+                    } else {
+                        try assign(machine, .number(range.value(at: index)))
+                    }
                     switch try body(machine) {
                     case .breakLoop: return .normal
                     case .returned: return .returned
@@ -231,7 +258,11 @@ struct Compiler {
             }
             for element in try machine.elements(of: iterable, span) {
                 try machine.checkInterrupt(span)
-                try assign(machine, element)
+                if directSlot >= 0 {
+                    machine.stack[machine.base + directSlot] = element
+                } else {
+                    try assign(machine, element)
+                }
                 switch try body(machine) {
                 case .breakLoop: return .normal
                 case .returned: return .returned

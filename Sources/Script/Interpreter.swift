@@ -124,6 +124,13 @@ public final class Interpreter {
         methods[typeName, default: [:]][name] = BuiltinMethod(help: help, body: body)
     }
 
+    /// `defineMethod` with a direct body for calls with exactly one positional argument, which
+    /// must behave as `body` does for them (and cannot fail).
+    func defineMethod(on typeName: String, _ name: String, help: String, oneArgument: @escaping (Value, Value) -> Value,
+                      _ body: @escaping (Value, Arguments) throws -> Value) {
+        methods[typeName, default: [:]][name] = BuiltinMethod(help: help, oneArgument: oneArgument, body: body)
+    }
+
     /// The current value of a global, or nil if unbound.
     public func global(_ name: String) -> Value? {
         guard let index = globals.existingIndex(of: name), index < machine.globalCount else { return nil }

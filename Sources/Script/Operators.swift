@@ -269,10 +269,18 @@ public struct BuiltinMethod {
     public let help: String
     /// Receives the value the method was called on.
     public let body: (Value, Arguments) throws -> Value
+    /// The same method for exactly one positional argument, without an `Arguments` bundle
+    /// (`xs.append(i)` in a loop). Only for methods that cannot fail with one argument.
+    let oneArgument: ((Value, Value) -> Value)?
 
     /// Creates a method.
     public init(help: String, body: @escaping (Value, Arguments) throws -> Value) {
+        self.init(help: help, oneArgument: nil, body: body)
+    }
+
+    init(help: String, oneArgument: ((Value, Value) -> Value)?, body: @escaping (Value, Arguments) throws -> Value) {
         self.help = help
+        self.oneArgument = oneArgument
         self.body = body
     }
 }

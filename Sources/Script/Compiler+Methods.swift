@@ -1,0 +1,134 @@
+// Compiling method calls `receiver.name(arguments)`: built-in methods of lists, dicts and strings
+// are looked up once per call site, and one-argument methods such as `xs.append(x)` are called
+// directly, without allocating an argument array.
+
+extension Compiler {
+    /// `receiver.name(arguments)`. On lists, dicts and strings the method is looked up once per
+    /// call site and type and called directly, without the bound-method value `memberGet` builds
+    /// (`xs.append(i)` in a loop paid two dictionary lookups and an allocation per call).
+    /// Native objects and anything else go through `memberGet` and `call` as before.
+    /// `receiverLocal`/`argumentLocal`: the receiver and the single argument when they are plain
+    /// locals, read straight from their slots (`xs.append(i)` inside a function).
+    func methodCall(_ loadReceiver: @escaping Evaluate, _ name: String, _ arguments: [Operand],
+                    receiverLocal: PlainLocal?, argumentLocal: PlainLocal?,
+                    memberSpan: SourceSpan, _ span: SourceSpan) -> Evaluate {
+        let site = MethodCallSite(name: name, loadReceiver: loadReceiver, receiverSlot: receiverLocal?.slot ?? -1,
+                                  arguments: arguments, argumentSlot: arguments.count == 1 ? argumentLocal?.slot ?? -1 : -1,
+                                  memberSpan: memberSpan, span: span)
+        guard arguments.count == 1 else {
+            return { machine in try site.call(machine, try site.receiver(machine)) }
+        }
+        return { machine in
+            let receiver = try site.receiver(machine)
+            // The receiver is evaluated first and the method looked up before the argument, as on
+            // the general path (an unknown method is reported before the argument runs).
+            if let direct = site.cachedOneArgument(for: receiver) {
+                return direct(receiver, try site.argument(machine))
+            }
+            return try site.call(machine, receiver)
+        }
+    }
+}
+
+/// One method call site and the last built-in type's method seen there.
+private final class MethodCallSite {
+    /// The built-in types with methods.
+    enum Kind {
+        case list, dict, string, other
+
+        init(_ value: Value) {
+            switch value {
+            case .list: self = .list
+            case .dict: self = .dict
+            case .string: self = .string
+            default: self = .other
+            }
+        }
+    }
+
+    let name: String
+    let loadReceiver: Evaluate
+    /// The receiver's stack slot when it is a plain local, else -1.
+    let receiverSlot: Int
+    let arguments: [Operand]
+    /// The single argument's stack slot when it is a plain local, else -1.
+    let argumentSlot: Int
+    let memberSpan: SourceSpan
+    let span: SourceSpan
+    private var kind = Kind.other
+    private var functionName = ""
+    private var method: BuiltinMethod?
+    /// `method.oneArgument`, kept apart so the direct path reads one field.
+    private var oneArgument: ((Value, Value) -> Value)?
+
+    init(name: String, loadReceiver: @escaping Evaluate, receiverSlot: Int, arguments: [Operand], argumentSlot: Int,
+         memberSpan: SourceSpan, span: SourceSpan) {
+        self.name = name
+        self.loadReceiver = loadReceiver
+        self.receiverSlot = receiverSlot
+        self.arguments = arguments
+        self.argumentSlot = argumentSlot
+        self.memberSpan = memberSpan
+        self.span = span
+    }
+
+    /// The receiver's value; an unassigned local goes through the compiled load for its error.
+    @inline(__always)
+    func receiver(_ machine: Machine) throws -> Value {
+        if receiverSlot >= 0, let value = (machine.stack + (machine.base + receiverSlot)).pointee { return value }
+        return try loadReceiver(machine)
+    }
+
+    /// The single argument's value (same fallback as `receiver`).
+    @inline(__always)
+    func argument(_ machine: Machine) throws -> Value {
+        if argumentSlot >= 0 {
+            let pointer = machine.stack + (machine.base + argumentSlot)
+            if case .number(let number)? = pointer.pointee { return .number(number) }
+            if let value = pointer.pointee { return value }
+        }
+        return try arguments[0].run(machine)
+    }
+
+    /// The direct one-argument body for this receiver, if its method is cached and has one.
+    @inline(__always)
+    func cachedOneArgument(for receiver: Value) -> ((Value, Value) -> Value)? {
+        guard let oneArgument, Kind(receiver) == kind else { return nil }
+        return oneArgument
+    }
+
+    /// The general path: looks the method up (once per type), evaluates the arguments, calls it.
+    func call(_ machine: Machine, _ receiver: Value) throws -> Value {
+        let receiverKind = Kind(receiver)
+        if receiverKind != .other {
+            if method == nil || kind != receiverKind {
+                // Unknown names fall through to memberGet, which reports them with a suggestion.
+                let typeName = receiver.typeName
+                if let found = machine.interpreter.methods[typeName]?[name] {
+                    kind = receiverKind
+                    functionName = "\(typeName).\(name)"
+                    method = found
+                    oneArgument = found.oneArgument
+                }
+            }
+            if let method, kind == receiverKind {
+                if arguments.count == 1, let oneArgument {
+                    return oneArgument(receiver, try argument(machine))
+                }
+                let values = try evaluateArguments(machine)
+                let bundle = Arguments(functionName: functionName, positional: values, named: [],
+                                       interpreter: machine.interpreter)
+                return try machine.runNative(span) { try method.body(receiver, bundle) }
+            }
+        }
+        let function = try machine.memberGet(receiver, name, memberSpan)
+        return try machine.call(function, try evaluateArguments(machine), [], span)
+    }
+
+    private func evaluateArguments(_ machine: Machine) throws -> [Value] {
+        var values: [Value] = []
+        values.reserveCapacity(arguments.count)
+        for argument in arguments { values.append(try argument.run(machine)) }
+        return values
+    }
+}
