@@ -44,9 +44,11 @@ let package = Package(
         // MARK: - Executables (composition roots)
         .executableTarget(name: "microseek",
                           dependencies: ["REPL", "Notebook", "Builtins", "Script",
-                                         .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          exclude: ["README.md"]),
         .executableTarget(name: "microseek-bench",
-                          dependencies: ["Autograd", "NeuralNets", "Toys", "Plotting", "PlotPNG", "Script", "Builtins"]),
+                          dependencies: ["Autograd", "NeuralNets", "Toys", "Plotting", "PlotPNG", "Script", "Builtins"],
+                          exclude: ["README.md"]),
 
         // MARK: - Tests (one target per module, plus shared helpers)
         .target(name: "TestSupport", dependencies: ["Autograd"], path: "Tests/TestSupport"),

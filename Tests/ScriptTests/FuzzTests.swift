@@ -84,7 +84,15 @@ private func mutate(_ text: String, _ generator: inout SplitMix64) -> String {
 /// Holds the interpreter for the watchdog (see RuntimeTests).
 private final class Watched: @unchecked Sendable {
     let interpreter: Interpreter
+    /// Set when the fuzzing loop is over; read by the watchdog. Guarded by `lock`.
+    private var isFinished = false
+    private let lock = NSLock()
     init(_ interpreter: Interpreter) { self.interpreter = interpreter }
+
+    var finished: Bool {
+        get { lock.withLock { isFinished } }
+        set { lock.withLock { isFinished = newValue } }
+    }
 }
 
 @Test func mutatedScriptsRunToAValueOrACleanError() {
@@ -94,15 +102,10 @@ private final class Watched: @unchecked Sendable {
     harness.interpreter.recursionLimit = 200
     let watched = Watched(harness.interpreter)
     // A mutation may loop forever; a watchdog interrupts every run that takes too long.
-    let running = NSLock()
-    nonisolated(unsafe) var finished = false   // guarded by `running`
     let watchdog = Thread {
         while true {
             Thread.sleep(forTimeInterval: 0.05)
-            running.lock()
-            let done = finished
-            running.unlock()
-            if done { return }
+            if watched.finished { return }
             watched.interpreter.requestInterrupt()
         }
     }
@@ -118,8 +121,6 @@ private final class Watched: @unchecked Sendable {
         outcomes += 1
         harness.interpreter.reset()
     }
-    running.lock()
-    finished = true
-    running.unlock()
+    watched.finished = true
     #expect(outcomes == 600)
 }
