@@ -154,6 +154,19 @@ import PlotPNG
         #expect(svg.hasPrefix("<?xml"))
     }
 
+    @Test func savingReplacesALongerFileWithExactlyThePNGBytes() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("plotpng-replace-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("chart.png").path
+        try Data(repeating: 0xab, count: 1_000_000).write(to: URL(fileURLWithPath: path))
+        let figure = try lossFigure()
+        try figure.save(to: path)
+        let saved = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(saved.count < 1_000_000)
+        #expect(saved == (try figure.pngData()))
+    }
+
     @Test func missingFontIsReportedWithItsPath() throws {
         let canvas = try PNGCanvas(width: 50, height: 50, fontPath: "/no/such/font.ttf")
         canvas.drawText("x", at: Point(10, 10), style: TextStyle(size: 10))
