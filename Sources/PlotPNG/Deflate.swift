@@ -20,25 +20,30 @@ struct DeflateStream {
         guard let raw = input.baseAddress.map(UnsafeRawPointer.init) else { return }
         checksum = PNGEncoder.adler32(input, continuing: checksum)
         let count = input.count
-        var position = 0
-        Fixed.literals.withUnsafeBufferPointer { literals in
-            while position < count {
-                let limit = min(258, count - position)
-                // A match needs the next three bytes to repeat those one or three bytes back; most
-                // positions that are not inside a run fail both tests and are literals at once.
-                if limit < 3 || !(position >= 1 && Self.threeBytes(raw, position - 1) == Self.threeBytes(raw, position)
-                                  || position >= 3 && Self.threeBytes(raw, position - 3) == Self.threeBytes(raw, position)) {
-                    writer.write(literals[Int(input[position])])
-                    position += 1
-                    continue
+        // Each byte costs at most 9 bits (a literal); a match costs fewer per byte.
+        writer.withRoom(bits: 9 * count) { bits in
+            Fixed.literals.withUnsafeBufferPointer { literals in
+                Fixed.lengths.withUnsafeBufferPointer { lengths in
+                    var position = 0
+                    while position < count {
+                        let limit = min(258, count - position)
+                        // A match needs the next three bytes to repeat those one or three bytes back; most
+                        // positions that are not inside a run fail both tests and are literals at once.
+                        if limit < 3 || !(position >= 1 && Self.threeBytes(raw, position - 1) == Self.threeBytes(raw, position)
+                                          || position >= 3 && Self.threeBytes(raw, position - 3) == Self.threeBytes(raw, position)) {
+                            bits.write(literals[Int(input[position])])
+                            position += 1
+                            continue
+                        }
+                        var runOne = 0, runThree = 0
+                        if position >= 1 { runOne = Self.matchLength(raw, position, 1, limit) }
+                        if position >= 3 && runOne < limit { runThree = Self.matchLength(raw, position, 3, limit) }
+                        let (length, distance) = runOne >= runThree ? (runOne, Fixed.distanceOne) : (runThree, Fixed.distanceThree)
+                        bits.write(lengths[length])
+                        bits.write(distance)
+                        position += length
+                    }
                 }
-                var runOne = 0, runThree = 0
-                if position >= 1 { runOne = Self.matchLength(raw, position, 1, limit) }
-                if position >= 3 && runOne < limit { runThree = Self.matchLength(raw, position, 3, limit) }
-                let (length, distance) = runOne >= runThree ? (runOne, Fixed.distanceOne) : (runThree, Fixed.distanceThree)
-                writer.write(Fixed.lengths[length])
-                writer.write(distance)
-                position += length
             }
         }
     }
@@ -153,38 +158,63 @@ enum Fixed {
 /// Writes deflate's LSB-first bit stream, 32 bits at a time into a buffer that grows by doubling.
 struct BitWriter {
     private var storage = [UInt8](repeating: 0, count: 64 * 1024)
-    private var used = 0
-    private var pending: UInt64 = 0
-    private var pendingCount = 0
+    private var bits = PendingBits()
 
-    @inline(__always)
-    mutating func write(_ code: Fixed.Code) { write(code.bits, bits: code.count) }
+    /// The bits not yet written out as whole 32-bit words, and where the next word goes.
+    struct PendingBits {
+        var value: UInt64 = 0
+        var count = 0
+        var used = 0
+        /// The storage; set only inside `withRoom`.
+        var output: UnsafeMutableRawPointer?
 
-    /// Appends the low `bits` bits of `value` (at most 32 at a time).
-    @inline(__always)
-    mutating func write(_ value: UInt64, bits: Int) {
-        pending |= value << UInt64(pendingCount)
-        pendingCount += bits
-        if pendingCount >= 32 {
-            if used + 4 > storage.count { storage.append(contentsOf: repeatElement(0, count: storage.count)) }
-            let word = UInt32(truncatingIfNeeded: pending).littleEndian
-            let offset = used
-            storage.withUnsafeMutableBytes { $0.storeBytes(of: word, toByteOffset: offset, as: UInt32.self) }
-            used += 4
-            pending >>= 32
-            pendingCount -= 32
+        /// Appends `code` (at most 32 bits); the caller has made room.
+        @inline(__always)
+        mutating func write(_ code: Fixed.Code) {
+            value |= code.bits << UInt64(count)
+            count += code.count
+            if count >= 32 {
+                output?.storeBytes(of: UInt32(truncatingIfNeeded: value).littleEndian, toByteOffset: used, as: UInt32.self)
+                used += 4
+                value >>= 32
+                count -= 32
+            }
         }
+    }
+
+    /// Runs `body` with the pending bits in a local variable (not written back to the struct
+    /// after every code) and room for `bits` more bits in the storage.
+    @inline(__always)
+    mutating func withRoom(bits extra: Int, _ body: (inout PendingBits) -> Void) {
+        let needed = bits.used + (bits.count + extra) / 8 + 8
+        if needed > storage.count { storage.append(contentsOf: repeatElement(0, count: max(needed, storage.count))) }
+        var local = bits
+        storage.withUnsafeMutableBytes { buffer in
+            local.output = buffer.baseAddress
+            body(&local)
+            local.output = nil
+        }
+        bits = local
+    }
+
+    mutating func write(_ code: Fixed.Code) {
+        withRoom(bits: code.count) { $0.write(code) }
+    }
+
+    /// Appends the low `count` bits of `value` (at most 32).
+    mutating func write(_ value: UInt64, bits count: Int) {
+        write(Fixed.Code(bits: value, count: count))
     }
 
     /// The bytes written, the last one padded with zero bits.
     mutating func finish() -> [UInt8] {
-        var output = Array(storage[..<used])
-        while pendingCount > 0 {
-            output.append(UInt8(truncatingIfNeeded: pending))
-            pending >>= 8
-            pendingCount -= 8
+        var output = Array(storage[..<bits.used])
+        while bits.count > 0 {
+            output.append(UInt8(truncatingIfNeeded: bits.value))
+            bits.value >>= 8
+            bits.count -= 8
         }
-        pendingCount = 0
+        bits.count = 0
         return output
     }
 }
