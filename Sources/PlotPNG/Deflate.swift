@@ -26,6 +26,16 @@ struct DeflateStream {
                 Fixed.lengths.withUnsafeBufferPointer { lengths in
                     var position = 0
                     while position < count {
+                        // Literal runs (anti-aliased edges, text) in a tight loop: one eight-byte load
+                        // holds bytes position-3 ... position+4, enough for both match tests.
+                        while position >= 3 && position + 5 <= count {
+                            let window = raw.loadUnaligned(fromByteOffset: position - 3, as: UInt64.self).littleEndian
+                            let ahead = window >> 24
+                            if (ahead ^ window) & 0xff_ffff == 0 || (ahead ^ (window >> 16)) & 0xff_ffff == 0 { break }
+                            bits.write(literals[Int(truncatingIfNeeded: ahead & 0xff)])
+                            position += 1
+                        }
+                        if position >= count { break }
                         let limit = min(258, count - position)
                         // A match needs the next three bytes to repeat those one or three bytes back; most
                         // positions that are not inside a run fail both tests and are literals at once.
