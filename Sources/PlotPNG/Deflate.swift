@@ -246,25 +246,24 @@ extension PNGEncoder {
         var index = 0
         // Blocks of 256 chunks of 16 bytes. For a block of n bytes a += sum(x) and
         // b += n * a + sum((n - i) * x_i); the sums are kept lane-wise in SIMD vectors (the byte-
-        // by-byte recurrence cannot vectorize). Lane totals stay far below 2^32 at this block size.
-        let weights = SIMD16<UInt32>(16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1)
+        // by-byte recurrence cannot vectorize). Within a chunk the weight of a byte depends only on
+        // its lane, so that part is applied once per block to the lane sums (no multiply per chunk:
+        // baseline x86-64 has no 32-bit vector multiply). Lane totals stay far below 2^32.
         while index + 16 <= bytes.count {
             let chunks = min(256, (bytes.count - index) / 16)
             var laneSums = SIMD16<UInt32>(repeating: 0)
             var lanePrefixes = SIMD16<UInt32>(repeating: 0)
-            var laneWeighted = SIMD16<UInt32>(repeating: 0)
             for chunk in 0..<chunks {
                 let values = SIMD16<UInt32>(truncatingIfNeeded: base.loadUnaligned(fromByteOffset: index + chunk * 16,
                                                                                   as: SIMD16<UInt8>.self))
                 lanePrefixes &+= laneSums
                 laneSums &+= values
-                laneWeighted &+= values &* weights
             }
             let length = UInt64(chunks * 16)
             var prefixTotal: UInt64 = 0, sumTotal: UInt64 = 0, weightedTotal: UInt64 = 0
             for lane in 0..<16 {
                 prefixTotal += UInt64(lanePrefixes[lane]); sumTotal += UInt64(laneSums[lane])
-                weightedTotal += UInt64(laneWeighted[lane])
+                weightedTotal += UInt64(16 - lane) * UInt64(laneSums[lane])  // lane 0 weighs 16, lane 15 weighs 1
             }
             b = (b + length * a + 16 * prefixTotal + weightedTotal) % 65521
             a = (a + sumTotal) % 65521
