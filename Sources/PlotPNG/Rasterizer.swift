@@ -147,8 +147,11 @@ struct CoverageTiles {
     }
 
     /// Adds `value` to the cell at (`row`, `column`), both inside the buffer's stride and height.
+    /// Column -1 (an edge at x = 0 that rounding put a hair to the left) is dropped: it lies
+    /// left of every pixel, where the row-major buffer also let it fall out of the row's sum.
     @inline(__always)
     mutating func add(_ value: Float, row: Int, column: Int) {
+        guard column >= 0 else { return }
         let tile = (row >> 4) * tilesAcross + (column >> 4)
         var slot = Int(slots[tile])
         if slot < 0 {
