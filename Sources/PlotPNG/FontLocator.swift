@@ -27,7 +27,9 @@ public enum FontLocator {
     /// The path of DejaVuSans.ttf; `MICROSEEK_FONT` overrides. Throws naming every place searched.
     public static func dejaVuSans() throws -> String {
         let fileManager = FileManager.default
-        if let override = ProcessInfo.processInfo.environment["MICROSEEK_FONT"], !override.isEmpty {
+        // getenv, not ProcessInfo's environment: that copies the whole environment into a
+        // dictionary on every call, and every canvas asks.
+        if let value = getenv("MICROSEEK_FONT"), case let override = String(cString: value), !override.isEmpty {
             guard fileManager.isReadableFile(atPath: override) else {
                 throw PlotError("font: MICROSEEK_FONT=\(override) is not a readable file")
             }

@@ -19,21 +19,24 @@ public final class PNGCanvas: Canvas {
     private var textError: PlotError?
     /// Glyphs this canvas has used, so repeated characters skip the shared cache's lock.
     private var localGlyphs: [GlyphCache.Key: GlyphBitmap] = [:]
-    /// Coverage accumulation buffer reused by every fill and stroke (always all zero between calls).
-    private var coverageScratch: [Float] = []
+    /// Coverage accumulation buffer reused by every fill and stroke (always all zero between calls),
+    /// taken from and returned to the shared pool so consecutive charts do not allocate it anew.
+    private var coverageScratch: [Float] = ScratchPool.shared.take()
 
     /// A white `width` x `height` image; throws if the size is unusable or the font is missing.
     public init(width: Int, height: Int, fontPath: String? = nil) throws {
         guard width > 0, height > 0, width <= 20_000, height <= 20_000 else {
             throw PlotError("png: size \(width)x\(height) must be 1...20000 pixels each way")
         }
-        guard let image = gdImageCreateTrueColor(Int32(width), Int32(height)) else {
+        // A pooled image of this size is as good as a new one: the white fill below covers it.
+        guard let image = ImagePool.shared.take(width: width, height: height)
+                ?? gdImageCreateTrueColor(Int32(width), Int32(height)) else {
             throw PlotError("png: libgd could not allocate a \(width)x\(height) image")
         }
         do {
             self.fontPath = try fontPath ?? FontLocator.dejaVuSans()
         } catch {
-            gdImageDestroy(image)
+            ImagePool.shared.give(image, width: width, height: height)
             throw error
         }
         self.image = image
@@ -44,7 +47,10 @@ public final class PNGCanvas: Canvas {
         fillRectangle((0, 0, width, height), color: .white)
     }
 
-    deinit { gdImageDestroy(image) }
+    deinit {
+        ImagePool.shared.give(image, width: pixelWidth, height: pixelHeight)
+        ScratchPool.shared.give(coverageScratch)
+    }
 
     // MARK: Primitives
 

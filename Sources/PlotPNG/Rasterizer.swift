@@ -34,35 +34,41 @@ struct CoverageRasterizer {
         let width = right - left, height = bottom - top
         // Two spare columns: an edge at the right border writes one past the last pixel.
         let stride = width + 2
-        if scratch.count < stride * height { scratch = [Float](repeating: 0, count: stride * height) }
-        // Which 16-pixel blocks of each row received edge contributions. Between them the running
-        // sum is constant, so untouched blocks are skipped (outside) or filled whole (inside):
-        // a long thin stroke then costs about its length, not its bounding box.
-        let blocksPerRow = (stride + 15) >> 4
-        let wordsPerRow = (blocksPerRow + 63) >> 6
-        var touched = [UInt64](repeating: 0, count: wordsPerRow * height)
-        scratch.withUnsafeMutableBufferPointer { buffer in
+        // Coverage cells live in 16x16 tiles, allocated in the scratch buffer on first touch.
+        // Untouched tiles have a constant running sum along each row, so they are skipped (outside)
+        // or filled whole (inside): a long thin stroke costs about its length, not its bounding box.
+        // And consecutive segments of a line land in the same few tiles, which stay in cache
+        // (a row-major buffer over a whole plot spreads them over megabytes).
+        let tilesAcross = (stride + 15) >> 4, tilesDown = (height + 15) >> 4
+        if scratch.count < tilesAcross * tilesDown * CoverageTiles.cellsPerTile {
+            scratch = [Float](repeating: 0, count: tilesAcross * tilesDown * CoverageTiles.cellsPerTile)
+        }
+        var slots = [Int32](repeating: -1, count: tilesAcross * tilesDown)
+        scratch.withUnsafeMutableBufferPointer { buffer in slots.withUnsafeMutableBufferPointer { slotBuffer in
+            guard let cells = buffer.baseAddress, let slotBase = slotBuffer.baseAddress else { return }
+            var tiles = CoverageTiles(cells: cells, slots: slotBase, tilesAcross: tilesAcross)
             for polygon in polygons where polygon.count >= 3 {
                 for index in polygon.indices {
                     let start = polygon[index], end = polygon[(index + 1) % polygon.count]
                     // Clamping x to the buffer keeps the winding of every pixel inside it unchanged.
                     addEdge(Point(min(Double(width), max(0, start.x - Double(left))), start.y - Double(top)),
                             Point(min(Double(width), max(0, end.x - Double(left))), end.y - Double(top)),
-                            width: width, height: height, stride: stride, into: buffer,
-                            touched: &touched, wordsPerRow: wordsPerRow)
+                            height: height, into: &tiles)
                 }
             }
             for row in 0..<height {
                 var sum: Float = 0
-                let base = row * stride
-                for block in 0..<blocksPerRow {
+                let tileRow = (row >> 4) * tilesAcross
+                for block in 0..<tilesAcross {
                     let first = block << 4
-                    let isTouched = touched[row * wordsPerRow + (block >> 6)] & (1 << UInt64(block & 63)) != 0
-                    if isTouched {
+                    let slot = Int(slotBase[tileRow + block])
+                    if slot >= 0 {
+                        let base = slot << 8 | (row & 15) << 4
                         for column in first..<min(stride, first + 16) {
-                            sum += buffer[base + column]
+                            let cell = base | (column & 15)
+                            sum += cells[cell]
                             // Leave the scratch buffer clean for the next call.
-                            buffer[base + column] = 0
+                            cells[cell] = 0
                             let coverage = min(1, abs(sum))
                             if column < width && coverage > 1.0 / 512 { visit(left + column, top + row, Double(coverage)) }
                         }
@@ -72,12 +78,11 @@ struct CoverageRasterizer {
                     }
                 }
             }
-        }
+        } }
     }
 
     /// Adds one edge's signed area contribution (font-rs `draw_line`).
-    private func addEdge(_ p0: Point, _ p1: Point, width: Int, height: Int, stride: Int,
-                         into buffer: UnsafeMutableBufferPointer<Float>, touched: inout [UInt64], wordsPerRow: Int) {
+    private func addEdge(_ p0: Point, _ p1: Point, height: Int, into tiles: inout CoverageTiles) {
         if p0.y == p1.y { return }
         let (direction, top, bottom): (Double, Point, Point) = p0.y < p1.y ? (1, p0, p1) : (-1, p1, p0)
         let slope = (bottom.x - top.x) / (bottom.y - top.y)
@@ -87,7 +92,6 @@ struct CoverageRasterizer {
         let lastRow = min(height, Int(bottom.y.rounded(.up)))
         guard firstRow < lastRow else { return }
         for row in firstRow..<lastRow {
-            let lineStart = row * stride
             let dy = min(Double(row + 1), bottom.y) - max(Double(row), top.y)
             let nextX = x + slope * dy
             let signedHeight = dy * direction
@@ -96,38 +100,66 @@ struct CoverageRasterizer {
             let x0Index = Int(x0Floor)
             let x1Ceil = x1.rounded(.up)
             let x1Index = Int(x1Ceil)
-            // Cells x0Index ... max(x1Index, x0Index + 1) receive contributions below.
-            for block in (x0Index >> 4)...(max(x1Index, x0Index + 1) >> 4) {
-                touched[row * wordsPerRow + (block >> 6)] |= 1 << UInt64(block & 63)
-            }
             if x1Index <= x0Index + 1 {
                 let middle = 0.5 * (x + nextX) - x0Floor
-                buffer[lineStart + x0Index] += Float(signedHeight - signedHeight * middle)
-                buffer[lineStart + x0Index + 1] += Float(signedHeight * middle)
+                tiles.add(Float(signedHeight - signedHeight * middle), row: row, column: x0Index)
+                tiles.add(Float(signedHeight * middle), row: row, column: x0Index + 1)
             } else {
                 let inverse = 1 / (x1 - x0)
                 let x0Fraction = x0 - x0Floor
                 let firstArea = 0.5 * inverse * (1 - x0Fraction) * (1 - x0Fraction)
                 let x1Fraction = x1 - x1Ceil + 1
                 let lastArea = 0.5 * inverse * x1Fraction * x1Fraction
-                buffer[lineStart + x0Index] += Float(signedHeight * firstArea)
+                tiles.add(Float(signedHeight * firstArea), row: row, column: x0Index)
                 if x1Index == x0Index + 2 {
-                    buffer[lineStart + x0Index + 1] += Float(signedHeight * (1 - firstArea - lastArea))
+                    tiles.add(Float(signedHeight * (1 - firstArea - lastArea)), row: row, column: x0Index + 1)
                 } else {
                     let secondArea = inverse * (1.5 - x0Fraction)
-                    buffer[lineStart + x0Index + 1] += Float(signedHeight * (secondArea - firstArea))
+                    tiles.add(Float(signedHeight * (secondArea - firstArea)), row: row, column: x0Index + 1)
                     if x0Index + 2 < x1Index - 1 {
                         for column in (x0Index + 2)..<(x1Index - 1) {
-                            buffer[lineStart + column] += Float(signedHeight * inverse)
+                            tiles.add(Float(signedHeight * inverse), row: row, column: column)
                         }
                     }
                     let beforeLast = secondArea + Double(x1Index - x0Index - 3) * inverse
-                    buffer[lineStart + x1Index - 1] += Float(signedHeight * (1 - beforeLast - lastArea))
+                    tiles.add(Float(signedHeight * (1 - beforeLast - lastArea)), row: row, column: x1Index - 1)
                 }
-                buffer[lineStart + x1Index] += Float(signedHeight * lastArea)
+                tiles.add(Float(signedHeight * lastArea), row: row, column: x1Index)
             }
             x = nextX
         }
+    }
+}
+
+// MARK: - Coverage tiles
+
+/// Coverage cells of a rasterize call in 16x16 tiles, allocated from an all-zero buffer in
+/// the order they are first touched. `slots[tile]` is the tile's place in `cells`, or -1.
+struct CoverageTiles {
+    static let cellsPerTile = 256
+    let cells: UnsafeMutablePointer<Float>
+    let slots: UnsafeMutablePointer<Int32>
+    let tilesAcross: Int
+    private var tileCount = 0
+
+    init(cells: UnsafeMutablePointer<Float>, slots: UnsafeMutablePointer<Int32>, tilesAcross: Int) {
+        self.cells = cells; self.slots = slots; self.tilesAcross = tilesAcross
+    }
+
+    /// Adds `value` to the cell at (`row`, `column`), both inside the buffer's stride and height.
+    /// Column -1 (an edge at x = 0 that rounding put a hair to the left) is dropped: it lies
+    /// left of every pixel, where the row-major buffer also let it fall out of the row's sum.
+    @inline(__always)
+    mutating func add(_ value: Float, row: Int, column: Int) {
+        guard column >= 0 else { return }
+        let tile = (row >> 4) * tilesAcross + (column >> 4)
+        var slot = Int(slots[tile])
+        if slot < 0 {
+            slot = tileCount
+            slots[tile] = Int32(slot)
+            tileCount += 1
+        }
+        cells[slot << 8 | (row & 15) << 4 | (column & 15)] += value
     }
 }
 

@@ -24,6 +24,19 @@ import Plotting
         #expect(whole == (b << 16 | a))
     }
 
+    @Test func sliceByEightCRCMatchesTheBitwiseDefinition() {
+        // Lengths around the 8-byte step, checked against the CRC computed bit by bit (RFC 1952).
+        let bytes = (0..<1_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 3) }
+        for length in [0, 1, 7, 8, 9, 15, 16, 17, 999, 1_000] {
+            var crc: UInt32 = 0xffff_ffff
+            for byte in bytes[..<length] {
+                crc ^= UInt32(byte)
+                for _ in 0..<8 { crc = crc & 1 == 1 ? 0xedb8_8320 ^ (crc >> 1) : crc >> 1 }
+            }
+            #expect(PNGEncoder.crc32(Array(bytes[..<length])) == crc ^ 0xffff_ffff, "length \(length)")
+        }
+    }
+
     @Test(arguments: [0, 1, 2, 3, 4, 257, 258, 259, 260, 261, 2400])
     func zeroRowShortcutMatchesTheGeneralPath(length: Int) {
         var general = DeflateStream()
@@ -53,5 +66,38 @@ import Plotting
                 #expect(image.pixel(x: x, y: y) == Color(hex: UInt32(pixels[y * width + x])))
             }
         }
+    }
+
+    @Test func wideImageWithLongRunsDecodesToTheSamePixels() throws {
+        // Rows of 900 bytes: runs longer than 258 bytes of one colour (distance 1) and of a repeating
+        // two-colour pixel pattern (distance 3), rows equal to the one above, a ramp and noise,
+        // so every branch of the matcher and both filters are used.
+        let width = 300, height = 40
+        var pixels = [Int32](repeating: 0, count: width * height)
+        for y in 0..<height {
+            for x in 0..<width {
+                let noise = Int32(truncatingIfNeeded: (x &* 2_654_435_761 ^ y &* 40_503) & 0xff)
+                let value: Int32
+                switch y % 8 {
+                case 0, 1: value = 0xffffff
+                case 2: value = x % 2 == 0 ? 0x1f77b4 : 0xff7f0e
+                case 3: value = x < 200 ? 0x2ca02c : noise << 8
+                case 4, 5: value = Int32(x % 256) << 16 | Int32(y)
+                default: value = noise << 16 | noise << 8 | (noise ^ 0x55)
+                }
+                pixels[y * width + x] = value
+            }
+        }
+        let bytes = pixels.withUnsafeMutableBufferPointer { buffer in
+            PNGEncoder.encode(width: width, height: height) { y in buffer.baseAddress.map { $0 + y * width } }
+        }
+        let image = try PNGImage(data: bytes)
+        var mismatches = 0
+        for y in 0..<height {
+            for x in 0..<width where image.pixel(x: x, y: y) != Color(hex: UInt32(pixels[y * width + x])) {
+                mismatches += 1
+            }
+        }
+        #expect(mismatches == 0)
     }
 }

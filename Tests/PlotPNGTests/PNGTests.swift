@@ -154,6 +154,38 @@ import PlotPNG
         #expect(svg.hasPrefix("<?xml"))
     }
 
+    @Test func savingReplacesALongerFileWithExactlyThePNGBytes() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("plotpng-replace-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("chart.png").path
+        try Data(repeating: 0xab, count: 1_000_000).write(to: URL(fileURLWithPath: path))
+        let figure = try lossFigure()
+        try figure.save(to: path)
+        let saved = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(saved.count < 1_000_000)
+        #expect(saved == (try figure.pngData()))
+    }
+
+    @Test func canvasesReusingPooledMemoryStartWhiteAndDrawTheSame() throws {
+        // A canvas's image and coverage buffer go to a pool when it is released; the next canvas of
+        // that size must still start all white, and the same stroke must give the same pixels.
+        let zigzag = Path.polyline((0..<40).map { Point(3 + Double($0) * 3, $0 % 2 == 0 ? 5.5 : 40.25) })
+        func drawn(dark: Bool) throws -> [Color?] {
+            let canvas = try PNGCanvas(width: 123, height: 45)
+            let before = (0..<45).flatMap { y in (0..<123).map { canvas.pixel(x: $0, y: y) } }
+            #expect(before.allSatisfy { $0 == .white })
+            if dark { canvas.fill(.rectangle(Rect(x: 0, y: 0, width: 123, height: 45)), color: .black) }
+            canvas.stroke(zigzag, style: StrokeStyle(color: Color(hex: 0x1f77b4), width: 1.5))
+            return (0..<45).flatMap { y in (0..<123).map { canvas.pixel(x: $0, y: y) } }
+        }
+        let first = try drawn(dark: false)
+        _ = try drawn(dark: true)
+        let again = try drawn(dark: false)
+        #expect(first.filter { $0 != .white }.count > 200)
+        #expect(first == again)
+    }
+
     @Test func missingFontIsReportedWithItsPath() throws {
         let canvas = try PNGCanvas(width: 50, height: 50, fontPath: "/no/such/font.ttf")
         canvas.drawText("x", at: Point(10, 10), style: TextStyle(size: 10))
