@@ -25,6 +25,9 @@ public final class REPLSession {
     public let reader: LineReader
     private let write: (String) -> Void
     private let writeError: (String) -> Void
+    /// Runs after `:reset` clears the interpreter: libraries restart their own state here
+    /// (the builtins' default generator, so a reset session prints what a fresh one would).
+    public var onReset: (() -> Void)?
     private var commands: [String: Command] = [:]
     private var commandOrder: [String] = []
     private var finished = false
@@ -64,33 +67,35 @@ public final class REPLSession {
         }
     }
 
-    /// Reads one entry: a command line, or code lines until no bracket or block is left open.
-    /// Returns nil at the end of input; an interrupted entry is dropped and the next one read.
+    /// Reads one entry from the session's reader (see `readEntry(from:prompt:)`).
     func readEntry() -> String? {
+        let entry = Self.readEntry(from: reader, prompt: Self.prompt)
+        if entry == nil, reader.isInteractive { write("\n") }
+        return entry
+    }
+
+    /// Reads one entry: a `:command` line, or code lines until no bracket or block is left open
+    /// (continuation lines get `continuationPrompt`). Ctrl-C drops the entry and reads a new one;
+    /// nil at the end of input. A pipe that ends mid-entry returns what there is, so its error
+    /// is reported. Shared by the REPL and the lesson stepper.
+    public static func readEntry(from reader: LineReader, prompt: String) -> String? {
+        var lines: [String] = []
+        var currentPrompt = prompt
         while true {
-            var lines: [String] = []
-            var prompt = Self.prompt
-            while true {
-                switch reader.readLine(prompt: prompt) {
-                case .endOfInput:
-                    if lines.isEmpty {
-                        if reader.isInteractive { write("\n") }
-                        return nil
-                    }
-                    // A pipe ended mid-entry: run what there is so its error is reported.
-                    return lines.joined(separator: "\n")
-                case .interrupted:
-                    lines = []
-                    prompt = Self.prompt
-                    continue
-                case .line(let line):
-                    lines.append(line)
-                }
-                let text = lines.joined(separator: "\n")
-                if lines.count == 1, text.trimmingCharacters(in: .whitespaces).hasPrefix(":") { return text }
-                if !Interpreter.isIncomplete(text) { return text }
-                prompt = Self.continuationPrompt
+            switch reader.readLine(prompt: currentPrompt) {
+            case .endOfInput:
+                return lines.isEmpty ? nil : lines.joined(separator: "\n")
+            case .interrupted:
+                lines = []
+                currentPrompt = prompt
+                continue
+            case .line(let line):
+                lines.append(line)
             }
+            let text = lines.joined(separator: "\n")
+            if lines.count == 1, text.trimmingCharacters(in: .whitespaces).hasPrefix(":") { return text }
+            if !Interpreter.isIncomplete(text) { return text }
+            currentPrompt = continuationPrompt
         }
     }
 
@@ -151,6 +156,7 @@ public final class REPLSession {
         })
         addCommand("reset", Command(usage: ":reset", summary: "forget every variable you defined") { _ in
             self.interpreter.reset()
+            self.onReset?()
             self.write("session reset\n")
         })
         addCommand("tokens", Command(usage: ":tokens CODE", summary: "show the tokens the lexer makes of CODE") { code in

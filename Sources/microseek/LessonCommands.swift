@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import Notebook
 import REPL
-import Script
 
 // MARK: - microseek lessons
 
@@ -134,25 +133,11 @@ enum LessonAccess {
         }
     }
 
-    /// One complete entry: continuation lines are read while a bracket or block is open.
-    /// Ctrl-C drops the entry and shows the prompt again.
+    /// One complete entry, as the REPL reads it; each entry goes into the line editor's history.
     static func readEntry(_ reader: LineReader, prompt: String) -> String? {
-        var lines: [String] = []
-        var currentPrompt = prompt
-        while true {
-            switch reader.readLine(prompt: currentPrompt) {
-            case .endOfInput: return lines.isEmpty ? nil : lines.joined(separator: "\n")
-            case .interrupted: lines = []; currentPrompt = prompt; continue
-            case .line(let line):
-                lines.append(line)
-                reader.addHistory(line)
-            }
-            let text = lines.joined(separator: "\n")
-            if text.trimmingCharacters(in: .whitespaces).hasPrefix(":") || !Interpreter.isIncomplete(text) {
-                return text
-            }
-            currentPrompt = REPLSession.continuationPrompt
-        }
+        let entry = REPLSession.readEntry(from: reader, prompt: prompt)
+        if let entry { reader.addHistory(entry) }
+        return entry
     }
 }
 

@@ -40,13 +40,7 @@ final class Session {
                                   write: { text in FileHandle.standardOutput.write(Data(text.utf8)) },
                                   writeError: { text in FileHandle.standardError.write(Data(text.utf8)) })
         sessionRef = session
-        // A reset session also restarts the default generator, so it prints what a fresh one would.
-        session.addCommand("reset", REPLSession.Command(usage: ":reset", summary: "forget every variable you defined") {
-            [interpreter, builtins] _ in
-            interpreter.reset()
-            builtins.resetGenerator()
-            print("session reset")
-        })
+        session.onReset = { [builtins] in builtins.resetGenerator() }
         LessonSteppingCommand.install(in: session, seed: seed)
         InterruptSignal.install(onInterrupt: { [flag = interpreter.interruptFlag] in flag.request() })
         print("microseek \(Microseek.version): help() lists the builtins, :help the commands, :quit leaves.")

@@ -81,6 +81,19 @@ struct REPLSessionTests {
         #expect(run.errors.contains("unknown command ':nope'"))
     }
 
+    @Test func resetClearsVariablesThenRunsTheLibrariesHook() {
+        let interpreter = Interpreter()
+        StandardLibrary.install(into: interpreter)
+        let reader = ScriptedLineReader(lines: ["a = 1", ":reset"], interactive: false)
+        var output = ""
+        var hookSawNoVariables = false
+        let session = REPLSession(interpreter: interpreter, reader: reader, write: { output += $0 }, writeError: { _ in })
+        session.onReset = { hookSawNoVariables = interpreter.global("a") == nil }
+        session.run()
+        #expect(hookSawNoVariables)
+        #expect(output == "session reset\n")
+    }
+
     @Test func loadRunsAFileInTheSessionAndNamesAMissingOne() throws {
         let path = "/tmp/microseek-repl-load-\(getpid()).seek"
         try "loaded = 7".write(toFile: path, atomically: true, encoding: .utf8)
