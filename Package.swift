@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "Builtins",
                 dependencies: ["Script", "Toys", "NeuralNets", "Autograd", "Plotting", "PlotPNG"],
                 exclude: ["README.md"]),
-        .target(name: "Notebook", dependencies: ["Script", .product(name: "Ink", package: "Ink")],
+        .target(name: "Notebook", dependencies: [.product(name: "Ink", package: "Ink")],
                 exclude: ["README.md"]),
         .target(name: "REPL", dependencies: ["Script", "CEditLine"], exclude: ["README.md"]),
 
@@ -47,7 +47,7 @@ let package = Package(
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           exclude: ["README.md"]),
         .executableTarget(name: "microseek-bench",
-                          dependencies: ["Autograd", "NeuralNets", "Toys", "Plotting", "PlotPNG", "Script", "Builtins"],
+                          dependencies: ["Autograd", "NeuralNets", "Toys", "Plotting", "PlotPNG", "Script"],
                           exclude: ["README.md"]),
 
         // MARK: - Tests (one target per module, plus shared helpers)

@@ -1,33 +1,9 @@
 // The entry point: installs every native of microseek into an interpreter, the way Lua's
-// linit.c opens its libraries. The Script core knows none of these names.
+// linit.c opens its libraries: this file is the install list and nothing else. The Script core
+// knows none of these names; each area lives in its own folder (Tensors/, Models/, Charts/,
+// Training/, Experts/, …) as XBuiltins.swift + XObjects.swift, shared pieces in Support/.
 
-import Autograd
 import Script
-
-// MARK: - Settings
-
-/// What the composition root (executable, REPL, notebook kernel, tests) decides for the natives.
-public struct BuiltinSettings {
-    /// Seeds the one interpreter-wide generator that creators called without `seed=` draw from
-    /// (`--seed`, default 0): even an unseeded script prints the same numbers on every run.
-    public var seed: UInt64
-    /// The folder scripts see as the global `out_dir` (the examples write their charts there).
-    public var outputDirectory: String
-    /// Whether `install` also installs `StandardLibrary` (print, len, range, …). Default true.
-    public var installStandardLibrary: Bool
-    /// Called with every figure a chart builtin creates (`plot`, `figure`, …). The object is live:
-    /// a `figure(rows=2)` is filled by later calls, so render it after the cell or script has run.
-    public var onFigure: ((FigureObject) -> Void)?
-
-    /// Settings with the given seed and observer; `out_dir` is "out" unless told otherwise.
-    public init(seed: UInt64 = 0, outputDirectory: String = "out",
-                installStandardLibrary: Bool = true, onFigure: ((FigureObject) -> Void)? = nil) {
-        self.seed = seed
-        self.outputDirectory = outputDirectory
-        self.installStandardLibrary = installStandardLibrary
-        self.onFigure = onFigure
-    }
-}
 
 // MARK: - Install
 
@@ -43,104 +19,17 @@ public enum Builtins {
         if settings.installStandardLibrary { StandardLibrary.install(into: interpreter) }
         let context = BuiltinContext(interpreter: interpreter, settings: settings)
         interpreter.define("out_dir", .string(settings.outputDirectory))
+        // Tensors/
         TensorBuiltins.install(context)
+        GradientBuiltins.install(context)
+        // Models/
         ModelBuiltins.install(context)
         OptimizerBuiltins.install(context)
-        GradientBuiltins.install(context)
+        // Charts/
         ChartBuiltins.install(context)
-        ToyBuiltins.install(context)
+        // Training/ and the ideas
+        TrainingBuiltins.install(context)
+        ExpertBuiltins.install(context)
         return context
-    }
-}
-
-// MARK: - Shared state
-
-/// State the natives of one interpreter share: the settings and the default random generator.
-/// Not thread-safe, like the interpreter it belongs to: natives run on the interpreter's thread.
-public final class BuiltinContext {
-    /// The interpreter the natives were installed into. Weak: the interpreter owns the natives,
-    /// which own this context, so a strong reference would be a cycle; a figure kept after its
-    /// interpreter is gone must not reach a dangling one.
-    public private(set) weak var interpreter: Interpreter?
-    /// The settings `install` was given.
-    public let settings: BuiltinSettings
-    /// The generator for creators called without `seed=`, seeded with `settings.seed`.
-    public var defaultGenerator: SeededGenerator
-
-    init(interpreter: Interpreter, settings: BuiltinSettings) {
-        self.interpreter = interpreter
-        self.settings = settings
-        defaultGenerator = SeededGenerator(seed: settings.seed)
-    }
-
-    /// Restarts the default generator from `settings.seed` (the REPL's `:reset`, so a reset
-    /// session prints the same numbers as a fresh one).
-    public func resetGenerator() { defaultGenerator = SeededGenerator(seed: settings.seed) }
-
-    /// Runs `body` with the generator a creator should use: a fresh one for an explicit
-    /// `seed=`, else the interpreter-wide one (which advances).
-    public func withGenerator<Result>(_ arguments: Arguments,
-                                      _ body: (inout SeededGenerator) throws -> Result) throws -> Result {
-        if let seed = try arguments.optionalInteger(named: "seed") {
-            guard seed >= 0 else {
-                throw NativeError("\(arguments.functionName): seed must be 0 or more, got \(seed)")
-            }
-            var generator = SeededGenerator(seed: UInt64(seed))
-            return try body(&generator)
-        }
-        return try body(&defaultGenerator)
-    }
-
-    /// Writes one "warning: …" line per message through the interpreter's output.
-    public func warn(_ messages: [String]) {
-        for message in messages { interpreter?.output("warning: \(message)\n") }
-    }
-
-    /// Defines a native function that turns library errors (`TensorError`, `PlotError`) into
-    /// `NativeError`s prefixed with the builtin's name when they do not already start with it.
-    func define(_ name: String, help: String, _ body: @escaping (Arguments) throws -> Value) {
-        interpreter?.define(name, help: help) { arguments in
-            try rethrowingNamed(name) { try body(arguments) }
-        }
-    }
-}
-
-/// Runs `body`, rewording errors that are not already Seek errors as `NativeError`s that start
-/// with `name` ("softmax: axis 3 is out of range …").
-func rethrowingNamed<Result>(_ name: String, _ body: () throws -> Result) throws -> Result {
-    do {
-        return try body()
-    } catch let error as NativeError {
-        throw error
-    } catch let error as TensorError {
-        throw NativeError("\(name): \(error.messageWithoutOperation)")
-    } catch let error as ScriptError {
-        throw error
-    } catch let error as RuntimeError {
-        throw error
-    } catch {
-        throw NativeError(prefixed(name, "\(error)"))
-    }
-}
-
-/// "name: message" unless the message already starts with "name:".
-func prefixed(_ name: String, _ message: String) -> String {
-    message.hasPrefix(name + ":") ? message : "\(name): \(message)"
-}
-
-extension TensorError {
-    /// The description without the Swift operation's name in front ("shapes [2] and [3] are not
-    /// compatible"), so the builtin's own name can lead the message.
-    var messageWithoutOperation: String {
-        let operation: String
-        switch self {
-        case .shapeMismatch(let op, _, _), .invalidAxis(let op, _, _), .indexOutOfRange(let op, _, _),
-             .invalidShape(let op, _, _), .invalidArgument(let op, _):
-            operation = op
-        case .sizeLimitExceeded:
-            return description
-        }
-        let text = description
-        return text.hasPrefix(operation + ": ") ? String(text.dropFirst(operation.count + 2)) : text
     }
 }

@@ -1,39 +1,12 @@
-// The script objects of the MoE toys: the moe layer (a model with routing members), its routing
-// record and token explanation, datasets, trainers, step records and histories. The builtins
-// that create them are in ToyBuiltins.swift.
+// The script objects of the Mixture-of-Experts builtins: the moe layer (a model with routing
+// members), its routing record and token explanation. The builtins that create them are in
+// ExpertBuiltins.swift.
 
 import Autograd
 import Foundation
 import NeuralNets
 import Script
 import Toys
-
-// MARK: - Small conversions
-
-func numberList(_ values: [Double]) -> Value { .list(ListObject(values.map { .number($0) })) }
-func numberList(_ values: [Float]) -> Value { .list(ListObject(values.map { .number(Conversions.number($0)) })) }
-func integerList(_ values: [Int]) -> Value { .list(ListObject(values.map { .number(Double($0)) })) }
-func nestedList<T>(_ rows: [[T]], _ element: (T) -> Value) -> Value {
-    .list(ListObject(rows.map { .list(ListObject($0.map(element))) }))
-}
-
-/// A read-only record object: named fields, a one-line (or multi-line) echo, and help.
-class RecordObject: NativeObject {
-    let typeName: String
-    let repr: String
-    let help: String
-    let fields: [(String, () -> Value)]
-
-    init(typeName: String, repr: String, help: String, fields: [(String, () -> Value)]) {
-        self.typeName = typeName
-        self.repr = repr
-        self.help = help
-        self.fields = fields
-    }
-
-    var memberNames: [String] { fields.map(\.0) }
-    func member(_ name: String) throws -> Value? { fields.first { $0.0 == name }?.1() }
-}
 
 // MARK: - Routing record and explanation
 
@@ -169,84 +142,4 @@ final class MixtureObject: ModelObject {
         default: return try super.member(name)
         }
     }
-}
-
-// MARK: - Datasets
-
-/// `clusters(…)`: labelled rows.
-final class DatasetObject: NativeObject {
-    let dataset: Dataset
-    init(_ dataset: Dataset) { self.dataset = dataset }
-
-    var typeName: String { "dataset" }
-    var memberNames: [String] { ["x", "y", "n", "dim", "classes", "split"] }
-    var repr: String { "dataset(\(dataset.count) rows × \(dataset.dimensions), \(dataset.classCount) classes)" }
-    var length: Int? { dataset.count }
-    var help: String {
-        """
-        dataset: rows x [n, dim] with class labels y.
-          train, test = data.split(0.8)  # or: parts = data.split(0.8); train = parts[0]
-        properties: x (tensor), y (list of class numbers), n, dim, classes
-        methods: split(fraction) ([first fraction, rest])
-        """
-    }
-
-    func member(_ name: String) throws -> Value? {
-        switch name {
-        case "x": return Conversions.value(dataset.inputs)
-        case "y": return integerList(dataset.labels)
-        case "n": return .number(Double(dataset.count))
-        case "dim": return .number(Double(dataset.dimensions))
-        case "classes": return .number(Double(dataset.classCount))
-        case "split":
-            return boundMethod("dataset", "split", help: "data.split(fraction): [the first fraction of the rows, the rest].\n  parts = data.split(0.8); train = parts[0]; test = parts[1]") { arguments in
-                try arguments.rejectUnknownNames(["fraction"])
-                let fraction = try arguments.number(at: 0, named: "fraction")
-                let (first, second) = try rethrowingNamed("split") { try self.dataset.split(fraction) }
-                return .list(ListObject([.object(DatasetObject(first)), .object(DatasetObject(second))]))
-            }
-        default: return nil
-        }
-    }
-}
-
-// MARK: - Training records
-
-/// `t.step()`: one training step.
-func stepRecordObject(_ record: StepRecord) -> RecordObject {
-    RecordObject(typeName: "step", repr: record.description, help: """
-        step: one training update.
-          s = t.step(); s.loss; s.imbalance
-        properties: step, loss (task + aux), task, aux, accuracy (on the batch), load (per expert, first moe layer),
-          imbalance (max/mean load, worst moe layer), dropped
-        """, fields: [
-            ("step", { .number(Double(record.step)) }),
-            ("loss", { .number(record.loss) }),
-            ("task", { .number(record.taskLoss) }),
-            ("aux", { .number(record.auxiliaryLoss) }),
-            ("accuracy", { .number(record.accuracy) }),
-            ("load", { numberList(record.load) }),
-            ("imbalance", { .number(record.imbalance) }),
-            ("dropped", { .number(Double(record.dropped)) }),
-        ])
-}
-
-/// `t.history`: per-step lists ready for `plot`.
-func historyObject(_ history: TrainingHistory) -> RecordObject {
-    let experts = history.load.first?.count ?? 0
-    // experts × steps: plot(h.load) draws one line per expert.
-    let loadByExpert = (0 ..< experts).map { expert in history.load.map { $0.count > expert ? $0[expert] : 0 } }
-    return RecordObject(typeName: "history", repr: "history(\(history.count) steps: loss, task, aux, accuracy, imbalance, load)", help: """
-        history: one list per quantity, one entry per step, ready for plot.
-          plot(t.history.loss); plot(t.history.load, labels=["e0", "e1", "e2", "e3"])
-        properties: loss, task, aux, accuracy, imbalance (lists over steps), load (one list per expert), steps
-        """, fields: [
-            ("loss", { numberList(history.loss) }),
-            ("task", { numberList(history.taskLoss) }),
-            ("aux", { numberList(history.auxiliaryLoss) }),
-            ("accuracy", { numberList(history.accuracy) }),
-            ("imbalance", { numberList(history.imbalance) }),
-            ("load", { nestedList(loadByExpert) { .number($0) } }),
-            ("steps", { .number(Double(history.count)) }),
-        ])
 }
