@@ -1,4 +1,4 @@
-// Lookup tables and normalisation layers.
+// Lookup tables: learned vectors indexed by token or position.
 import Autograd
 
 /// A table of learned vectors looked up by whole-number indices.
@@ -11,51 +11,10 @@ public struct Embedding: Module {
         weight = try Tensor.normal([count, dimensions], generator: &generator, requiresGrad: true)
     }
 
-    public func parameters() -> [Tensor] { [weight] }
+    public func ownParameters() -> [(name: String, tensor: Tensor)] { [("weight", weight)] }
+
+    public var layerDescription: String { "embedding(\(weight.shape[0]), \(weight.shape[1]))" }
 
     /// Indices of any shape -> indices.shape + [dimensions].
     public func callAsFunction(_ indices: Tensor) throws -> Tensor { try weight.embedding(indices) }
-}
-
-/// Layer normalisation over the last axis with a learned scale (ones) and shift (zeros).
-public struct LayerNorm: Module {
-    /// The scale, [dimensions].
-    public let weight: Tensor
-    /// The shift, [dimensions].
-    public let bias: Tensor
-    /// Added to the variance before the square root.
-    public let epsilon: Float
-
-    /// PyTorch's defaults: ε = 1e-5, weight ones, bias zeros.
-    public init(dimensions: Int, epsilon: Float = 1e-5) throws {
-        weight = try Tensor.ones([dimensions], requiresGrad: true)
-        bias = try Tensor.zeros([dimensions], requiresGrad: true)
-        self.epsilon = epsilon
-    }
-
-    public func parameters() -> [Tensor] { [weight, bias] }
-
-    public func callAsFunction(_ input: Tensor) throws -> Tensor {
-        try input.layerNorm(weight: weight, bias: bias, epsilon: epsilon)
-    }
-}
-
-/// RMS normalisation over the last axis with a learned scale (ones).
-public struct RMSNorm: Module {
-    /// The scale, [dimensions].
-    public let weight: Tensor
-    /// Added to the mean square before the square root.
-    public let epsilon: Float
-
-    /// ε = 1e-6 (as in DeepSeek-V3's RMSNorm), weight ones.
-    public init(dimensions: Int, epsilon: Float = 1e-6) throws {
-        weight = try Tensor.ones([dimensions], requiresGrad: true)
-        self.epsilon = epsilon
-    }
-
-    public func parameters() -> [Tensor] { [weight] }
-
-    public func callAsFunction(_ input: Tensor) throws -> Tensor {
-        try input.rmsNorm(weight: weight, epsilon: epsilon)
-    }
 }

@@ -23,11 +23,24 @@ public struct Linear: Module {
         self.bias = bias
     }
 
-    public func parameters() -> [Tensor] { [weight] + (bias.map { [$0] } ?? []) }
+    /// Features in.
+    public var inputDimensions: Int { weight.shape[1] }
+    /// Features out.
+    public var outputDimensions: Int { weight.shape[0] }
+
+    public func ownParameters() -> [(name: String, tensor: Tensor)] {
+        [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
+    }
+
+    public var layerDescription: String { "linear(\(inputDimensions) → \(outputDimensions))" }
 
     /// [..., inputDimensions] -> [..., outputDimensions], one fused gemm.
     public func callAsFunction(_ input: Tensor) throws -> Tensor {
-        try Tensor.linear(input, weight: weight, bias: bias)
+        guard input.rank >= 1, input.shape[input.rank - 1] == inputDimensions else {
+            let found = input.rank == 0 ? "a single number" : "\(input.shape[input.rank - 1]) features"
+            throw LayerError(layer: layerDescription, message: "input has \(found), the layer takes \(inputDimensions)")
+        }
+        return try Tensor.linear(input, weight: weight, bias: bias)
     }
 }
 
@@ -51,12 +64,20 @@ public struct MLP: Module {
         self.activation = activation
     }
 
-    public func parameters() -> [Tensor] { layers.flatMap { $0.parameters() } }
+    /// Linear layer i is child "2i", as in the `nn.Sequential(Linear, act, Linear, …)` PyTorch
+    /// builds for the same MLP (the activations hold no parameters).
+    public func children() -> [(name: String, module: any Module)] {
+        layers.enumerated().map { (String(2 * $0.offset), $0.element) }
+    }
+
+    public var layerDescription: String {
+        "mlp(\(([layers.first?.inputDimensions ?? 0] + layers.map(\.outputDimensions)).map(String.init).joined(separator: " → ")))"
+    }
 
     public func callAsFunction(_ input: Tensor) throws -> Tensor {
         var hidden = input
         for (index, layer) in layers.enumerated() {
-            hidden = try layer(hidden)
+            hidden = try forward(child: String(2 * index), layer, hidden)
             if index < layers.count - 1 { hidden = try activation(hidden) }
         }
         return hidden

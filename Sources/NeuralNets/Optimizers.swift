@@ -117,66 +117,51 @@ struct AdamMoments {
     }
 }
 
-/// Adam (Kingma & Ba) with bias correction; `weightDecay` is an L2 term added to the gradient.
-public final class Adam: Optimizer {
+/// Adam (Kingma & Ba) with bias correction. `weightDecay` is an L2 term added to the gradient,
+/// or, with `decoupledWeightDecay` (AdamW), a shrink p −= lr·λ·p before the Adam step.
+public class Adam: Optimizer {
     public let parameters: [Tensor]
     public var learningRate: Float
     /// Moment decay rates, denominator guard, and the weight decay (see the type's summary).
     public let beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float
+    /// True for AdamW's decoupled decay, false for Adam's L2 term.
+    public let decoupledWeightDecay: Bool
     private var moments: [AdamMoments]
     private var steps: [Int]
 
-    /// PyTorch's defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight decay 0.
+    /// PyTorch's defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight decay 0 (L2).
     public init(parameters: [Tensor], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
-                epsilon: Float = 1e-8, weightDecay: Float = 0) {
+                epsilon: Float = 1e-8, weightDecay: Float = 0, decoupledWeightDecay: Bool = false) {
         self.parameters = parameters
         self.learningRate = learningRate
         self.beta1 = beta1; self.beta2 = beta2; self.epsilon = epsilon; self.weightDecay = weightDecay
+        self.decoupledWeightDecay = decoupledWeightDecay
         moments = parameters.map { AdamMoments(count: $0.count) }
         steps = Array(repeating: 0, count: parameters.count)
     }
 
     public func step() {
+        let shrink = decoupledWeightDecay ? 1 - learningRate * weightDecay : 1
+        let l2 = decoupledWeightDecay ? 0 : weightDecay
         for (index, parameter) in parameters.enumerated() {
             guard let gradient = parameter.grad?.storage else { continue }
             steps[index] += 1
             parameter.withUnsafeMutableValues { values in
-                moments[index].update(values, gradient: gradient, l2: weightDecay, learningRate: learningRate,
+                if shrink != 1 { for element in 0 ..< values.count { values[element] *= shrink } }
+                moments[index].update(values, gradient: gradient, l2: l2, learningRate: learningRate,
                                       beta1: beta1, beta2: beta2, epsilon: epsilon, step: steps[index])
             }
         }
     }
 }
 
-/// AdamW (Loshchilov & Hutter): Adam with decoupled weight decay, p −= lr·λ·p before the Adam step.
-public final class AdamW: Optimizer {
-    public let parameters: [Tensor]
-    public var learningRate: Float
-    /// Moment decay rates, denominator guard, and the weight decay (see the type's summary).
-    public let beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float
-    private var moments: [AdamMoments]
-    private var steps: [Int]
-
+/// AdamW (Loshchilov & Hutter): Adam with decoupled weight decay, p −= lr·λ·p before the Adam
+/// step; PyTorch's default λ = 0.01.
+public final class AdamW: Adam {
     /// PyTorch's defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight decay 0.01.
     public init(parameters: [Tensor], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
                 epsilon: Float = 1e-8, weightDecay: Float = 0.01) {
-        self.parameters = parameters
-        self.learningRate = learningRate
-        self.beta1 = beta1; self.beta2 = beta2; self.epsilon = epsilon; self.weightDecay = weightDecay
-        moments = parameters.map { AdamMoments(count: $0.count) }
-        steps = Array(repeating: 0, count: parameters.count)
-    }
-
-    public func step() {
-        let shrink = 1 - learningRate * weightDecay
-        for (index, parameter) in parameters.enumerated() {
-            guard let gradient = parameter.grad?.storage else { continue }
-            steps[index] += 1
-            parameter.withUnsafeMutableValues { values in
-                for element in 0 ..< values.count { values[element] *= shrink }
-                moments[index].update(values, gradient: gradient, l2: 0, learningRate: learningRate,
-                                      beta1: beta1, beta2: beta2, epsilon: epsilon, step: steps[index])
-            }
-        }
+        super.init(parameters: parameters, learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
+                   weightDecay: weightDecay, decoupledWeightDecay: true)
     }
 }

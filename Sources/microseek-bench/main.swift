@@ -160,18 +160,18 @@ func timedSteps(body: any Module, mixture: MixtureOfExperts?, generator: inout S
         let inputs = try Tensor.normal([batch, width], generator: &generator)          // (B, d)
         return (inputs, try Tensor.matmul(inputs, rule).argmax(axis: -1).integerValues) // (B,)
     }
-    mixture?.isTraining = true
+    model.setTraining(true)
     var times: [Double] = [], cpuTimes: [Double] = []
     var loss = Tensor(0)
     for step in 0 ..< warmup + steps {
         let (inputs, targets) = batches[step % batches.count]
         let start = now(), cpuStart = cpuNow()
         loss = try Tensor.crossEntropy(logits: model(inputs), targets: targets)
-        if let auxiliary = mixture?.auxiliaryLoss { loss = try loss + auxiliary }
+        for (_, auxiliary) in mixture?.auxiliaryLosses() ?? [] { loss = try loss + auxiliary }
         optimizer.zeroGrad()
         try loss.backward()
         optimizer.step()
-        mixture?.finishStep()
+        mixture?.afterOptimizerStep()
         if step >= warmup { times.append(now() - start); cpuTimes.append(cpuNow() - cpuStart) }
     }
     let milliseconds = median(times) * 1e3

@@ -26,7 +26,7 @@ import Testing
             "layer_norm", "rms_norm", "logsumexp", "mean", "argmax", "permute", "gather", "scatter_add", "pow",
             "index_select", "index_add", "embedding", "clamp", "minimum", "maximum",
             "embedding_layer", "layernorm", "rmsnorm",
-            "moe", "clusters", "trainer", "specialization",   // Training/, Experts/
+            "moe", "clusters", "dataset", "trainer", "specialization",   // Training/, Experts/
         ]
         #expect(names == expected)
     }

@@ -92,7 +92,10 @@ struct LayerTests {
         #expect(try embedding(Tensor([[0, 4], [2, 2]])).shape == [2, 2, 3])
         let mlp = try MLP(layerSizes: [3, 7, 2], activation: .tanh, generator: &generator)
         #expect(try mlp(Tensor.zeros([2, 5, 3])).shape == [2, 5, 2])
-        #expect(throws: TensorError.self) { try mlp(Tensor.zeros([2, 4])) }
+        #expect(throws: LayerError(path: ["0"], layer: "linear(3 → 7)", message: "input has 4 features, the layer takes 3")) {
+            try mlp(Tensor.zeros([2, 4]))
+        }
+        #expect(mlp.namedParameters().map(\.name) == ["0.weight", "0.bias", "2.weight", "2.bias"], "PyTorch's nn.Sequential names")
     }
 
     @Test func mlpLearnsXor() throws {

@@ -75,7 +75,11 @@ open class ModelObject: ModuleObject {
         if let inputDimensions, input.shape.last != inputDimensions {
             throw NativeError("\(summary): expects inputs with \(inputDimensions) features on the last axis, got shape \(input.shape)")
         }
-        return Conversions.value(try rethrowingNamed(summary) { try module(input) })
+        return Conversions.value(try rethrowingNamed(summary) {
+            do { return try module(input) } catch let error as LayerError {
+                throw NativeError(error.rooted(at: module.layerDescription).description)
+            }
+        })
     }
 }
 

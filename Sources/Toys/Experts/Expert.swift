@@ -16,7 +16,10 @@ public struct Expert: Module {
         output = try Linear(inputDimensions: hidden, outputDimensions: dimensions, generator: &generator)
     }
 
-    public func parameters() -> [Tensor] { input.parameters() + output.parameters() }
+    /// Children "0" and "2", as in the `nn.Sequential(Linear, GELU, Linear)` of the reference.
+    public func children() -> [(name: String, module: any Module)] { [("0", input), ("2", output)] }
+
+    public var layerDescription: String { "expert(\(input.inputDimensions) → \(input.outputDimensions) → \(output.outputDimensions))" }
 
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
         try output(Expert.gelu(input(x)))                        // (n, d) -> (n, h) -> (n, d)

@@ -19,10 +19,11 @@ public final class MixtureOfExperts: Module {
     /// Per-expert selection bias (used only when balancing is `bias`; never enters a weight).
     public private(set) var bias: [Float]
     /// When true, forward passes add routing noise, compute the auxiliary loss and remember the
-    /// loads for the bias update. `Trainer` switches it on for its steps only.
-    public var isTraining = false
-    /// The auxiliary loss (Switch loss and/or z-loss, already weighted) of the last training forward.
-    public private(set) var auxiliaryLoss: Tensor?
+    /// loads for the bias update. Set through `setTraining(_:)` (a trainer switches it on for its
+    /// steps only).
+    public private(set) var isTraining = false
+    /// The Switch loss ("aux") and z-loss ("z"), already weighted, of the last training forward.
+    private var pendingLosses: [(name: String, loss: Tensor)] = []
 
     private var noiseGenerator: SeededGenerator
     private var lastDecision: RoutingDecision?
@@ -49,8 +50,17 @@ public final class MixtureOfExperts: Module {
         noiseGenerator = SeededGenerator(seed: config.seed ^ 0x9E37_79B9_7F4A_7C15)
     }
 
-    public func parameters() -> [Tensor] {
-        router.parameters() + experts.flatMap { $0.parameters() } + sharedExperts.flatMap { $0.parameters() }
+    /// "router", "experts.i", "shared.i" (the reference's names; its single `shared` MLP is
+    /// "shared.0" here, as this layer may have several).
+    public func children() -> [(name: String, module: any Module)] {
+        [("router", router as any Module)] + experts.enumerated().map { ("experts.\($0.offset)", $0.element) }
+            + sharedExperts.enumerated().map { ("shared.\($0.offset)", $0.element) }
+    }
+
+    public func setOwnTraining(_ training: Bool) { isTraining = training }
+
+    public var layerDescription: String {
+        "moe(dim \(config.dimensions), \(config.expertCount) experts, top-\(config.topK))"
     }
 
     // MARK: - Forward
@@ -80,7 +90,7 @@ public final class MixtureOfExperts: Module {
         lastDecision = decision
         lastDropped = plan.dropped
         if isTraining {
-            auxiliaryLoss = try auxiliaryLoss(decision)
+            pendingLosses = try auxiliaryLosses(decision)
             pendingLoads = Balancing.counts(decision.chosen, experts: config.expertCount)
         }
         return output
@@ -97,29 +107,40 @@ public final class MixtureOfExperts: Module {
                               bias: config.balancing == .bias ? bias : nil)
     }
 
-    private func auxiliaryLoss(_ decision: RoutingDecision) throws -> Tensor? {
-        var total: Tensor?
+    private func auxiliaryLosses(_ decision: RoutingDecision) throws -> [(name: String, loss: Tensor)] {
+        var losses: [(name: String, loss: Tensor)] = []
         if config.balancing == .aux {
-            total = try Balancing.switchLoss(gateValues: decision.gateValues, chosen: decision.chosen,
-                                             gate: config.gate, weight: config.auxiliaryWeight)
+            losses.append(("aux", try Balancing.switchLoss(gateValues: decision.gateValues, chosen: decision.chosen,
+                                                           gate: config.gate, weight: config.auxiliaryWeight)))
         }
         if config.zLossWeight > 0 {
-            let zLoss = try Balancing.zLoss(scores: decision.scores, weight: config.zLossWeight)
-            total = try total.map { try $0 + zLoss } ?? zLoss
+            losses.append(("z", try Balancing.zLoss(scores: decision.scores, weight: config.zLossWeight)))
         }
-        return total
+        return losses
     }
 
-    // MARK: - Balancing step
+    // MARK: - The training hook
+
+    /// The Switch loss and z-loss of the last training-mode forward pass (none outside training).
+    public func auxiliaryLosses() -> [(name: String, loss: Tensor)] { isTraining ? pendingLosses : [] }
+
+    /// The last forward pass's load per expert (the first layer's, in a model with several),
+    /// imbalance (the worst layer's) and dropped assignments (summed over layers).
+    public func stepMetrics() -> [Metric] {
+        guard let routing = lastRouting else { return [] }
+        return [Metric("load", routing.load, combination: .first),
+                Metric("imbalance", routing.imbalance, combination: .maximum),
+                Metric("dropped", Double(routing.dropped), combination: .sum)]
+    }
 
     /// Applies the bias update from the loads of the last training forward (balancing `bias` only)
-    /// and forgets the auxiliary loss. `Trainer` calls it after every optimizer step.
-    public func finishStep() {
+    /// and forgets the auxiliary losses. A trainer calls it after every optimizer step.
+    public func afterOptimizerStep() {
         if config.balancing == .bias, let loads = pendingLoads {
             bias = Balancing.updatedBias(bias, loads: loads, rate: config.biasRate)
         }
         pendingLoads = nil
-        auxiliaryLoss = nil
+        pendingLosses = []
     }
 
     /// Replaces the selection bias (one value per expert).
@@ -195,20 +216,8 @@ public final class MixtureOfExperts: Module {
 
 // MARK: - Finding layers inside a model
 
-/// Every `MixtureOfExperts` layer inside `model`, in forward order: the model itself, the layers of
-/// a `Sequential`, and any stored property of a module that is a module or an array of modules.
+/// Every `MixtureOfExperts` layer inside `model` (the model itself included), in forward order,
+/// found through the modules' `children()`.
 public func mixtureLayers(in model: any Module) -> [MixtureOfExperts] {
-    if let layer = model as? MixtureOfExperts { return [layer] }
-    if let sequential = model as? Sequential { return sequential.layers.flatMap { mixtureLayers(in: $0) } }
-    var found: [MixtureOfExperts] = []
-    // Reflection finds layers in any user-defined model; it only descends into modules, so
-    // tensors (large arrays) are never walked.
-    for child in Mirror(reflecting: model).children {
-        if let module = child.value as? any Module {
-            found += mixtureLayers(in: module)
-        } else if let modules = child.value as? [any Module] {
-            found += modules.flatMap { mixtureLayers(in: $0) }
-        }
-    }
-    return found
+    model.modules().compactMap { $0.module as? MixtureOfExperts }
 }

@@ -12,8 +12,8 @@ public enum Specialization {
             throw TensorError.invalidArgument(op: "specialization", reason: "the model has no moe layer")
         }
         let wasTraining = layer.isTraining
-        layer.isTraining = false
-        defer { layer.isTraining = wasTraining }
+        model.setTraining(false)
+        defer { if wasTraining { model.setTraining(true) } }
         _ = try withNoGrad { try model(data.inputs) }
         guard let routing = layer.lastRouting, routing.tokenCount == data.count else {
             throw TensorError.invalidArgument(op: "specialization", reason:

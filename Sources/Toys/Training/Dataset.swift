@@ -1,41 +1,76 @@
-// Labelled toy data: inputs [n, dim] and one class per row; Gaussian clusters to start with.
+// Labelled data: inputs [n, …] with one target per row, either a class (classification) or a
+// tensor row (regression values, or next-token ids). Splitting, taking, shuffling and filtering
+// give new datasets; nothing here draws randomness without a seed.
 import Autograd
 import Foundation
 
-/// Rows of inputs with a class label each.
+/// Rows of inputs with a target each.
 public struct Dataset {
-    /// [count, dimensions] inputs.
-    public let inputs: Tensor
-    /// One class in 0 ..< classCount per row.
-    public let labels: [Int]
-    /// Number of classes.
-    public let classCount: Int
+    /// What each row is labelled with.
+    public enum Targets {
+        /// One class in 0 ..< classCount per row.
+        case classes([Int], classCount: Int)
+        /// A tensor whose first axis is the rows: regression targets, or token ids for next-token
+        /// prediction.
+        case values(Tensor)
+    }
 
-    /// Checks that there is one label per row and every label is a class.
+    /// [count, …] inputs.
+    public let inputs: Tensor
+    /// The targets, one per row.
+    public let targets: Targets
+
+    /// Classification data: checks that there is one label per row and every label is a class.
     public init(inputs: Tensor, labels: [Int], classCount: Int) throws {
-        guard inputs.rank == 2, inputs.shape[0] == labels.count else {
-            throw TensorError.invalidArgument(op: "dataset", reason: "inputs \(inputs.shape) need one row per label (\(labels.count) labels)")
+        guard inputs.rank >= 1, inputs.shape[0] == labels.count else {
+            throw TensorError.invalidArgument(op: "dataset", reason: "x has shape \(inputs.shape) but y has \(labels.count) labels: they need one label per row of x")
+        }
+        guard classCount >= 1 else {
+            throw TensorError.invalidArgument(op: "dataset", reason: "classes = \(classCount) must be at least 1")
         }
         if let bad = labels.first(where: { $0 < 0 || $0 >= classCount }) {
             throw TensorError.invalidArgument(op: "dataset", reason: "label \(bad) is not in 0..<\(classCount)")
         }
         self.inputs = inputs
-        self.labels = labels
-        self.classCount = classCount
+        self.targets = .classes(labels, classCount: classCount)
+    }
+
+    /// Regression (or token) data: `values` has one row per row of `inputs`.
+    public init(inputs: Tensor, values: Tensor) throws {
+        guard inputs.rank >= 1, values.rank >= 1, inputs.shape[0] == values.shape[0] else {
+            throw TensorError.invalidArgument(op: "dataset", reason: "x has shape \(inputs.shape) and y has shape \(values.shape): they need the same number of rows")
+        }
+        self.inputs = inputs
+        self.targets = .values(values)
     }
 
     /// Number of rows.
-    public var count: Int { labels.count }
-    /// Width of a row.
-    public var dimensions: Int { inputs.shape[1] }
+    public var count: Int { inputs.shape.first ?? 0 }
+    /// Width of a row (the last axis of the inputs).
+    public var dimensions: Int { inputs.shape.last ?? 0 }
+    /// The class labels (empty for regression data).
+    public var labels: [Int] { if case .classes(let labels, _) = targets { labels } else { [] } }
+    /// Number of classes (0 for regression data).
+    public var classCount: Int { if case .classes(_, let count) = targets { count } else { 0 } }
+    /// Whether the targets are classes.
+    public var isClassification: Bool { if case .classes = targets { true } else { false } }
+    /// The target tensor of regression data (nil for classes).
+    public var values: Tensor? { if case .values(let values) = targets { values } else { nil } }
+
+    // MARK: - New datasets from this one
 
     /// The rows at `indices`, in that order.
     public func subset(_ indices: [Int]) throws -> Dataset {
-        try Dataset(inputs: inputs.indexSelect(axis: 0, indices: indices), labels: indices.map { labels[$0] },
-                    classCount: classCount)
+        let rows = try inputs.indexSelect(axis: 0, indices: indices)
+        switch targets {
+        case .classes(let labels, let classCount):
+            return try Dataset(inputs: rows, labels: indices.map { labels[$0] }, classCount: classCount)
+        case .values(let values):
+            return try Dataset(inputs: rows, values: try values.indexSelect(axis: 0, indices: indices))
+        }
     }
 
-    /// The first `fraction` of the rows and the rest (rows are already in random order).
+    /// The first `fraction` of the rows and the rest (call `shuffled` first if the rows are ordered).
     public func split(_ fraction: Double) throws -> (first: Dataset, second: Dataset) {
         guard fraction > 0, fraction < 1 else {
             throw TensorError.invalidArgument(op: "split", reason: "fraction \(fraction) must be between 0 and 1")
@@ -46,47 +81,81 @@ public struct Dataset {
         }
         return (try subset(Array(0 ..< cut)), try subset(Array(cut ..< count)))
     }
+
+    /// The first `n` rows (all of them when there are fewer).
+    public func take(_ n: Int) throws -> Dataset {
+        guard n >= 0 else { throw TensorError.invalidArgument(op: "take", reason: "n = \(n) must not be negative") }
+        return try subset(Array(0 ..< Swift.min(n, count)))
+    }
+
+    /// The rows in a seeded random order.
+    public func shuffled(seed: UInt64) throws -> Dataset {
+        var generator = SeededGenerator(seed: seed)
+        var order = Array(0 ..< count)
+        order.shuffle(using: &generator)
+        return try subset(order)
+    }
+
+    /// The rows whose class satisfies `keep`, in order (classification data only).
+    public func filteringClasses(_ operation: String, _ keep: (Int) throws -> Bool) throws -> Dataset {
+        guard case .classes(let labels, _) = targets else {
+            throw TensorError.invalidArgument(op: operation, reason: "the data has regression targets, not classes")
+        }
+        return try subset(labels.indices.filter { try keep(labels[$0]) })
+    }
+
+    /// The rows of every class but `excluded` (Hinton's missing-class experiment).
+    public func withoutClass(_ excluded: Int) throws -> Dataset {
+        try filteringClasses("without_class") { $0 != excluded }
+    }
+
+    /// Consecutive batches of `size` rows after a seeded shuffle; the last may be smaller.
+    public func batches(_ size: Int, seed: UInt64) throws -> [Dataset] {
+        guard size >= 1 else { throw TensorError.invalidArgument(op: "batches", reason: "size = \(size) must be at least 1") }
+        let order = try shuffled(seed: seed)
+        return try stride(from: 0, to: count, by: size).map { start in
+            try order.subset(Array(start ..< Swift.min(start + size, count)))
+        }
+    }
 }
 
-/// Generators of toy datasets.
-public enum ToyData {
-    /// `count` points in `classes` Gaussian clusters of standard deviation `spread`, one class per
-    /// cluster, classes equally frequent and rows shuffled. Centres lie at radius 3: evenly on a
-    /// circle in 2-D (science.md §D.1), in seeded random directions otherwise.
-    public static func clusters(count: Int = 512, classes: Int = 4, dimensions: Int = 2, spread: Double = 0.5,
-                                seed: UInt64 = 0) throws -> Dataset {
-        guard count >= 1, classes >= 1, dimensions >= 1 else {
-            throw TensorError.invalidArgument(op: "clusters", reason: "n = \(count), classes = \(classes), dim = \(dimensions) must all be at least 1")
+/// Draws batches of row indices: epochs of a seeded shuffle, a fresh shuffle per epoch (a batch
+/// that crosses an epoch's end takes the rest from the next one).
+public struct BatchSampler {
+    /// Rows in the data.
+    public let rowCount: Int
+    /// Rows per batch (all rows when the data is smaller).
+    public let batchSize: Int
+    private var generator: SeededGenerator
+    private var order: [Int] = []
+    private var cursor = 0
+
+    /// A sampler over `rowCount` rows.
+    public init(rowCount: Int, batchSize: Int, seed: UInt64) throws {
+        guard batchSize >= 1 else {
+            throw TensorError.invalidArgument(op: "trainer", reason: "batch = \(batchSize) must be at least 1")
         }
-        guard spread >= 0, spread.isFinite else {
-            throw TensorError.invalidArgument(op: "clusters", reason: "spread = \(spread) must be ≥ 0")
+        guard rowCount >= 1 else {
+            throw TensorError.invalidArgument(op: "trainer", reason: "the data has no rows")
         }
-        var generator = SeededGenerator(seed: seed)
-        let radius = 3.0
-        var centres: [[Double]] = []
-        for index in 0 ..< classes {
-            var centre = [Double](repeating: 0, count: dimensions)
-            if dimensions == 1 {
-                centre[0] = radius * (Double(index) - Double(classes - 1) / 2)
-            } else if dimensions == 2 {
-                let angle = 2 * Double.pi * Double(index) / Double(classes)
-                centre[0] = radius * Foundation.cos(angle); centre[1] = radius * Foundation.sin(angle)
-            } else {
-                for axis in 0 ..< dimensions { centre[axis] = generator.nextNormalPair().0 }
-                let norm = centre.reduce(0) { $0 + $1 * $1 }.squareRoot()
-                centre = centre.map { $0 * radius / Swift.max(norm, 1e-12) }
+        self.rowCount = rowCount
+        self.batchSize = Swift.min(batchSize, rowCount)
+        generator = SeededGenerator(seed: seed)
+    }
+
+    /// The next batch of row indices.
+    public mutating func next() -> [Int] {
+        var batch: [Int] = []
+        while batch.count < batchSize {
+            if cursor >= order.count {
+                order = Array(0 ..< rowCount)
+                order.shuffle(using: &generator)
+                cursor = 0
             }
-            centres.append(centre)
+            let take = Swift.min(batchSize - batch.count, order.count - cursor)
+            batch += order[cursor ..< cursor + take]
+            cursor += take
         }
-        var labels = (0 ..< count).map { $0 % classes }
-        labels.shuffle(using: &generator)
-        var values: [Float] = []
-        values.reserveCapacity(count * dimensions)
-        for label in labels {
-            for axis in 0 ..< dimensions {
-                values.append(Float(centres[label][axis] + spread * generator.nextNormalPair().0))
-            }
-        }
-        return try Dataset(inputs: Tensor(shape: [count, dimensions], values: values), labels: labels, classCount: classes)
+        return batch
     }
 }

@@ -1,60 +1,98 @@
-// What one training step reports, and the per-step lists a run accumulates for charts.
+// What one training step reports, and the per-step lists a run accumulates for charts. Both are
+// keyed by metric name only, in a fixed order: the loss, its parts, then the objective's metrics,
+// then what the model's modules report (expert load and imbalance when it has MoE layers).
 import Foundation
+import NeuralNets
 
-/// One training step: the loss and its parts, batch accuracy, and the routing of every MoE layer.
+/// One training step: named metrics, the loss first.
 public struct StepRecord: CustomStringConvertible, Sendable {
     /// 1 for the first step.
     public let step: Int
-    /// task + auxiliary.
-    public let loss: Double
-    /// Cross-entropy of the batch.
-    public let taskLoss: Double
-    /// Sum of the MoE layers' weighted auxiliary losses (0 without any).
-    public let auxiliaryLoss: Double
-    /// Share of the batch classified correctly.
-    public let accuracy: Double
-    /// Share of assignments per expert in the first MoE layer (empty without one).
-    public let load: [Double]
-    /// The largest max/mean load over the MoE layers (0 without one).
-    public let imbalance: Double
-    /// Assignments dropped for capacity, summed over MoE layers.
-    public let dropped: Int
+    /// Every metric of the step in display order: "loss", its parts, then the rest.
+    public let metrics: [Metric]
+    /// The names among `metrics` that are parts of the loss (they add up to it).
+    public let lossParts: [String]
 
+    /// A record; `metrics` must start with "loss".
+    public init(step: Int, metrics: [Metric], lossParts: [String]) {
+        precondition(metrics.first?.name == "loss", "a step record starts with its loss")
+        self.step = step
+        self.metrics = metrics
+        self.lossParts = lossParts
+    }
+
+    /// The value of the metric called `name`, if the step has one.
+    public subscript(name: String) -> MetricValue? { metrics.first { $0.name == name }?.value }
+
+    /// The number called `name` (nil when absent or a list).
+    public func scalar(_ name: String) -> Double? { self[name]?.scalar }
+
+    /// The total loss: the objective's plus every auxiliary term.
+    public var loss: Double { scalar("loss") ?? .nan }
+
+    /// The metric names in order.
+    public var names: [String] { metrics.map(\.name) }
+
+    /// `step 3  loss 1.0470 = task 0.0470 + aux 1.0000  accuracy 0.950  load [0.25 0.25]  imbalance 1.20`
+    /// (the parts are shown when there is more than one).
     public var description: String {
-        var text = String(format: "step %d  loss %.4f (task %.4f + aux %.4f)  acc %.3f", step, loss, taskLoss,
-                          auxiliaryLoss, accuracy)
-        if !load.isEmpty {
-            text += "  load [" + load.map { String(format: "%.2f", $0) }.joined(separator: " ") + "]"
-            text += String(format: "  imbalance %.2f", imbalance)
+        var text = "step \(step)  loss " + StepRecord.format(loss)
+        if lossParts.count > 1 {
+            text += " = " + lossParts.map { "\($0) " + StepRecord.format(scalar($0) ?? .nan) }.joined(separator: " + ")
         }
-        if dropped > 0 { text += "  dropped \(dropped)" }
+        for metric in metrics where metric.name != "loss" && !lossParts.contains(metric.name) {
+            switch metric.value {
+            case .scalar(let value): text += "  \(metric.name) " + StepRecord.format(value)
+            case .vector(let values):
+                text += "  \(metric.name) [" + values.map { String(format: "%.2f", $0) }.joined(separator: " ") + "]"
+            }
+        }
         return text
+    }
+
+    /// Four decimals for ordinary sizes, scientific notation for very small or large ones, and
+    /// whole numbers as they are.
+    public static func format(_ value: Double) -> String {
+        if value.isNaN || value.isInfinite { return "\(value)" }
+        if value == value.rounded(), abs(value) < 1e9 { return String(Int(value)) }
+        let magnitude = abs(value)
+        return magnitude < 1e-3 || magnitude >= 1e6 ? String(format: "%.3e", value) : String(format: "%.4f", value)
     }
 }
 
-/// Per-step lists, index i for step i + 1: ready to plot.
+/// Per-step lists, index i for step i + 1: one list per metric name, ready to plot.
 public struct TrainingHistory: Sendable {
-    public private(set) var loss: [Double] = []
-    public private(set) var taskLoss: [Double] = []
-    public private(set) var auxiliaryLoss: [Double] = []
-    public private(set) var accuracy: [Double] = []
-    public private(set) var imbalance: [Double] = []
-    /// load[step][expert].
-    public private(set) var load: [[Double]] = []
+    /// Metric names in the order they first appeared.
+    public private(set) var names: [String] = []
+    private var columns: [String: [MetricValue]] = [:]
+    /// Number of steps recorded.
+    public private(set) var count = 0
 
     /// An empty history.
     public init() {}
 
-    /// Appends one step.
+    /// Appends one step. A metric a step lacks (or a new one) is NaN in the steps without it, so
+    /// every list has one entry per step.
     public mutating func append(_ record: StepRecord) {
-        loss.append(record.loss)
-        taskLoss.append(record.taskLoss)
-        auxiliaryLoss.append(record.auxiliaryLoss)
-        accuracy.append(record.accuracy)
-        imbalance.append(record.imbalance)
-        load.append(record.load)
+        for metric in record.metrics where columns[metric.name] == nil {
+            names.append(metric.name)
+            columns[metric.name] = Array(repeating: .scalar(.nan), count: count)
+        }
+        for name in names {
+            columns[name, default: []].append(record[name] ?? .scalar(.nan))
+        }
+        count += 1
     }
 
-    /// Number of steps recorded.
-    public var count: Int { loss.count }
+    /// The values of `name` over the steps (nil for an unknown name).
+    public subscript(name: String) -> [MetricValue]? { columns[name] }
+
+    /// The numbers of `name` over the steps (NaN where a step had a list or nothing).
+    public func scalars(_ name: String) -> [Double] { columns[name]?.map { $0.scalar ?? .nan } ?? [] }
+
+    /// The lists of `name` over the steps, one per step (empty lists where a step had a number).
+    public func vectors(_ name: String) -> [[Double]] { columns[name]?.map { $0.vector ?? [] } ?? [] }
+
+    /// The total loss per step.
+    public var loss: [Double] { scalars("loss") }
 }

@@ -1,100 +1,119 @@
-// The trainer every idea reuses: one call does one update and returns a readable record;
-// a run is many steps with a progress callback and a stop check; history keeps lists for charts.
-// It finds every MoE layer inside the model, adds their auxiliary losses and applies their bias
-// updates after each optimizer step.
+// The trainer every idea reuses: one call does one update and returns a record of named metrics;
+// a run is many steps with a progress callback and a stop check; history keeps a list per metric.
+// It knows no idea by name: an `Objective` computes the loss, and the modules of the model add
+// their auxiliary terms, metrics and post-step updates through the `Module` training hook.
 import Autograd
 import NeuralNets
 
-/// Supervised training of a classifier (`model(x)` gives [batch, classes] logits) on a `Dataset`.
+/// Trains `model` on an objective with an optimiser.
 public final class Trainer {
     /// The model being trained.
     public let model: any Module
-    /// The training data.
-    public let data: Dataset
-    /// The optimizer over the model's parameters.
+    /// What the trainer minimises.
+    public let objective: any Objective
+    /// The optimizer over the parameters being trained.
     public let optimizer: any Optimizer
-    /// Rows per step (all rows when the data is smaller).
-    public let batchSize: Int
-    /// Every MoE layer of the model, in forward order.
-    public let mixtureLayers: [MixtureOfExperts]
+    /// The name the model's parameter paths start with in errors ("seq" gives `seq[1].experts[3]…`).
+    public let modelName: String
     /// Per-step lists so far.
     public private(set) var history = TrainingHistory()
+    /// Checks every step's loss and gradients for NaN and infinity (on by default).
+    public var checksFiniteness = true
 
-    private var generator: SeededGenerator
-    private var order: [Int] = []
-    private var cursor = 0
+    /// The parameters the optimizer updates, with their display paths, for the finiteness check.
+    private let namedParameters: [(path: String, tensor: Tensor)]
+    private var lastFiniteLoss: Double?
 
-    /// A trainer drawing shuffled batches from `data` with `seed`.
-    public init(model: any Module, data: Dataset, optimizer: any Optimizer, batchSize: Int = 64, seed: UInt64 = 0) throws {
-        guard batchSize >= 1 else {
-            throw TensorError.invalidArgument(op: "trainer", reason: "batch = \(batchSize) must be at least 1")
-        }
+    /// A trainer of `model` on `objective`. `parameterNames` names the optimizer's parameters in
+    /// errors when they are not the model's own (a Seek function's `params=`).
+    public init(model: any Module, objective: any Objective, optimizer: any Optimizer, modelName: String? = nil) {
         self.model = model
-        self.data = data
+        self.objective = objective
         self.optimizer = optimizer
-        self.batchSize = Swift.min(batchSize, data.count)
-        self.mixtureLayers = Toys.mixtureLayers(in: model)
-        generator = SeededGenerator(seed: seed)
+        let root = modelName ?? model.layerDescription
+        self.modelName = root
+        let byIdentity = Dictionary(model.namedParameters().map { (ObjectIdentifier($0.tensor), $0.name) },
+                                    uniquingKeysWith: { first, _ in first })
+        namedParameters = optimizer.parameters.enumerated().map { index, tensor in
+            if let name = byIdentity[ObjectIdentifier(tensor)] { return (root + LayerError.displayPath(name), tensor) }
+            return ("\(root) parameter \(index)", tensor)
+        }
+    }
+
+    /// A classifier trainer: cross-entropy on shuffled batches of `data` drawn with `seed`.
+    public convenience init(model: any Module, data: Dataset, optimizer: any Optimizer, batchSize: Int = 64,
+                            seed: UInt64 = 0) throws {
+        let objective = try SupervisedObjective(data: data, loss: .crossEntropy, batchSize: batchSize, seed: seed)
+        self.init(model: model, objective: objective, optimizer: optimizer)
     }
 
     /// Steps taken so far.
     public var stepCount: Int { history.count }
 
-    // MARK: - Batches
-
-    /// The next batch of row indices: epochs of a seeded shuffle, a fresh shuffle per epoch.
-    private func nextBatch() -> [Int] {
-        var batch: [Int] = []
-        while batch.count < batchSize {
-            if cursor >= order.count {
-                order = Array(0 ..< data.count)
-                order.shuffle(using: &generator)
-                cursor = 0
-            }
-            let take = Swift.min(batchSize - batch.count, order.count - cursor)
-            batch += order[cursor ..< cursor + take]
-            cursor += take
-        }
-        return batch
-    }
-
     // MARK: - Steps
 
-    /// One update: forward, task + auxiliary loss, backward, optimizer step, bias updates.
+    /// One update: the objective's loss in training mode plus the modules' auxiliary terms,
+    /// backward, a finiteness check, the optimizer step, then the modules' post-step updates.
+    /// The model is back in evaluation mode afterwards (a learner's `m(x)` adds no noise).
     @discardableResult
     public func step() throws -> StepRecord {
-        let batch = try data.subset(nextBatch())
-        for layer in mixtureLayers { layer.isTraining = true }
-        defer { for layer in mixtureLayers { layer.isTraining = false } }
-        let logits = try model(batch.inputs)                                        // (B, d) -> (B, classes)
-        guard logits.shape == [batch.count, data.classCount] else {
-            throw TensorError.invalidArgument(op: "trainer", reason:
-                "the model gives \(logits.shape) for a batch of \(batch.count); it needs [\(batch.count), \(data.classCount)] class scores")
+        let step = stepCount + 1
+        let modules = model.modules().map(\.module)
+        model.setTraining(true)
+        defer {
+            model.setTraining(false)
+            for module in modules { module.afterOptimizerStep() }
         }
-        let taskLoss = try Tensor.crossEntropy(logits: logits, targets: batch.labels)
-        var loss = taskLoss
-        var auxiliary = 0.0
-        for layer in mixtureLayers {
-            if let extra = layer.auxiliaryLoss {
-                loss = try loss + extra
-                auxiliary += Double(try extra.item())
+        let result = try objective.loss(model: model, step: step)
+        guard result.loss.count == 1 else {
+            throw TensorError.invalidArgument(op: "trainer", reason: "the \(objective.name) loss has shape \(result.loss.shape); it must be one number")
+        }
+        var total = result.loss
+        var parts: [(name: String, value: Double)] = result.parts.isEmpty
+            ? [("task", Double(try result.loss.item()))] : result.parts
+        var auxiliary: [(name: String, value: Double)] = []
+        for module in modules {
+            for (name, term) in module.auxiliaryLosses() {
+                total = try total + term
+                let value = Double(try term.item())
+                if let index = auxiliary.firstIndex(where: { $0.name == name }) {
+                    auxiliary[index].value += value
+                } else {
+                    auxiliary.append((name, value))
+                }
+            }
+        }
+        parts += auxiliary
+        let loss = Double(try total.item())
+        if checksFiniteness {
+            for (name, value) in [("loss", loss)] + parts where !value.isFinite {
+                throw TrainingError.nonFiniteLoss(step: step, metric: name == "loss" ? "the loss" : "the loss part \(name)",
+                                                  value: value, lastFiniteLoss: lastFiniteLoss)
             }
         }
         optimizer.zeroGrad()
-        try loss.backward()
+        try total.backward()
+        if checksFiniteness { try checkGradients(step: step) }
         optimizer.step()
+        lastFiniteLoss = loss
 
-        let routings = mixtureLayers.compactMap(\.lastRouting)
-        for layer in mixtureLayers { layer.finishStep() }
-        let predictions = try logits.argmax(axis: 1).integerValues
-        let correct = zip(predictions, batch.labels).filter { $0 == $1 }.count
-        let record = StepRecord(
-            step: stepCount + 1, loss: Double(try loss.item()), taskLoss: Double(try taskLoss.item()),
-            auxiliaryLoss: auxiliary, accuracy: Double(correct) / Double(batch.count),
-            load: routings.first?.load ?? [], imbalance: routings.map(\.imbalance).max() ?? 0,
-            dropped: routings.reduce(0) { $0 + $1.dropped })
+        let moduleMetrics = Metric.combined(modules.flatMap { $0.stepMetrics() })
+        let metrics = [Metric("loss", loss)] + parts.map { Metric($0.name, $0.value) } + result.metrics + moduleMetrics
+        let record = StepRecord(step: step, metrics: metrics, lossParts: parts.map(\.name))
         history.append(record)
         return record
+    }
+
+    /// Throws for the first parameter whose gradient has a NaN or an infinity.
+    private func checkGradients(step: Int) throws {
+        for (path, tensor) in namedParameters {
+            guard let gradient = tensor.grad?.storage else { continue }
+            let finite = gradient.withUnsafeBufferPointer { Finiteness.allFinite($0) }
+            if !finite {
+                let value = Finiteness.firstNonFinite(gradient).map(Double.init) ?? .nan
+                throw TrainingError.nonFiniteGradient(step: step, parameter: path, value: value, lastFiniteLoss: lastFiniteLoss)
+            }
+        }
     }
 
     /// Runs up to `steps` steps, calling `progress(record, done, steps)` after each and stopping early
@@ -117,19 +136,30 @@ public final class Trainer {
 
     // MARK: - Evaluation
 
-    /// Share of `data` the model classifies correctly (no gradients, no routing noise).
+    /// Share of `data` the model classifies correctly, for class data; otherwise the objective's
+    /// loss over all of `data` (mean squared error, next-token cross-entropy). No gradients,
+    /// evaluation mode.
     public func evaluate(_ data: Dataset) throws -> Double {
-        try Trainer.accuracy(of: model, on: data)
+        if data.isClassification { return try Trainer.accuracy(of: model, on: data) }
+        guard let supervised = objective as? SupervisedObjective else {
+            throw TensorError.invalidArgument(op: "evaluate", reason: "the \(objective.name) objective has no loss on a dataset of values")
+        }
+        return try withNoGrad {
+            let output = try model(data.inputs)
+            return Double(try SupervisedObjective.score(output, data, supervised.lossFunction).loss.item())
+        }
     }
 
     /// Share of `data` that `model` classifies correctly.
     public static func accuracy(of model: any Module, on data: Dataset) throws -> Double {
+        guard data.isClassification else {
+            throw TensorError.invalidArgument(op: "evaluate", reason: "the data has value targets; accuracy needs class labels (use loss(…) on regression data)")
+        }
         let logits = try withNoGrad { try model(data.inputs) }                       // (n, classes)
         guard logits.shape == [data.count, data.classCount] else {
             throw TensorError.invalidArgument(op: "evaluate", reason:
                 "the model gives \(logits.shape); it needs [\(data.count), \(data.classCount)] class scores")
         }
-        let predictions = try logits.argmax(axis: 1).integerValues
-        return Double(zip(predictions, data.labels).filter { $0 == $1 }.count) / Double(max(data.count, 1))
+        return try SupervisedObjective.accuracy(logits, data.labels)
     }
 }
