@@ -209,6 +209,7 @@ do {
     if wanted("sgemm") { print(try sgemmCase(threads: options.threads)) }
     if wanted("mlp_step") { print(try mlpStepCase(threads: options.threads)) }
     if wanted("moe_step") { print(try moeStepCase(threads: options.threads)) }
+    if wanted("trainer_step") { print(try trainerStepCase(threads: options.threads)) }
     if wanted("plots") { print(try chartCase()) }
     if wanted("loop") { print(try interpreterCase()) }
 } catch {

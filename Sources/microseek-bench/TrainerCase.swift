@@ -1,0 +1,86 @@
+// trainer_step: what the generalised trainer costs per step over the same work written out by
+// hand (the loop the trainer replaced: draw a batch, forward, cross-entropy + the MoE layer's
+// auxiliary loss, backward, Adam, bias update). Both sides alternate in rounds so load from other
+// processes penalises neither; the figure is the median over all timed steps of each side.
+import Autograd
+import Foundation
+import NeuralNets
+import Toys
+
+/// One model for the case: the MLP of mlp_step or the MoE model of moe_step.
+private struct TrainerSubject {
+    let name: String
+    let makeModel: () throws -> any Module
+    let data: Dataset
+    let batch: Int
+    let learningRate: Float
+}
+
+private func subjects() throws -> [TrainerSubject] {
+    var generator = SeededGenerator(seed: 0)
+    func labelled(rows: Int, width: Int, classes: Int) throws -> Dataset {
+        let inputs = try Tensor.normal([rows, width], generator: &generator)
+        let rule = try Tensor.normal([width, classes], generator: &generator)
+        return try Dataset(inputs: inputs, labels: try Tensor.matmul(inputs, rule).argmax(axis: -1).integerValues,
+                           classCount: classes)
+    }
+    let mlpData = try labelled(rows: 2048, width: 16, classes: 10)
+    let moeData = try labelled(rows: 2048, width: 64, classes: 8)
+    return [
+        TrainerSubject(name: "mlp", makeModel: {
+            var g = SeededGenerator(seed: 1)
+            return try MLP(layerSizes: [16, 64, 10], activation: .relu, generator: &g)
+        }, data: mlpData, batch: 256, learningRate: 1e-2),
+        TrainerSubject(name: "moe", makeModel: {
+            var config = MixtureOfExpertsConfig(dimensions: 64)
+            config.expertCount = 8; config.topK = 2; config.hiddenDimensions = 128
+            config.balancing = .aux; config.auxiliaryWeight = 0.01
+            var g = SeededGenerator(seed: 2)
+            return Sequential([try MixtureOfExperts(config: config),
+                               try Linear(inputDimensions: 64, outputDimensions: 8, generator: &g)])
+        }, data: moeData, batch: 256, learningRate: 1e-3),
+    ]
+}
+
+/// The old trainer's step written out: batch, forward, loss + aux, backward, Adam, post-step.
+private func handStep(model: any Module, data: Dataset, sampler: inout BatchSampler, optimizer: Adam) throws {
+    let batch = try data.subset(sampler.next())
+    model.setTraining(true)
+    defer { model.setTraining(false) }
+    var loss = try Tensor.crossEntropy(logits: model(batch.inputs), targets: batch.labels)
+    let modules = model.modules().map(\.module)
+    for module in modules { for (_, term) in module.auxiliaryLosses() { loss = try loss + term } }
+    optimizer.zeroGrad()
+    try loss.backward()
+    optimizer.step()
+    for module in modules { module.afterOptimizerStep() }
+}
+
+func trainerStepCase(threads: Int, rounds: Int = 6, warmup: Int = 10, steps: Int = 50) throws -> String {
+    var figures: [String] = []
+    for subject in try subjects() {
+        let handModel = try subject.makeModel(), trainerModel = try subject.makeModel()
+        let handOptimizer = Adam(parameters: handModel.parameters(), learningRate: subject.learningRate)
+        var sampler = try BatchSampler(rowCount: subject.data.count, batchSize: subject.batch, seed: 3)
+        let trainer = try Trainer(model: trainerModel, data: subject.data,
+                                  optimizer: Adam(parameters: trainerModel.parameters(), learningRate: subject.learningRate),
+                                  batchSize: subject.batch, seed: 3)
+        var hand: [Double] = [], general: [Double] = []
+        for round in 0 ..< rounds {
+            for step in 0 ..< warmup + steps {
+                let start = now()
+                try handStep(model: handModel, data: subject.data, sampler: &sampler, optimizer: handOptimizer)
+                if round > 0 || step >= warmup { hand.append(now() - start) }
+            }
+            for step in 0 ..< warmup + steps {
+                let start = now()
+                try trainer.step()
+                if round > 0 || step >= warmup { general.append(now() - start) }
+            }
+        }
+        let handMs = median(hand) * 1e3, trainerMs = median(general) * 1e3
+        figures.append("\"\(subject.name)\": {\"hand_ms\": \(rounded(handMs, 4)), \"trainer_ms\": \(rounded(trainerMs, 4)), "
+                       + "\"overhead\": \(rounded(trainerMs / handMs - 1, 4))}")
+    }
+    return "{\"bench\": \"trainer_step\", \"threads\": \(threads), \(figures.joined(separator: ", "))}"
+}
