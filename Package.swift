@@ -27,6 +27,7 @@ let package = Package(
         .target(name: "Autograd", dependencies: ["CBLAS"], exclude: ["README.md"]),
         .target(name: "NeuralNets", dependencies: ["Autograd"], exclude: ["README.md"]),
         .target(name: "Toys", dependencies: ["NeuralNets", "Autograd"], exclude: ["README.md"]),
+        .target(name: "Interop", dependencies: ["NeuralNets", "Autograd"], exclude: ["README.md"]),
 
         // MARK: - Charts
         .target(name: "Plotting", exclude: ["README.md"]),
@@ -35,7 +36,7 @@ let package = Package(
         // MARK: - Language, notebooks, REPL
         .target(name: "Script", exclude: ["README.md"]),
         .target(name: "Builtins",
-                dependencies: ["Script", "Toys", "NeuralNets", "Autograd", "Plotting", "PlotPNG"],
+                dependencies: ["Script", "Toys", "NeuralNets", "Autograd", "Plotting", "PlotPNG", "Interop"],
                 exclude: ["README.md"]),
         .target(name: "Notebook", dependencies: [.product(name: "Ink", package: "Ink")],
                 exclude: ["README.md"]),
@@ -55,6 +56,7 @@ let package = Package(
         .testTarget(name: "AutogradTests", dependencies: ["Autograd", "TestSupport"]),
         .testTarget(name: "NeuralNetsTests", dependencies: ["NeuralNets", "Autograd", "TestSupport"]),
         .testTarget(name: "ToysTests", dependencies: ["Toys", "NeuralNets", "Autograd", "TestSupport"]),
+        .testTarget(name: "InteropTests", dependencies: ["Interop", "NeuralNets", "Autograd", "TestSupport"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"],
                     exclude: ["Golden"]),
         .testTarget(name: "PlotPNGTests", dependencies: ["PlotPNG", "Plotting"]),

@@ -30,6 +30,8 @@ public enum Builtins {
         // Training/ and the ideas
         TrainingBuiltins.install(context)
         ExpertBuiltins.install(context)
+        // Interop/
+        InteropBuiltins.install(context)
         return context
     }
 }

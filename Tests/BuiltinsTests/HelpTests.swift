@@ -27,6 +27,7 @@ import Testing
             "index_select", "index_add", "embedding", "clamp", "minimum", "maximum",
             "embedding_layer", "layernorm", "rmsnorm",
             "moe", "clusters", "dataset", "trainer", "specialization",   // Training/, Experts/
+            "save", "load", "csv_write", "csv_read",                    // Interop/
         ]
         #expect(names == expected)
     }

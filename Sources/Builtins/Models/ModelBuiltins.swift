@@ -3,6 +3,7 @@
 // to ModuleObject, and can then be passed to seq(…) and to the optimizers.
 
 import Autograd
+import Interop
 import NeuralNets
 import Script
 
@@ -39,13 +40,13 @@ open class ModelObject: ModuleObject {
 
     open var typeName: String { kind }
     open var repr: String { "\(summary), \(module.parameterCount) params" }
-    open var memberNames: [String] { ["params", "parameters", "zero_grad"] }
+    open var memberNames: [String] { ["params", "parameters", "zero_grad", "load"] }
     open var help: String {
         """
         \(kind): \(summary). Call it on a batch: m(x) with x [rows, inputs] (tensor or lists).
           y = m(tensor([[0, 1]]))
         properties: params (number of trainable values)
-        methods: parameters() (the weight tensors), zero_grad()
+        methods: parameters() (the weight tensors), zero_grad(), load(path) (weights from a safetensors file, as save(m, path) wrote them)
         """
     }
 
@@ -61,6 +62,17 @@ open class ModelObject: ModuleObject {
             return boundMethod(kind, "zero_grad", help: "m.zero_grad(): clear the gradients of every parameter.\n  m.zero_grad()") { arguments in
                 try arguments.expectCount(0)
                 self.module.zeroGrad()
+                return .null
+            }
+        case "load":
+            return boundMethod(kind, "load", help: "m.load(path): copies the weights of a safetensors file into the model; refused whole, naming the tensor and both shapes, when a name or a shape does not match.\n  m.load(out_dir + \"/m.safetensors\")") { arguments in
+                try arguments.rejectUnknownNames(["path"])
+                try arguments.expectCount(1)
+                let path = try arguments.string(at: 0, named: "path")
+                try interopCall("load") {
+                    let contents = try SafeTensors.read(from: path)
+                    try StateDict.load(contents.tensors, into: self.module)
+                }
                 return .null
             }
         default: return nil

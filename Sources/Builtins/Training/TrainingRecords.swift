@@ -2,6 +2,8 @@
 // run (`t.history`), both keyed by metric name, so every idea's quantities appear without this
 // file knowing them.
 
+import Foundation
+import Interop
 import NeuralNets
 import Script
 import Toys
@@ -52,7 +54,7 @@ final class HistoryObject: NativeObject {
     init(_ history: TrainingHistory) { self.history = history }
 
     var typeName: String { "history" }
-    var memberNames: [String] { history.names + ["names", "steps"] }
+    var memberNames: [String] { history.names + ["names", "steps", "csv"] }
     var repr: String { "history(\(history.count) steps: \(history.names.joined(separator: ", ")))" }
     var length: Int? { history.count }
     var help: String {
@@ -61,6 +63,7 @@ final class HistoryObject: NativeObject {
           plot(t.history.loss); t.history["accuracy"][-1]; t.history.names
           plot(t.history.load)   # an moe model's load: one line per expert
         properties: names (the metric names), steps (the count), and one list per metric: \(history.names.joined(separator: ", "))
+        methods: csv(path) (one column per metric, one row per step; a list metric such as load gives load[0], load[1], …)
         """
     }
 
@@ -68,12 +71,43 @@ final class HistoryObject: NativeObject {
         switch name {
         case "names": return .list(ListObject(history.names.map { .string($0) }))
         case "steps": return .number(Double(history.count))
+        case "csv":
+            return boundMethod("history", "csv", help: "h.csv(path): writes the history as CSV, one column per metric and one row per step.\n  t.history.csv(out_dir + \"/run.csv\")") { arguments in
+                try arguments.rejectUnknownNames(["path"])
+                try arguments.expectCount(1)
+                let path = try arguments.string(at: 0, named: "path")
+                try interopCall("csv") { try AtomicFile.write(Data(CSV.text(self.csvTable()).utf8), to: path) }
+                return .null
+            }
         default: return column(name)
         }
     }
 
     func subscriptGet(_ indices: [IndexArgument]) throws -> Value {
         try metricByName(indices, names: history.names) { column($0) }
+    }
+
+    /// The header ("step", then each metric, lists spread over name[0], name[1], …) and one row per step.
+    func csvTable() -> [[String]] {
+        var header = ["step"]
+        var columns: [[Double]] = []          // one list of per-step values per CSV column
+        for name in history.names {
+            let lists = history.vectors(name)
+            let width = lists.map(\.count).max() ?? 0
+            if width > 0 {
+                for entry in 0 ..< width {
+                    header.append("\(name)[\(entry)]")
+                    columns.append(lists.map { entry < $0.count ? $0[entry] : .nan })
+                }
+            } else {
+                header.append(name)
+                columns.append(history.scalars(name))
+            }
+        }
+        let rows = (0 ..< history.count).map { step in
+            ["\(step + 1)"] + columns.map { $0[step].isNaN ? "" : Value.number($0[step]).repr }
+        }
+        return [header] + rows
     }
 
     private func column(_ name: String) -> Value? {
