@@ -13,6 +13,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
+        // HMAC-SHA256 signing of Jupyter messages (the Kernel module).
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // MARK: - System libraries (shims only: module.modulemap + shim.h)
@@ -22,6 +24,7 @@ let package = Package(
                        providers: [.apt(["libgd-dev"])]),
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit",
                        providers: [.apt(["libedit-dev"])]),
+        .systemLibrary(name: "CZMQ", providers: [.apt(["libzmq3-dev"])]),
 
         // MARK: - Numeric core and the three ideas
         .target(name: "Autograd", dependencies: ["CBLAS"], exclude: ["README.md"]),
@@ -41,10 +44,12 @@ let package = Package(
         .target(name: "Notebook", dependencies: [.product(name: "Ink", package: "Ink")],
                 exclude: ["README.md"]),
         .target(name: "REPL", dependencies: ["Script", "CEditLine"], exclude: ["README.md"]),
+        .target(name: "Kernel", dependencies: ["CZMQ", .product(name: "Crypto", package: "swift-crypto")],
+                exclude: ["README.md"]),
 
         // MARK: - Executables (composition roots)
         .executableTarget(name: "microseek",
-                          dependencies: ["REPL", "Notebook", "Builtins", "Script",
+                          dependencies: ["REPL", "Notebook", "Builtins", "Script", "Kernel",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           exclude: ["README.md"]),
         .executableTarget(name: "microseek-bench",

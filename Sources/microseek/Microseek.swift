@@ -15,7 +15,7 @@ struct Microseek: ParsableCommand {
         (or a failed lesson check).
         """,
         version: version,
-        subcommands: [Interactive.self, Run.self, Lessons.self, LessonCommand.self],
+        subcommands: [Interactive.self, Run.self, Lessons.self, LessonCommand.self, KernelCommand.self],
         defaultSubcommand: Interactive.self
     )
 }

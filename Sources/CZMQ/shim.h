@@ -1,0 +1,2 @@
+// ZeroMQ for the Jupyter kernel (Debian: libzmq3-dev).
+#include <zmq.h>
