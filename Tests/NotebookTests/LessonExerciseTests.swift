@@ -91,11 +91,11 @@ import Testing
         #expect(shown.contains("(an exercise: :edit to complete it, Enter checks it, :solution shows the reference solution)"))
         #expect(shown.contains("Lessons/03-practice.md:13: cell 2: assertion failed: x == 2 (got 1)\n"
             + "(:edit to work on the exercise, :run to check it again, :solution shows the reference solution)\n"))
-        #expect(shown.contains("┌─ solution to exercise 2 · Lessons/03-practice.md:19\n│ x = 2\n│ assert x == 2\n└─\n"))
+        #expect(shown.contains("┌─ solution to the exercise in cell 2 · Lessons/03-practice.md:19\n│ x = 2\n│ assert x == 2\n└─\n"))
         // :restore brings back the starting code, so the second edit starts from it again.
         #expect(shown.contains("(restored as the lesson wrote it)\n"))
         #expect(session.editInitials == [runner.cell(at: 1).code, runner.cell(at: 1).code])
-        #expect(shown.contains("✓ exercise 2 solved\n"))
+        #expect(shown.contains("✓ exercise solved (cell 2)\n"))
         #expect(shown.contains("\nDone.\n"))
         #expect(shown.hasSuffix("""
             [1] cell 1 · ok

@@ -256,7 +256,7 @@ public final class LessonStepper {
             show("cell \(cell.number) is not an exercise: its code is the whole story\n")
             return
         }
-        show("\n" + frame(title: "solution to exercise \(cell.number) · \(runner.lesson.path):\(solution.firstLine)",
+        show("\n" + frame(title: "solution to the exercise in cell \(cell.number) · \(runner.lesson.path):\(solution.firstLine)",
                           code: solution.code))
         show("(the lesson's reference solution; :edit to change your code, Enter runs your code)\n")
     }
@@ -281,7 +281,7 @@ public final class LessonStepper {
         let number = runner.cell(at: index).number
         showOutputs(result.outcome.outputs, imagePrefix: String(format: "cell-%02d", number))
         guard let failure = runner.failure(ofCellAt: index) else {
-            if runner.cell(at: index).isExercise { show(style.green("✓ exercise \(number) solved") + "\n") }
+            if runner.cell(at: index).isExercise { show(style.green("✓ exercise solved (cell \(number))") + "\n") }
             return true
         }
         show(red(failure.description) + "\n")
