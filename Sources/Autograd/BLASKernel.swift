@@ -5,24 +5,32 @@ import Foundation
 
 /// The OpenBLAS kernel in use, and the once-per-process start-up that improves on a fallback.
 ///
-/// OpenBLAS picks its kernel when the library is loaded, before any Swift code runs, from
-/// `OPENBLAS_CORETYPE` or else from the CPU's model. So a better kernel can only take effect in
-/// a new process image: `chooseAtStartup()` sets `OPENBLAS_CORETYPE` and re-executes the
-/// program once (about as costly as starting it, a few milliseconds), before any input is read
-/// or any product computed. The new process checks the kernel with small products whose exact
-/// answer is known, and if they disagree re-executes once more on the core OpenBLAS had detected.
+/// A DYNAMIC_ARCH OpenBLAS picks its kernel table when the library loads, from
+/// `OPENBLAS_CORETYPE` or else from the CPU's model. Its exported `gotoblas_dynamic_quit()` and
+/// `gotoblas_dynamic_init()` run that choice again, and the second reads `OPENBLAS_CORETYPE`
+/// anew: `chooseAtStartup()` sets the variable for that one call (then removes it again, so
+/// nothing leaks into child processes), re-initialises, and checks the new kernel with small
+/// products whose exact answer is known. If the check fails, or the library did not take the
+/// name, it re-initialises once more without the variable, which brings back the core OpenBLAS
+/// detected. It runs before any product, on one thread, in well under a millisecond; a re-exec
+/// of the program would cost a whole start-up (Foundation alone takes ~12 ms of CPU).
 public enum BLASKernel {
     /// OpenBLAS's own variable naming a kernel; a value the user set is always respected.
     public static let coreTypeVariable = "OPENBLAS_CORETYPE"
-    /// Set with `OPENBLAS_CORETYPE` when microseek chose the kernel (so the choice can be reported
-    /// and checked, and is not mistaken for the user's).
-    public static let chosenVariable = "MICROSEEK_BLAS_CHOSEN"
-    /// The core OpenBLAS had detected before microseek's choice.
-    public static let detectedVariable = "MICROSEEK_BLAS_DETECTED"
-    /// Set when microseek's choice failed its check: the kernel that failed.
-    public static let rejectedVariable = "MICROSEEK_BLAS_REJECTED"
     /// For tests on a CPU OpenBLAS recognises: start-up acts as if OpenBLAS had detected this core.
     public static let pretendVariable = "MICROSEEK_BLAS_PRETEND_DETECTED"
+
+    /// What start-up did, for `summary()`.
+    enum Origin: Sendable, Equatable {
+        /// Nothing (yet): OpenBLAS's own choice, or the user's variable.
+        case untouched
+        /// microseek moved from `detected` to the kernel in use.
+        case chosen(detected: String)
+        /// microseek's choice failed its check and the detected core is back in use.
+        case rejected(kernel: String)
+    }
+
+    private static let origin = LockedValue(Origin.untouched)
 
     // MARK: - What is in use
 
@@ -41,60 +49,63 @@ public enum BLASKernel {
     /// One line for `--version` and the bench: the kernel and how it came to be chosen, e.g.
     /// "BLAS: OpenBLAS 0.3.21 …, kernel SkylakeX (chosen by microseek; OpenBLAS detected Prescott)".
     public static func summary(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        "BLAS: \(configuration), kernel \(coreName) (\(origin(environment: environment)))"
+        "BLAS: \(configuration), kernel \(coreName) (\(describe(origin.value, environment: environment)))"
     }
 
-    /// How the kernel in use was chosen, from the start-up's variables.
-    static func origin(environment: [String: String]) -> String {
-        let setting = environment[coreTypeVariable] ?? ""
-        if let rejected = environment[rejectedVariable], !rejected.isEmpty {
-            return "\(rejected) failed its check; back on the detected core"
+    /// How the kernel in use was chosen.
+    static func describe(_ origin: Origin, environment: [String: String]) -> String {
+        switch origin {
+        case .chosen(let detected): return "chosen by microseek; OpenBLAS detected \(detected)"
+        case .rejected(let kernel): return "microseek's choice \(kernel) failed its check; back on OpenBLAS's own"
+        case .untouched:
+            if let setting = environment[coreTypeVariable], !setting.isEmpty { return "\(coreTypeVariable)=\(setting)" }
+            return "detected by OpenBLAS"
         }
-        if !setting.isEmpty, environment[chosenVariable] == setting {
-            let detected = environment[detectedVariable].map { "; OpenBLAS detected \($0)" } ?? ""
-            return "chosen by microseek\(detected)"
-        }
-        if !setting.isEmpty { return "\(coreTypeVariable)=\(setting)" }
-        return "detected by OpenBLAS"
     }
 
     // MARK: - Start-up
 
-    /// Call first thing in an executable's main: moves OpenBLAS off a fallback kernel (see the
-    /// type's documentation). Returns only when this process keeps its kernel.
-    public static func chooseAtStartup() {
-        let environment = ProcessInfo.processInfo.environment
-        if let chosen = environment[chosenVariable], !chosen.isEmpty,
-           environment[coreTypeVariable] == chosen {
-            // The re-executed process: check the kernel before anything else uses it.
-            if productsAgree() { return }
-            let detected = environment[detectedVariable] ?? "Prescott"
-            setenv(coreTypeVariable, detected, 1)
-            setenv(rejectedVariable, chosen, 1)
-            unsetenv(chosenVariable)
-            reexecute()
-            return
-        }
+    /// Call first thing in an executable's main, before any product: moves OpenBLAS off a
+    /// fallback kernel when the CPU supports a better one (see the type's documentation).
+    public static func chooseAtStartup(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        guard origin.value == .untouched, configuration.contains("DYNAMIC_ARCH"),
+              let reinitialize = DynamicArch.load() else { return }
         let detected = environment[pretendVariable].flatMap { $0.isEmpty ? nil : $0 } ?? coreName
         let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
         let decision = BLASKernelSelection.decide(detectedCore: detected,
                                                   features: cpuinfo.flatMap(CPUFeatures.init(cpuinfo:)),
                                                   userSetting: environment[coreTypeVariable])
         guard case .use(let kernel) = decision else { return }
-        setenv(coreTypeVariable, kernel, 1)
-        setenv(chosenVariable, kernel, 1)
-        setenv(detectedVariable, detected, 1)
-        reexecute()
+        reinitialize(kernel)
+        if coreName.lowercased() == kernel.lowercased() && productsAgree() {
+            origin.value = .chosen(detected: detected)
+        } else {
+            reinitialize(nil)
+            origin.value = .rejected(kernel: kernel)
+        }
     }
 
-    /// Replaces the process image with the same program and arguments; if that fails, undoes the
-    /// variables and carries on with the kernel already loaded.
-    private static func reexecute() {
-        let argv = CommandLine.unsafeArgv
-        execv("/proc/self/exe", argv)
-        unsetenv(chosenVariable)
-        unsetenv(detectedVariable)
-        if ProcessInfo.processInfo.environment[rejectedVariable] == nil { unsetenv(coreTypeVariable) }
+    /// OpenBLAS's DYNAMIC_ARCH entry points, looked up at run time: a library built for one CPU
+    /// lacks them, and then start-up leaves it alone.
+    private enum DynamicArch {
+        typealias Entry = @convention(c) () -> Void
+
+        /// A function that re-runs OpenBLAS's kernel choice with `OPENBLAS_CORETYPE` set to the
+        /// given name (nil: unset, OpenBLAS detects), or nil when the library has no such entries.
+        static func load() -> ((String?) -> Void)? {
+            guard let handle = dlopen(nil, RTLD_NOW),
+                  let initAddress = dlsym(handle, "gotoblas_dynamic_init"),
+                  let quitAddress = dlsym(handle, "gotoblas_dynamic_quit") else { return nil }
+            let initialize = unsafeBitCast(initAddress, to: Entry.self)
+            let quit = unsafeBitCast(quitAddress, to: Entry.self)
+            return { kernel in
+                if let kernel { setenv(coreTypeVariable, kernel, 1) }
+                quit()
+                initialize()
+                // The variable was the user's to set, and they had not: leave it unset again.
+                unsetenv(coreTypeVariable)
+            }
+        }
     }
 
     // MARK: - Check

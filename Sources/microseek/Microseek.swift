@@ -21,8 +21,8 @@ struct Microseek: ParsableCommand {
         defaultSubcommand: Interactive.self
     )
 
-    /// Moves OpenBLAS off a fallback kernel (a re-exec, before anything is read or computed),
-    /// then parses the command line.
+    /// Moves OpenBLAS off a fallback kernel (before anything is read or computed), then parses
+    /// the command line.
     static func main() {
         BLASKernel.chooseAtStartup()
         main(nil)

@@ -98,11 +98,10 @@ import Testing
         #expect(summary.hasPrefix("BLAS: OpenBLAS"))
         #expect(summary.contains("kernel \(BLASKernel.coreName) (detected by OpenBLAS)"))
         #expect(!BLASKernel.coreName.isEmpty)
-        #expect(BLASKernel.origin(environment: ["OPENBLAS_CORETYPE": "Haswell"]) == "OPENBLAS_CORETYPE=Haswell")
-        #expect(BLASKernel.origin(environment: ["OPENBLAS_CORETYPE": "SkylakeX", "MICROSEEK_BLAS_CHOSEN": "SkylakeX",
-                                                "MICROSEEK_BLAS_DETECTED": "Prescott"])
+        #expect(BLASKernel.describe(.untouched, environment: ["OPENBLAS_CORETYPE": "Haswell"]) == "OPENBLAS_CORETYPE=Haswell")
+        #expect(BLASKernel.describe(.chosen(detected: "Prescott"), environment: [:])
                 == "chosen by microseek; OpenBLAS detected Prescott")
-        #expect(BLASKernel.origin(environment: ["OPENBLAS_CORETYPE": "Prescott", "MICROSEEK_BLAS_REJECTED": "SkylakeX"])
-                == "SkylakeX failed its check; back on the detected core")
+        #expect(BLASKernel.describe(.rejected(kernel: "SkylakeX"), environment: [:])
+                == "microseek's choice SkylakeX failed its check; back on OpenBLAS's own")
     }
 }

@@ -118,8 +118,8 @@ struct CommandLineTests {
     }
 
     /// The whole start-up path on any CPU with AVX2 and FMA: told that OpenBLAS fell back to
-    /// Prescott, microseek picks the best kernel, re-executes itself once and checks the kernel.
-    /// A workplace's own OPENBLAS_CORETYPE is respected instead (and then nothing is re-executed).
+    /// Prescott, microseek picks the best kernel, re-initialises OpenBLAS with it and checks it.
+    /// A workplace's own OPENBLAS_CORETYPE is respected instead (and then nothing changes).
     @Test func aFallbackKernelIsReplacedBeforeTheFirstProduct() throws {
         let pretend = ["MICROSEEK_BLAS_PRETEND_DETECTED": "Prescott"]
         let version = try Invocation.run(["--version"], environment: pretend)
@@ -133,7 +133,7 @@ struct CommandLineTests {
               flags.contains(" avx2 "), flags.contains(" fma ") else { return }
         #expect(version.output.contains("(chosen by microseek; OpenBLAS detected Prescott)"), "\(version.output)")
         #expect(version.output.contains("kernel Haswell") || version.output.contains("kernel SkylakeX"))
-        // The re-executed process runs scripts as before, matmul included.
+        // Scripts run as before on the new kernel, matmul included.
         let product = try Invocation.run(["-e", "(tensor([[1, 2], [3, 4]]) @ tensor([[5], [6]])).tolist()"],
                                          environment: pretend)
         #expect(product.output == "[[17], [39]]\n", "\(product.errors)")
