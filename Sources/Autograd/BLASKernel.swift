@@ -71,9 +71,7 @@ public enum BLASKernel {
         guard origin.value == .untouched, configuration.contains("DYNAMIC_ARCH"),
               let reinitialize = DynamicArch.load() else { return }
         let detected = environment[pretendVariable].flatMap { $0.isEmpty ? nil : $0 } ?? coreName
-        let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
-        let decision = BLASKernelSelection.decide(detectedCore: detected,
-                                                  features: cpuinfo.flatMap(CPUFeatures.init(cpuinfo:)),
+        let decision = BLASKernelSelection.decide(detectedCore: detected, features: firstProcessorFeatures(),
                                                   userSetting: environment[coreTypeVariable])
         guard case .use(let kernel) = decision else { return }
         reinitialize(kernel)
@@ -83,6 +81,25 @@ public enum BLASKernel {
             reinitialize(nil)
             origin.value = .rejected(kernel: kernel)
         }
+    }
+
+    /// The first processor's flags from `/proc/cpuinfo`, read only as far as its `flags` line:
+    /// the kernel writes the file as it is read, and on a machine with many cores the whole of
+    /// it costs milliseconds. nil where there is no such file or line.
+    static func firstProcessorFeatures() -> CPUFeatures? {
+        guard let file = FileHandle(forReadingAtPath: "/proc/cpuinfo") else { return nil }
+        defer { try? file.close() }
+        var data = Data()
+        while data.count < 65_536 {
+            guard let chunk = try? file.read(upToCount: 8192), !chunk.isEmpty else { break }
+            data.append(chunk)
+            // Stop once a complete flags line is in.
+            if let text = String(data: data, encoding: .utf8), let range = text.range(of: "\nflags"),
+               text[range.upperBound...].contains("\n") {
+                return CPUFeatures(cpuinfo: text)
+            }
+        }
+        return CPUFeatures(cpuinfo: String(decoding: data, as: UTF8.self))
     }
 
     /// OpenBLAS's DYNAMIC_ARCH entry points, looked up at run time: a library built for one CPU

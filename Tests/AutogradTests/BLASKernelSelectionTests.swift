@@ -78,6 +78,10 @@ import Testing
         #expect(features?.flags.contains("fpu") == true)
         #expect(features.map(BLASKernelSelection.bestKernel(for:)) == "SkylakeX")
         #expect(CPUFeatures(cpuinfo: "processor : 0\nBogoMIPS : 50\n") == nil)
+        // This machine's, read only up to the first processor's flags line, matches the whole file.
+        if let whole = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8), let expected = CPUFeatures(cpuinfo: whole) {
+            #expect(BLASKernel.firstProcessorFeatures() == expected)
+        }
     }
 
     @Test func theKernelInUseComputesExactProducts() {
