@@ -20,8 +20,9 @@ let package = Package(
         // MARK: - System libraries (shims only: module.modulemap + shim.h)
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
-        .systemLibrary(name: "CGD", pkgConfig: "gdlib",
-                       providers: [.apt(["libgd-dev"])]),
+        // No pkgConfig for libgd: its .pc file adds -DAVIF_DLL, which SwiftPM rejects with a
+        // "prohibited flag" warning on every build; gd.h is in /usr/include and the module map links gd.
+        .systemLibrary(name: "CGD", providers: [.apt(["libgd-dev"])]),
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit",
                        providers: [.apt(["libedit-dev"])]),
         .systemLibrary(name: "CZMQ", providers: [.apt(["libzmq3-dev"])]),
@@ -49,7 +50,7 @@ let package = Package(
 
         // MARK: - Executables (composition roots)
         .executableTarget(name: "microseek",
-                          dependencies: ["REPL", "Notebook", "Builtins", "Script", "Kernel",
+                          dependencies: ["REPL", "Notebook", "Builtins", "Script", "Autograd", "Kernel",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           exclude: ["README.md"]),
         .executableTarget(name: "microseek-bench",

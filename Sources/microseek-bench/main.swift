@@ -201,8 +201,10 @@ func moeStepCase(threads: Int) throws -> String {
 
 // MARK: - Main
 
+BLASKernel.chooseAtStartup()
 do {
     let options = try Options(arguments: CommandLine.arguments)
+    print("{\"bench\": \"blas\", \"kernel\": \"\(BLASKernel.coreName)\", \"summary\": \"\(BLASKernel.summary())\"}")
     BLASThreading.maximumThreads = options.threads
     if options.sweep { print(try threadSweepCase(threads: Swift.max(options.threads, 2))) }
     func wanted(_ name: String) -> Bool { options.only == nil || options.only == name }

@@ -102,34 +102,30 @@ enum LessonAccess {
 
     /// Steps a learner through a lesson over `reader`.
     static func step(_ runner: LessonRunner, reader: LineReader) {
-        let interactive = reader.isInteractive
+        let environment = ProcessInfo.processInfo.environment
         let stepper = LessonStepper(
             runner: runner,
             imageFolder: LessonStepper.defaultImageFolder(for: runner.lesson),
             readLine: { prompt in readEntry(reader, prompt: prompt) },
             write: { text in FileHandle.standardOutput.write(Data(text.utf8)) },
-            edit: { initial in editLineByLine(initial, reader: reader) },
-            color: interactive && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
+            edit: { initial in editCell(initial, reader: reader, environment: environment) },
+            color: TerminalStyle.detect(outputIsTerminal: isatty(STDOUT_FILENO) != 0, environment: environment).color)
         stepper.run()
     }
 
-    /// `:edit`: each line of the cell comes back pre-filled in the line editor (Enter keeps it),
-    /// then new lines may be added until an empty one. Editing line by line keeps a multi-line
-    /// cell's line breaks, which are statement ends in Seek. Ctrl-C or Ctrl-D cancels (nil).
-    static func editLineByLine(_ initial: String, reader: LineReader) -> String? {
-        let original = initial.components(separatedBy: "\n")
-        var lines: [String] = []
-        for (index, line) in original.enumerated() {
-            guard case .line(let edited) = reader.readLine(prompt: "edit \(index + 1)/\(original.count)> ",
-                                                          prefill: line) else { return nil }
-            lines.append(edited)
-        }
-        while true {
-            switch reader.readLine(prompt: "add (empty line: done)> ", prefill: "") {
-            case .line(let extra) where !extra.isEmpty: lines.append(extra)
-            case .line: return lines.joined(separator: "\n")
-            case .interrupted, .endOfInput: return nil
+    /// `:edit`: the whole cell in `$VISUAL`/`$EDITOR` when one is set and a person is at the
+    /// terminal, else the numbered multi-line edit in the line editor. nil cancels.
+    static func editCell(_ initial: String, reader: LineReader, environment: [String: String]) -> String? {
+        if reader.isInteractive, let command = CellEditor.editorCommand(environment: environment) {
+            switch CellEditor.editInEditor(initial, command: command) {
+            case .edited(let text): return text
+            case .cancelled(let reason):
+                printError(reason)
+                return nil
             }
+        }
+        return CellEditor.editInLineEditor(initial, reader: reader) { text in
+            FileHandle.standardOutput.write(Data(text.utf8))
         }
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Autograd
 import Foundation
 
 /// `microseek`: the REPL, scripts, one-liners and lessons. The composition root: it builds the
@@ -14,10 +15,18 @@ struct Microseek: ParsableCommand {
         Exit codes: 0 ok, 64 usage, 65 syntax error, 66 unreadable input file, 70 runtime error \
         (or a failed lesson check).
         """,
-        version: version,
+        // The second line names the BLAS kernel in use (BLASKernel.swift in Autograd).
+        version: "\(version)\n\(BLASKernel.summary())",
         subcommands: [Interactive.self, Run.self, Lessons.self, LessonCommand.self, KernelCommand.self],
         defaultSubcommand: Interactive.self
     )
+
+    /// Moves OpenBLAS off a fallback kernel (before anything is read or computed), then parses
+    /// the command line.
+    static func main() {
+        BLASKernel.chooseAtStartup()
+        main(nil)
+    }
 }
 
 /// Options every command that runs code shares.

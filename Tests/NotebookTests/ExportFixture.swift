@@ -44,14 +44,34 @@ enum ExportFixture {
     y = x + 1
     ```
 
+    An exercise:
+
+    ```seek exercise
+    # make z three
+    z = 0
+    assert z == 3
+    ```
+
+    <details><summary>Solution</summary>
+
+    ```seek solution
+    z = 3
+    print z
+    assert z == 3
+    ```
+
+    </details>
+
     The end.
     """
 
-    /// Cells 1–4 run one by one (cell 3 errors, cell 4's check fails); cell 5 is not run.
+    /// Cells 1–4 run one by one (cell 3 errors, cell 4's check fails); cell 5 is not run; the
+    /// exercise, cell 6, runs its solution as `--check` and `--export` do.
     static func executed() throws -> ExecutedLesson {
         let lesson = try LessonParser.parse(lessonText, path: "Lessons/07-export.md")
         let runner = LessonRunner(lesson: lesson, kernel: FakeKernel())
         for index in 0..<4 { runner.run(cellAt: index) }
+        runner.run(cellAt: 5, solution: true)
         return runner.executedLesson
     }
 }

@@ -34,8 +34,13 @@ import Testing
         #expect(reparsed.title == executed.lesson.title)
         #expect(markdown.contains("```text\n1\na<b & \"quoted\" µ\n[1, 2, 3]\n```\n"))
         #expect(markdown.contains("![loss curve](x/cell-02-1.png)\n"))
-        #expect(markdown.contains("**Check failed:**\n\n```text\nLessons/07-export.md:34: cell 4: assertion failed: x == 2 (got 1)\n```\n"))
+        #expect(markdown.contains("**Check failed:**\n\n```text\n07-export.md:34: cell 4: assertion failed: x == 2 (got 1)\n```\n"))
         #expect(markdown.contains("```seek\ny = x + 1\n```\n\n*(not run)*\n"))
+        // The exercise keeps its marking and its folded solution, and parses back the same.
+        #expect(reparsed.cells.map(\.solution?.code) == executed.lesson.cells.map(\.solution?.code))
+        #expect(markdown.contains("```seek exercise\n# make z three\nz = 0\nassert z == 3\n```\n\n"
+            + "<details><summary>Solution</summary>\n\n```seek solution\nz = 3\nprint z\nassert z == 3\n```\n\n</details>\n\n"
+            + "*Output of the solution:*\n\n```text\n3\n```\n"))
     }
 
     @Test func htmlEscapesEmbedsAndHighlights() throws {
@@ -44,7 +49,12 @@ import Testing
         #expect(html.contains("<img src=\"data:image/png;base64,\(FakeKernel.samplePNG.base64EncodedString())\" alt=\"loss curve\">"))
         #expect(html.contains("<span class=\"com\"># draw the loss</span>"))
         #expect(html.contains("<section class=\"cell check-failed\" id=\"cell-4\">"))
-        #expect(html.contains("<pre class=\"error\">Lessons/07-export.md:30: cell 3: error: file not found: data.csv"))
+        #expect(html.contains("<pre class=\"error\">07-export.md:30: cell 3: error: file not found: data.csv"))
+        // No machine path: cells and footer name the lesson relative to the lessons folder.
+        #expect(html.contains("<span class=\"where\">cell 3 · 07-export.md:29</span>"))
+        #expect(!html.contains("Lessons/"))
+        #expect(html.contains("<section class=\"cell ok exercise\" id=\"cell-6\">"))
+        #expect(html.contains("<details class=\"solution\"><summary>Solution (its output is below)</summary>"))
         #expect(html.contains("<h1>Exporting a lesson</h1>"))
         #expect(html.contains("<code class=\"language-python\">"))
         #expect(!html.contains("http://") && !html.contains("https://"), "the page must need nothing from the network")

@@ -22,11 +22,27 @@ import Testing
         #expect(kernelspec["name"] == "seek" && kernelspec["display_name"] != nil)
         let languageInfo = try #require(metadata["language_info"] as? [String: String])
         #expect(languageInfo["name"] == "seek" && languageInfo["file_extension"] == ".seek")
+        // The lesson relative to the lessons folder: no path of the machine it was made on.
+        #expect((metadata["microseek"] as? [String: String])?["lesson"] == "07-export.md")
+    }
+
+    @Test func anExerciseIsItsStartingCodeThenItsCollapsedSolution() throws {
+        let cells = try #require(try parsedNotebook()["cells"] as? [[String: Any]])
+        let exercise = try #require(cells.first { $0["id"] as? String == "cell-6" })
+        let solution = try #require(cells.first { $0["id"] as? String == "cell-6-solution" })
+        #expect((exercise["source"] as? [String])?.joined() == "# make z three\nz = 0\nassert z == 3")
+        #expect((exercise["metadata"] as? [String: Any])?["tags"] as? [String] == ["exercise"])
+        #expect((exercise["outputs"] as? [Any])?.isEmpty == true)
+        #expect((solution["source"] as? [String])?.joined() == "z = 3\nprint z\nassert z == 3")
+        let metadata = try #require(solution["metadata"] as? [String: Any])
+        #expect(metadata["tags"] as? [String] == ["solution"])
+        #expect((metadata["jupyter"] as? [String: Bool])?["source_hidden"] == true)
+        #expect(solution["execution_count"] as? Int == 5)
     }
 
     @Test func everyCellHasAValidUniqueIdAndTheRequiredKeys() throws {
         let cells = try #require(try parsedNotebook()["cells"] as? [[String: Any]])
-        #expect(cells.count == 8) // 3 prose + 5 code
+        #expect(cells.count == 11) // 4 prose + 5 code + an exercise's two (starting code, solution)
         var ids: Set<String> = []
         for cell in cells {
             let id = try #require(cell["id"] as? String)
@@ -80,8 +96,8 @@ import Testing
         let types = codeCells.map { cell in
             ((cell["outputs"] as? [[String: Any]]) ?? []).compactMap { $0["output_type"] as? String }
         }
-        #expect(types == [["stream", "execute_result"], ["display_data"], ["stream", "error"], ["error"], []])
-        #expect(codeCells.map { $0["execution_count"] as? Int } == [1, 2, 3, 4, nil])
+        #expect(types == [["stream", "execute_result"], ["display_data"], ["stream", "error"], ["error"], [], [], ["stream"]])
+        #expect(codeCells.map { $0["execution_count"] as? Int } == [1, 2, 3, 4, nil, nil, 5])
         let errors = codeCells.compactMap { ($0["outputs"] as? [[String: Any]])?.first { $0["output_type"] as? String == "error" } }
         #expect(errors.compactMap { $0["ename"] as? String } == ["RuntimeError", "AssertionError"])
     }

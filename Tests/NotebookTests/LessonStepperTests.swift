@@ -66,7 +66,7 @@ final class ScriptedSession {
         let stepper = session.makeStepper(runner: try makeRunner(), imageFolder: try temporaryFolder())
         stepper.run()
         #expect(session.shown.hasPrefix("Stepping\n========\n\nLearn to step.\n"))
-        #expect(session.shown.contains("── cell 1 of 3 · Lessons/01-step.md:5 ──\nx = 1\nprint x\n"))
+        #expect(session.shown.contains("┌─ cell 1 of 3 · Lessons/01-step.md:5\n│ x = 1\n│ print x\n└─\n"))
         #expect(!session.shown.contains("Now a chart."))
         #expect(session.prompts == ["cell 1/3> "])
     }
@@ -77,7 +77,7 @@ final class ScriptedSession {
         let stepper = session.makeStepper(runner: try makeRunner(), imageFolder: folder)
         stepper.run()
         // Cell 1 prints 1, then cell 2's prose and code appear; cell 2 draws and saves a chart.
-        #expect(session.shown.contains("print x\n1\n\nNow a chart.\n\n── cell 2 of 3"))
+        #expect(session.shown.contains("│ print x\n└─\n1\n\nNow a chart.\n\n┌─ cell 2 of 3"))
         #expect(session.shown.contains("[chart loss]\nchart saved: \(folder)/cell-02-1.png\n"))
         let saved = try Data(contentsOf: URL(fileURLWithPath: "\(folder)/cell-02-1.png"))
         #expect(saved == FakeKernel.samplePNG)
@@ -100,7 +100,7 @@ final class ScriptedSession {
         #expect(session.shown.contains("── end of the lesson: 1 of 3 cells ran ok ──"))
         #expect(session.shown.contains("Done!"))
         #expect(session.shown.contains("The lesson is over"))
-        #expect(session.shown.contains("── cell 3 of 3 · Lessons/01-step.md:15 · ran ok ──"))
+        #expect(session.shown.contains("┌─ cell 3 of 3 · Lessons/01-step.md:15 · ran ok\n"))
         #expect(stepper.position == .cell(2))
     }
 
@@ -110,7 +110,7 @@ final class ScriptedSession {
         let stepper = session.makeStepper(runner: runner, imageFolder: try temporaryFolder())
         stepper.run()
         #expect(session.editInitials == ["x = 1\nprint x", "plot loss"])
-        #expect(session.shown.contains("x = 7\nprint x\n(edited; Enter runs it)\n7\n"))
+        #expect(session.shown.contains("│ x = 7\n│ print x\n└─\n(edited; Enter runs it, :restore brings back the lesson's code)\n7\n"))
         #expect(session.shown.hasSuffix("edit cancelled\n"))
         #expect(runner.cellCodes[0] == "x = 7\nprint x")
         #expect(stepper.position == .cell(1))
@@ -121,7 +121,7 @@ final class ScriptedSession {
         let stepper = session.makeStepper(runner: try makeRunner(), imageFolder: try temporaryFolder())
         stepper.run()
         #expect(session.shown.contains("already at the first cell\n"))
-        #expect(session.shown.contains(":edit      edit the current cell's code"))
+        #expect(session.shown.contains(":edit      edit the whole cell"))
         #expect(session.shown.contains("unknown command :frobnicate; :help lists the commands\n"))
         #expect(session.shown.contains("already at the end of the lesson\n"))
         #expect(session.shown.contains("no current cell: :back returns to the last one\n"))

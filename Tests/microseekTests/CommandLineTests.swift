@@ -48,7 +48,10 @@ struct CommandLineTests {
     @Test func versionAndHelp() throws {
         let version = try Invocation.run(["--version"])
         #expect(version.status == 0)
-        #expect(version.output.trimmingCharacters(in: .whitespacesAndNewlines) == "0.1.0")
+        let lines = version.output.split(separator: "\n").map(String.init)
+        #expect(lines.first == "0.1.0")
+        // The second line names the BLAS kernel in use and who chose it.
+        #expect(lines.count == 2 && lines[1].hasPrefix("BLAS: OpenBLAS") && lines[1].contains(", kernel "))
         let help = try Invocation.run(["--help"])
         #expect(help.status == 0)
         #expect(help.output.contains("lesson"))
@@ -112,5 +115,27 @@ struct CommandLineTests {
         let second = try Invocation.run(["-e", code])
         #expect(first.output == "610\n")
         #expect(first.output == second.output)
+    }
+
+    /// The whole start-up path on any CPU with AVX2 and FMA: told that OpenBLAS fell back to
+    /// Prescott, microseek picks the best kernel, re-initialises OpenBLAS with it and checks it.
+    /// A workplace's own OPENBLAS_CORETYPE is respected instead (and then nothing changes).
+    @Test func aFallbackKernelIsReplacedBeforeTheFirstProduct() throws {
+        let pretend = ["MICROSEEK_BLAS_PRETEND_DETECTED": "Prescott"]
+        let version = try Invocation.run(["--version"], environment: pretend)
+        #expect(version.status == 0)
+        if let setting = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"], !setting.isEmpty {
+            #expect(version.output.contains("(OPENBLAS_CORETYPE=\(setting))"))
+            return
+        }
+        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        guard let flags = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
+              flags.contains(" avx2 "), flags.contains(" fma ") else { return }
+        #expect(version.output.contains("(chosen by microseek; OpenBLAS detected Prescott)"), "\(version.output)")
+        #expect(version.output.contains("kernel Haswell") || version.output.contains("kernel SkylakeX"))
+        // Scripts run as before on the new kernel, matmul included.
+        let product = try Invocation.run(["-e", "(tensor([[1, 2], [3, 4]]) @ tensor([[5], [6]])).tolist()"],
+                                         environment: pretend)
+        #expect(product.output == "[[17], [39]]\n", "\(product.errors)")
     }
 }

@@ -51,9 +51,16 @@ struct LessonCommandTests {
 
         let html = try String(contentsOf: folder.appendingPathComponent("01-tour.html"), encoding: .utf8)
         #expect(html.contains("data:image/png;base64,"))
+        // Cell headers name the lesson relative to the lessons folder, never this machine's folders.
+        #expect(html.contains("<span class=\"where\">cell 1 · 01-tour.md:"))
+        #expect(!html.contains(Invocation.packageRoot.path) && !html.contains("Lessons/01-tour.md"))
+        #expect(html.contains("<details class=\"solution\">"))
         #expect(html.contains("<h1"))
 
-        let notebookData = try Data(contentsOf: folder.appendingPathComponent("01-tour.ipynb"))
+        let notebookText = try String(contentsOf: folder.appendingPathComponent("01-tour.ipynb"), encoding: .utf8)
+        #expect(!notebookText.contains(Invocation.packageRoot.path))
+        #expect(notebookText.contains("\"lesson\": \"01-tour.md\""))
+        let notebookData = Data(notebookText.utf8)
         let notebook = try #require(try JSONSerialization.jsonObject(with: notebookData) as? [String: Any])
         #expect(notebook["nbformat"] as? Int == 4)
         #expect(notebook["nbformat_minor"] as? Int == 5)
@@ -62,7 +69,9 @@ struct LessonCommandTests {
         for cell in cells {
             for key in ["id", "cell_type", "metadata", "source"] { #expect(cell[key] != nil, "cell lacks \(key)") }
             if cell["cell_type"] as? String == "code" {
-                #expect(cell["execution_count"] is Int)
+                // An exercise's starting code is not run by an export: its solution is.
+                let tags = (cell["metadata"] as? [String: Any])?["tags"] as? [String] ?? []
+                #expect(cell["execution_count"] is Int || tags == ["exercise"])
                 let outputs = try #require(cell["outputs"] as? [[String: Any]])
                 for output in outputs {
                     if let data = output["data"] as? [String: Any], data["image/png"] is String { sawImage = true }

@@ -1,20 +1,33 @@
+import Foundation
 import Testing
 @testable import microseek
 import REPL
 
 @Suite("Lesson :edit")
 struct LessonEditTests {
-    @Test func editsEachLineKeepingLineBreaksThenAddsLines() {
-        let reader = ScriptedLineReader(lines: ["x = 4", "print(x)", "print(x * 2)", ""])
-        let edited = LessonAccess.editLineByLine("x = 3\nprint(x)", reader: reader)
-        #expect(edited == "x = 4\nprint(x)\nprint(x * 2)")
-        #expect(reader.prefills.prefix(2) == ["x = 3", "print(x)"])
-        #expect(reader.prompts.first == "edit 1/2> ")
+    @Test func withoutAnEditorTheCellIsEditedByLineNumber() {
+        // Jump straight to line 2, then add a line after it; Enter keeps the result.
+        let reader = ScriptedLineReader(lines: ["2", "print(x + 1)", "+2", "print(x * 2)", "", ""])
+        let edited = LessonAccess.editCell("x = 3\nprint(x)", reader: reader, environment: [:])
+        #expect(edited == "x = 3\nprint(x + 1)\nprint(x * 2)")
+        #expect(reader.prefills[1] == "print(x)")
+        #expect(reader.prompts.prefix(2) == ["edit> ", "2> "])
     }
 
-    @Test func ctrlCCancelsTheEdit() {
-        let reader = ScriptedLineReader([.line("x = 4"), .interrupted])
-        #expect(LessonAccess.editLineByLine("x = 3\nprint(x)", reader: reader) == nil)
+    @Test func anEditorEditsTheWholeCellInATerminal() throws {
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("fake-editor-\(getpid()).sh")
+        try "#!/bin/sh\nsed -i 's/3/4/' \"$1\"\necho 'print(x * 2)' >> \"$1\"\n".write(to: script, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: script) }
+        let reader = ScriptedLineReader(lines: [], interactive: true)
+        let edited = LessonAccess.editCell("x = 3\nprint(x)", reader: reader,
+                                           environment: ["VISUAL": "sh \(script.path)", "EDITOR": "false"])
+        #expect(edited == "x = 4\nprint(x)\nprint(x * 2)")
+        #expect(reader.prompts.isEmpty, "the line editor is not used when an editor is named")
+    }
+
+    @Test func aFailingEditorCancelsTheEdit() {
+        let reader = ScriptedLineReader(lines: [], interactive: true)
+        #expect(LessonAccess.editCell("x = 3", reader: reader, environment: ["EDITOR": "false"]) == nil)
     }
 
     @Test func continuationLinesAreJoinedWhileABlockIsOpen() {

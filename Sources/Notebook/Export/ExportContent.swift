@@ -32,7 +32,7 @@ extension ExecutedLesson {
                 defer { cellIndex += 1 }
                 let result = results[cellIndex]
                 return .cell(ExportedCell(cell: cell, code: cellCodes[cellIndex], result: result,
-                                          outputs: Self.group(result, cell: cell, path: lesson.path)))
+                                          outputs: Self.group(result, cell: cell, path: lesson.fileName)))
             }
         }
     }

@@ -19,7 +19,7 @@ public enum HTMLExport {
                 guard !trimmed.isEmpty else { continue }
                 body.append("<div class=\"prose\">\n\(MarkdownParser().html(from: inkCompatible(trimmed)))\n</div>")
             case .cell(let cell):
-                body.append(cellHTML(cell, path: lesson.path))
+                body.append(cellHTML(cell, path: lesson.fileName))
             }
         }
         return """
@@ -36,7 +36,7 @@ public enum HTMLExport {
         <body>
         <main>
         \(body.joined(separator: "\n"))
-        <footer>Exported by microseek from \(SeekHighlighter.escape(lesson.path)).</footer>
+        <footer>Exported by microseek from \(SeekHighlighter.escape(lesson.fileName)).</footer>
         </main>
         </body>
         </html>
@@ -77,11 +77,17 @@ public enum HTMLExport {
         let state = exported.result.state
         let counter = exported.result.executionCount.map(String.init) ?? " "
         var parts: [String] = []
-        parts.append("<section class=\"cell \(stateClass(state))\" id=\"cell-\(cell.number)\">")
+        let kind = cell.isExercise ? "exercise · cell" : "cell"
+        parts.append("<section class=\"cell \(stateClass(state))\(cell.isExercise ? " exercise" : "")\" id=\"cell-\(cell.number)\">")
         parts.append("<div class=\"cell-head\"><span class=\"counter\">[\(counter)]</span> "
-            + "<span class=\"where\">cell \(cell.number) · \(SeekHighlighter.escape(path)):\(cell.firstLine)</span> "
+            + "<span class=\"where\">\(kind) \(cell.number) · \(SeekHighlighter.escape(path)):\(cell.firstLine)</span> "
             + "<span class=\"state\">\(stateLabel(state))</span></div>")
         parts.append("<pre class=\"code\"><code>\(SeekHighlighter.html(exported.code))</code></pre>")
+        if let solution = cell.solution {
+            // Folded, so the page does not give the answer away before the reader tries.
+            parts.append("<details class=\"solution\"><summary>Solution\(exported.result.ranSolution ? " (its output is below)" : "")</summary>"
+                + "<pre class=\"code\"><code>\(SeekHighlighter.html(solution.code))</code></pre></details>")
+        }
         if !exported.outputs.isEmpty {
             parts.append("<div class=\"outputs\">")
             for output in exported.outputs {
@@ -153,6 +159,8 @@ enum HTMLStyle {
     .cell.ok .state { color: var(--ok); }
     .cell.failed .state, .cell.check-failed .state { color: var(--bad); font-weight: 600; }
     pre.code { margin: 0; padding: 0.8rem 1rem; background: var(--code-bg); overflow-x: auto; }
+    details.solution { border-top: 1px dashed var(--rule); }
+    details.solution summary { padding: 0.3rem 0.8rem; font-size: 13px; color: var(--accent); cursor: pointer; }
     .outputs { padding: 0.4rem 1rem 0.8rem; }
     pre.output { margin: 0.4rem 0; white-space: pre-wrap; }
     pre.error { margin: 0.4rem 0; padding: 0.6rem 0.8rem; white-space: pre-wrap;

@@ -34,7 +34,7 @@ public enum JupyterExport {
                     "source": .lines(trimmed),
                 ]))
             case .cell(let cell):
-                cells.append(codeCell(cell, path: executed.lesson.path))
+                cells.append(contentsOf: codeCells(cell, path: executed.lesson.fileName))
             }
         }
         return .object([
@@ -50,7 +50,7 @@ public enum JupyterExport {
                     "mimetype": .string("text/x-seek"),
                     "name": .string(languageName),
                 ]),
-                "microseek": .object(["lesson": .string(executed.lesson.path)]),
+                "microseek": .object(["lesson": .string(executed.lesson.fileName)]),
                 "title": .string(executed.lesson.title),
             ]),
             "nbformat": .integer(4),
@@ -58,15 +58,35 @@ public enum JupyterExport {
         ])
     }
 
-    static func codeCell(_ exported: ExportedCell, path: String) -> JSONValue {
+    /// One code cell; an exercise gives two: its starting code (tagged `exercise`), then its
+    /// solution (tagged `solution`, the source collapsed as JupyterLab folds it). The outputs go
+    /// under whichever code produced them.
+    static func codeCells(_ exported: ExportedCell, path: String) -> [JSONValue] {
         let count: JSONValue = exported.result.executionCount.map(JSONValue.integer) ?? .null
-        return .object([
+        let outputs = JSONValue.array(outputs(exported, executionCount: count, path: path))
+        guard let solution = exported.cell.solution else {
+            return [codeCell(id: "cell-\(exported.cell.number)", source: exported.code, count: count,
+                             outputs: outputs, metadata: [:])]
+        }
+        let ranSolution = exported.result.ranSolution
+        return [
+            codeCell(id: "cell-\(exported.cell.number)", source: exported.code, count: ranSolution ? .null : count,
+                     outputs: ranSolution ? .array([]) : outputs, metadata: ["tags": .array([.string("exercise")])]),
+            codeCell(id: "cell-\(exported.cell.number)-solution", source: solution.code, count: ranSolution ? count : .null,
+                     outputs: ranSolution ? outputs : .array([]),
+                     metadata: ["jupyter": .object(["source_hidden": .boolean(true)]), "tags": .array([.string("solution")])]),
+        ]
+    }
+
+    static func codeCell(id: String, source: String, count: JSONValue, outputs: JSONValue,
+                         metadata: [String: JSONValue]) -> JSONValue {
+        .object([
             "cell_type": .string("code"),
             "execution_count": count,
-            "id": .string("cell-\(exported.cell.number)"),
-            "metadata": .object([:]),
-            "outputs": .array(outputs(exported, executionCount: count, path: path)),
-            "source": .lines(exported.code),
+            "id": .string(id),
+            "metadata": .object(metadata),
+            "outputs": outputs,
+            "source": .lines(source),
         ])
     }
 

@@ -29,7 +29,17 @@ public enum MarkdownExport {
                 let trimmed = Lesson.trimmingBlankLines(text)
                 if !trimmed.isEmpty { chunks.append(trimmed + "\n") }
             case .cell(let cell):
-                chunks.append(MarkdownFence.block(cell.code, info: LessonParser.cellLanguage))
+                if let solution = cell.cell.solution {
+                    // The lesson's own marking, so the export is still a lesson: the starting
+                    // code, then the solution folded away (GitHub and Jupyter render <details>).
+                    chunks.append(MarkdownFence.block(cell.code, info: "\(LessonParser.cellLanguage) \(LessonParser.exerciseRole)"))
+                    chunks.append("<details><summary>Solution</summary>\n\n"
+                        + MarkdownFence.block(solution.code, info: "\(LessonParser.cellLanguage) \(LessonParser.solutionRole)")
+                        + "\n</details>\n")
+                    if cell.result.ranSolution { chunks.append("*Output of the solution:*\n") }
+                } else {
+                    chunks.append(MarkdownFence.block(cell.code, info: LessonParser.cellLanguage))
+                }
                 if cell.result.state == .notRun { chunks.append("*(not run)*\n") }
                 for output in cell.outputs {
                     switch output {

@@ -27,6 +27,12 @@ public struct Lesson: Sendable, Equatable {
         return fileName.hasSuffix(".md") ? String(fileName.dropLast(3)) : fileName
     }
 
+    /// The path relative to the lessons folder, e.g. `02-experts.md`: what exports show, so an
+    /// exported page names no folder of the machine it was made on.
+    public var fileName: String {
+        path.split(separator: "/").last.map(String.init) ?? path
+    }
+
     /// The cells in order; `cells[i].number == i + 1`.
     public var cells: [LessonCell] {
         blocks.compactMap { block in
@@ -121,18 +127,42 @@ public struct ProseBlock: Sendable, Equatable {
 }
 
 /// A ```seek cell: its code and where it sits in the lesson.
+///
+/// An exercise cell (```` ```seek exercise ````) holds the starting code the learner completes,
+/// and the reference solution from the ```` ```seek solution ```` fence that follows it.
 public struct LessonCell: Sendable, Equatable {
     /// 1-based position among the lesson's cells, as shown to people ("cell 4 of 12").
     public var number: Int
     /// The code between the fences, lines joined by "\n", no trailing newline ("" for an empty cell).
+    /// For an exercise, the starting code shown to the learner.
     public var code: String
     /// The lesson line (1-based) where the code starts: the line after the opening fence.
     public var firstLine: Int
+    /// An exercise's reference solution (nil for an ordinary cell).
+    public var solution: Solution?
 
-    /// Creates a cell.
-    public init(number: Int, code: String, firstLine: Int) {
+    /// The reference solution of an exercise cell and where it sits in the lesson.
+    public struct Solution: Sendable, Equatable {
+        /// The solution's code, as `code` is written.
+        public var code: String
+        /// The lesson line where the solution's code starts.
+        public var firstLine: Int
+
+        /// Creates a solution.
+        public init(code: String, firstLine: Int) {
+            self.code = code
+            self.firstLine = firstLine
+        }
+    }
+
+    /// Creates a cell (an exercise when `solution` is given).
+    public init(number: Int, code: String, firstLine: Int, solution: Solution? = nil) {
         self.number = number
         self.code = code
         self.firstLine = firstLine
+        self.solution = solution
     }
+
+    /// True for an exercise cell.
+    public var isExercise: Bool { solution != nil }
 }

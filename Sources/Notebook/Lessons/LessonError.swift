@@ -18,6 +18,10 @@ public enum LessonError: Error, Equatable, CustomStringConvertible {
     case noSuchLesson(number: Int, available: [Int])
     /// Two files share a number.
     case duplicateNumber(number: Int, files: [String])
+    /// A ```seek exercise cell opened on `line` has no ```seek solution fence right after it.
+    case exerciseWithoutSolution(path: String, line: Int)
+    /// A ```seek solution fence on `line` follows no exercise cell.
+    case solutionWithoutExercise(path: String, line: Int)
 
     public var description: String {
         switch self {
@@ -41,6 +45,11 @@ public enum LessonError: Error, Equatable, CustomStringConvertible {
             return "no lesson \(number); lessons are \(Self.describeNumbers(available))"
         case .duplicateNumber(let number, let files):
             return "two lessons share the number \(number): \(files.joined(separator: ", "))"
+        case .exerciseWithoutSolution(let path, let line):
+            return "\(path):\(line): this exercise cell needs its reference solution in a ```seek solution "
+                + "fence right after it (only blank lines or a <details> line may come between)"
+        case .solutionWithoutExercise(let path, let line):
+            return "\(path):\(line): a ```seek solution fence must follow a ```seek exercise cell"
         }
     }
 

@@ -11,6 +11,10 @@
 public enum LessonParser {
     /// The info-string word that marks a cell.
     public static let cellLanguage = "seek"
+    /// The second info-string word of an exercise cell: ```` ```seek exercise ````.
+    public static let exerciseRole = "exercise"
+    /// The second info-string word of the fence holding an exercise's reference solution.
+    public static let solutionRole = "solution"
 
     /// Parses `text`; `path` is used in error messages and kept as `Lesson.path`.
     public static func parse(_ text: String, path: String) throws -> Lesson {
@@ -47,11 +51,23 @@ public enum LessonParser {
                 throw LessonError.unclosedFence(path: path, line: lineNumber, fence: opening.marker)
             }
             if opening.language == cellLanguage {
+                if opening.role == solutionRole {
+                    throw LessonError.solutionWithoutExercise(path: path, line: lineNumber)
+                }
                 flushProse(nextLine: closer + 2)
                 cellCount += 1
-                let codeLines = lines[(index + 1)..<closer].map { opening.removingIndent(from: stripTerminator($0)) }
-                blocks.append(.cell(LessonCell(number: cellCount, code: codeLines.joined(separator: "\n"),
-                                               firstLine: lineNumber + 1)))
+                var cell = LessonCell(number: cellCount, code: opening.content(of: lines[(index + 1)..<closer]),
+                                      firstLine: lineNumber + 1)
+                if opening.role == exerciseRole {
+                    let found = try solution(after: closer, in: lines, path: path, exerciseLine: lineNumber)
+                    cell.solution = found.solution
+                    index = found.end + 1
+                } else {
+                    index = closer + 1
+                }
+                blocks.append(.cell(cell))
+                proseFirstLine = index + 1
+                continue
             } else {
                 if prose.isEmpty { proseFirstLine = lineNumber }
                 prose += lines[index...closer].joined()
@@ -62,6 +78,40 @@ public enum LessonParser {
 
         guard let title = findTitle(in: blocks) else { throw LessonError.missingTitle(path: path) }
         return Lesson(path: path, title: title, summary: findSummary(in: blocks), blocks: blocks)
+    }
+
+    // MARK: - Exercises
+
+    /// The ```seek solution fence after the exercise that closed on `exerciseCloser`, and the
+    /// last line it takes. Only blank lines and an opening `<details>`/`<summary>` line may come
+    /// between (so a lesson can fold its solutions away on GitHub); the `</details>` that closes
+    /// such a fold is taken too, so neither shows as prose.
+    static func solution(after exerciseCloser: Int, in lines: [String], path: String,
+                         exerciseLine: Int) throws -> (solution: LessonCell.Solution, end: Int) {
+        var scan = exerciseCloser + 1
+        var folded = false
+        while scan < lines.count {
+            let trimmed = stripTerminator(lines[scan]).trimmingWhitespace()
+            if trimmed.hasPrefix("<details") || trimmed.hasPrefix("<summary") {
+                folded = true
+            } else if !trimmed.isEmpty {
+                break
+            }
+            scan += 1
+        }
+        guard scan < lines.count, let fence = Fence(opening: lines[scan]),
+              fence.language == cellLanguage, fence.role == solutionRole else {
+            throw LessonError.exerciseWithoutSolution(path: path, line: exerciseLine)
+        }
+        guard let closer = lines[(scan + 1)...].firstIndex(where: fence.isClosed(by:)) else {
+            throw LessonError.unclosedFence(path: path, line: scan + 1, fence: fence.marker)
+        }
+        let solution = LessonCell.Solution(code: fence.content(of: lines[(scan + 1)..<closer]), firstLine: scan + 2)
+        guard folded else { return (solution, closer) }
+        var end = closer + 1
+        while end < lines.count, stripTerminator(lines[end]).trimmingWhitespace().isEmpty { end += 1 }
+        if end < lines.count, stripTerminator(lines[end]).trimmingWhitespace() == "</details>" { return (solution, end) }
+        return (solution, closer)
     }
 
     // MARK: - Title and summary
@@ -167,6 +217,8 @@ struct Fence {
     let character: Character
     let length: Int
     let language: String
+    /// The info string's second word (`exercise`, `solution`), or nil.
+    let role: String?
 
     /// The fence characters as written, e.g. "````".
     var marker: String { String(repeating: character, count: length) }
@@ -186,7 +238,15 @@ struct Fence {
         self.indent = indent
         self.character = character
         self.length = length
-        self.language = info.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init) ?? ""
+        let words = info.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        self.language = words.first ?? ""
+        self.role = words.dropFirst().first
+    }
+
+    /// The content lines between this fence and its closer as cell code: indent removed, lines
+    /// joined by "\n", no trailing newline.
+    func content(of lines: ArraySlice<String>) -> String {
+        lines.map { removingIndent(from: LessonParser.stripTerminator($0)) }.joined(separator: "\n")
     }
 
     /// True when `rawLine` closes this fence: same character, at least as long, nothing after.

@@ -22,9 +22,25 @@ public struct CellResult: Sendable, Equatable {
     public var outcome: CellOutcome
     /// The Jupyter-style execution counter of the latest run (nil when not run).
     public var executionCount: Int?
+    /// True when the latest run was an exercise's reference solution (`--check`, `--export`).
+    public var ranSolution = false
 
     /// The result of a cell that has not run.
     public static let notRun = CellResult(state: .notRun, outcome: CellOutcome(), executionCount: nil)
+}
+
+/// One execution, in the order they happened: a cell or code typed between cells (`:history`).
+public struct RunRecord: Sendable, Equatable {
+    /// The execution counter it was given.
+    public var executionCount: Int
+    /// The cell's index (0-based), or nil for typed code.
+    public var cellIndex: Int?
+    /// The code that ran.
+    public var code: String
+    /// What it produced.
+    public var outcome: CellOutcome
+    /// True when it was an exercise's reference solution.
+    public var ranSolution = false
 }
 
 // MARK: - Check failure
@@ -60,6 +76,8 @@ public final class LessonRunner {
     public private(set) var results: [CellResult]
     /// The last execution counter handed out (cells and typed code share it, as in Jupyter).
     public private(set) var executionCounter = 0
+    /// Every execution so far, oldest first.
+    public private(set) var log: [RunRecord] = []
 
     private let cells: [LessonCell]
 
@@ -88,35 +106,55 @@ public final class LessonRunner {
         results[index] = .notRun
     }
 
+    /// Brings back the cell's code as the lesson wrote it (`:restore`); its state becomes not run.
+    public func restoreCode(ofCellAt index: Int) {
+        replaceCode(ofCellAt: index, with: cell(at: index).code)
+    }
+
+    /// True when the cell's code differs from the lesson's.
+    public func isEdited(cellAt index: Int) -> Bool {
+        cellCodes[index] != cell(at: index).code
+    }
+
     /// Runs (or reruns) the cell at `index` and records its result.
     ///
-    /// An empty cell is not sent to the kernel; it is simply ok.
+    /// With `solution`, an exercise cell runs its reference solution instead of its code (an
+    /// ordinary cell runs its code either way). An empty cell is not sent to the kernel; it is
+    /// simply ok.
     @discardableResult
-    public func run(cellAt index: Int) -> CellResult {
+    public func run(cellAt index: Int, solution: Bool = false) -> CellResult {
         precondition(cells.indices.contains(index), "cell index \(index) out of 0..<\(cells.count)")
         executionCounter += 1
-        let code = cellCodes[index]
+        let reference = solution ? cells[index].solution : nil
+        let code = reference?.code ?? cellCodes[index]
         let isBlank = code.allSatisfy(\.isWhitespace)
-        let outcome = isBlank ? CellOutcome() : kernel.execute(code, firstLine: cells[index].firstLine)
-        let result = CellResult(state: Self.state(of: outcome), outcome: outcome, executionCount: executionCounter)
+        let outcome = isBlank ? CellOutcome()
+            : kernel.execute(code, firstLine: reference?.firstLine ?? cells[index].firstLine)
+        let result = CellResult(state: Self.state(of: outcome), outcome: outcome, executionCount: executionCounter,
+                                ranSolution: reference != nil)
         results[index] = result
+        log.append(RunRecord(executionCount: executionCounter, cellIndex: index, code: code, outcome: outcome,
+                             ranSolution: reference != nil))
         return result
     }
 
     /// Runs code the learner typed between cells, in the same kernel (counted like a cell).
     public func runTyped(_ code: String) -> CellOutcome {
         executionCounter += 1
-        return kernel.execute(code, firstLine: 1)
+        let outcome = kernel.execute(code, firstLine: 1)
+        log.append(RunRecord(executionCount: executionCounter, cellIndex: nil, code: code, outcome: outcome))
+        return outcome
     }
 
-    /// Runs every cell in order, stopping at the first error or failed assert.
+    /// Runs every cell in order, exercises by their reference solutions, stopping at the first
+    /// error or failed assert (`--check`, `--export`).
     ///
     /// Returns nil when every cell ran ok; otherwise the failure, naming the cell and lesson line.
     /// Cells after the failure stay not run.
     @discardableResult
     public func runAll() -> LessonCheckFailure? {
         for index in cells.indices {
-            let result = run(cellAt: index)
+            let result = run(cellAt: index, solution: true)
             if let failure = failure(ofCellAt: index, result: result) { return failure }
         }
         return nil
@@ -137,7 +175,8 @@ public final class LessonRunner {
     private func failure(ofCellAt index: Int, result: CellResult) -> LessonCheckFailure? {
         guard let error = result.outcome.error else { return nil }
         return LessonCheckFailure(path: lesson.path, cellNumber: cells[index].number,
-                                  line: error.line ?? cells[index].firstLine, error: error)
+                                  line: error.line ?? (result.ranSolution ? cells[index].solution?.firstLine : nil)
+                                      ?? cells[index].firstLine, error: error)
     }
 
     /// ok, error, or check failed, from the outcome's error kind.
