@@ -185,23 +185,33 @@ enum DerivativeRules {
             return linearGradients(inputs, gradient: gradient)
 
         // MARK: Probabilities and losses
-        case let .softmax(layout):
-            // dx = y ⊙ (g − Σ g⊙y) along the axis.
-            let products = zipValues(gradient.storage, output.storage, *)
-            let sums = spread(reduceLanes(products, layout), layout) { value, _ in value }
-            let centered = zipValues(gradient.storage, sums, -)
-            return [make(zipValues(centered, output.storage, *), like: x)]
+        case let .softmax(layout, probabilities):
+            // dx = s ⊙ (g − Σ s⊙g) along the axis, in Double with the unrounded s: with s ≈ 1 the
+            // centring cancels, and a rounded s made the two sides of a 2-class gradient differ.
+            var values = [Float](repeating: 0, count: x.count)
+            for outerIndex in 0 ..< layout.outer {
+                for innerIndex in 0 ..< layout.inner {
+                    let base = outerIndex * layout.length * layout.inner + innerIndex
+                    var dot = 0.0
+                    for step in 0 ..< layout.length {
+                        let index = base + step * layout.inner
+                        dot += probabilities[index] * Double(gradient.storage[index])
+                    }
+                    for step in 0 ..< layout.length {
+                        let index = base + step * layout.inner
+                        values[index] = Float(probabilities[index] * (Double(gradient.storage[index]) - dot))
+                    }
+                }
+            }
+            return [make(values, like: x)]
         case let .logSoftmax(layout, probabilities):
             // dx = g − softmax ⊙ Σ g along the axis (softmax saved from the forward pass, not exp(output)).
             let sums = spread(reduceLanes(gradient.storage, layout), layout) { value, _ in value }
             return [make(zipValues(gradient.storage, zipValues(probabilities, sums, *), -), like: x)]
-        case let .crossEntropy(targets, probabilities):
+        case let .crossEntropy(rows, softmaxMinusTarget):
             // d mean(−log p_target)/d logits = (softmax − one-hot) / N.
-            let rows = targets.count, classes = x.shape[1]
             let scale = gradient.storage[0] / Float(rows)
-            var values = probabilities
-            for (row, target) in targets.enumerated() { values[row * classes + target] -= 1 }
-            return [make(values.map { $0 * scale }, like: x)]
+            return [make(softmaxMinusTarget.map { $0 * scale }, like: x)]
         case let .klDivergence(temperature, studentValues, teacherValues):
             // Student: (q − p)/(N T); teacher: p ⊙ ((log p − log q) − KL_row)/(N T), in Double
             // from the probabilities saved by the forward pass.
@@ -213,11 +223,11 @@ enum DerivativeRules {
                 var rowDivergence = 0.0
                 for column in 0 ..< classes {
                     let index = row * classes + column
-                    rowDivergence += Double(teacherValues.probabilities[index]) * (Double(teacherLog[index]) - Double(studentLog[index]))
+                    rowDivergence += teacherValues.exactProbabilities[index] * (Double(teacherLog[index]) - Double(studentLog[index]))
                 }
                 for column in 0 ..< classes {
                     let index = row * classes + column
-                    let p = Double(teacherValues.probabilities[index]), q = Double(studentValues.probabilities[index])
+                    let p = teacherValues.exactProbabilities[index], q = studentValues.exactProbabilities[index]
                     student[index] = Float((q - p) * scale)
                     teacher[index] = Float(p * ((Double(teacherLog[index]) - Double(studentLog[index])) - rowDivergence) * scale)
                 }

@@ -51,9 +51,9 @@ enum Operation {
     case matmul(transposeA: Bool, transposeB: Bool)              // inputs (a, b)
     case linear                                                  // inputs (x, weight[, bias])
     // Probabilities and losses (over the middle of a layout).
-    case softmax(ReductionLayout)
+    case softmax(ReductionLayout, probabilities: [Double])
     case logSoftmax(ReductionLayout, probabilities: [Float])
-    case crossEntropy(targets: [Int], probabilities: [Float])    // input (logits [N, C])
+    case crossEntropy(rows: Int, softmaxMinusTarget: [Float])    // input (logits [N, C])
     /// inputs (student logits, teacher logits), both [N, C].
     case klDivergence(temperature: Float, student: SoftmaxValues, teacher: SoftmaxValues)
     // Normalisation over the last axis.

@@ -14,12 +14,16 @@ import Foundation
 struct SoftmaxValues {
     var logProbabilities: [Float]
     var probabilities: [Float]
+    /// The probabilities before rounding to Float, for gradients whose terms cancel
+    /// (1 − p near 1, q − p): rounding p first costs whole-percent errors there.
+    var exactProbabilities: [Double]
 }
 
 func softmaxValues(_ input: [Float], _ layout: ReductionLayout, temperature: Float = 1,
                    wantLog: Bool = true, wantProbabilities: Bool = true) -> SoftmaxValues {
     var logOutput = [Float](repeating: 0, count: wantLog ? input.count : 0)
     var probabilityOutput = [Float](repeating: 0, count: wantProbabilities ? input.count : 0)
+    var exactOutput = [Double](repeating: 0, count: wantProbabilities ? input.count : 0)
     var exponentials = [Double](repeating: 0, count: layout.length)
     input.withUnsafeBufferPointer { source in
         for outerIndex in 0 ..< layout.outer {
@@ -50,16 +54,19 @@ func softmaxValues(_ input: [Float], _ layout: ReductionLayout, temperature: Flo
                     let index = base + step * stride
                     if sawNaN {
                         if wantLog { logOutput[index] = .nan }
-                        if wantProbabilities { probabilityOutput[index] = .nan }
+                        if wantProbabilities { probabilityOutput[index] = .nan; exactOutput[index] = .nan }
                         continue
                     }
                     if wantLog { logOutput[index] = Float((scaled(step) - shift) - logTotal) }
-                    if wantProbabilities { probabilityOutput[index] = Float(exponentials[step] / total) }
+                    if wantProbabilities {
+                        exactOutput[index] = exponentials[step] / total
+                        probabilityOutput[index] = Float(exactOutput[index])
+                    }
                 }
             }
         }
     }
-    return SoftmaxValues(logProbabilities: logOutput, probabilities: probabilityOutput)
+    return SoftmaxValues(logProbabilities: logOutput, probabilities: probabilityOutput, exactProbabilities: exactOutput)
 }
 
 extension Tensor {
@@ -70,8 +77,9 @@ extension Tensor {
         // A 0-d tensor is one lane of length 1, as in PyTorch (softmax(tensor(2.0)) is 1).
         let axis = rank == 0 && (axis == 0 || axis == -1) ? 0 : try normalizedAxis(axis, op: "softmax")
         let layout = layout(around: axis)
-        let values = softmaxValues(storage, layout, wantLog: false).probabilities
-        return Tensor.result(shape: shape, storage: values, inputs: [self], .softmax(layout))
+        let values = softmaxValues(storage, layout, wantLog: false)
+        return Tensor.result(shape: shape, storage: values.probabilities, inputs: [self],
+                             .softmax(layout, probabilities: values.exactProbabilities))
     }
 
     /// x − log Σ exp(x) along `axis` (stable).
@@ -100,9 +108,14 @@ extension Tensor {
         }
         let values = softmaxValues(logits.storage, ReductionLayout(outer: rows, length: classes, inner: 1))
         var total: Double = 0
-        for (row, target) in targets.enumerated() { total -= Double(values.logProbabilities[row * classes + target]) }
+        // The gradient's base, softmax − one-hot, in Double: p_target − 1 cancels when p_target ≈ 1.
+        var base = values.exactProbabilities
+        for (row, target) in targets.enumerated() {
+            total -= Double(values.logProbabilities[row * classes + target])
+            base[row * classes + target] -= 1
+        }
         return result(shape: [], storage: [Float(total / Double(rows))], inputs: [logits],
-                      .crossEntropy(targets: targets, probabilities: values.probabilities))
+                      .crossEntropy(rows: rows, softmaxMinusTarget: base.map { Float($0) }))
     }
 
     /// KL(teacher ‖ student) between the distributions softmax(logits / temperature), summed over
