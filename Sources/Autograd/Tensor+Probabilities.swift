@@ -23,7 +23,8 @@ func softmaxValues(_ input: [Float], _ layout: ReductionLayout, temperature: Flo
                    wantLog: Bool = true, wantProbabilities: Bool = true) -> SoftmaxValues {
     var logOutput = [Float](repeating: 0, count: wantLog ? input.count : 0)
     var probabilityOutput = [Float](repeating: 0, count: wantProbabilities ? input.count : 0)
-    var exactOutput = [Double](repeating: 0, count: wantProbabilities ? input.count : 0)
+    var exactOutput = [Double](repeating: 0, count: input.count)
+    var lane = [Double](repeating: 0, count: layout.length)
     var exponentials = [Double](repeating: 0, count: layout.length)
     input.withUnsafeBufferPointer { source in
         for outerIndex in 0 ..< layout.outer {
@@ -31,13 +32,12 @@ func softmaxValues(_ input: [Float], _ layout: ReductionLayout, temperature: Flo
                 let base = outerIndex * layout.length * layout.inner + innerIndex
                 let stride = layout.inner
                 // PyTorch divides by the temperature in float32 before the softmax.
-                func scaled(_ step: Int) -> Double {
-                    temperature == 1 ? Double(source[base + step * stride]) : Double(source[base + step * stride] / temperature)
-                }
                 var largest = -Double.infinity
                 var sawNaN = false
                 for step in 0 ..< layout.length {
-                    let value = scaled(step)
+                    let raw = source[base + step * stride]
+                    let value = Double(temperature == 1 ? raw : raw / temperature)
+                    lane[step] = value
                     if value.isNaN { sawNaN = true }
                     largest = Swift.max(largest, value)
                 }
@@ -45,23 +45,18 @@ func softmaxValues(_ input: [Float], _ layout: ReductionLayout, temperature: Flo
                 let shift = largest.isFinite ? largest : (largest == -.infinity ? 0 : largest)
                 var total = 0.0
                 for step in 0 ..< layout.length {
-                    let exponential = Foundation.exp(scaled(step) - shift)
-                    exponentials[step] = exponential
-                    total += exponential
+                    lane[step] -= shift
+                    exponentials[step] = Foundation.exp(lane[step])
+                    total += exponentials[step]
                 }
                 let logTotal = Foundation.log(total)
                 for step in 0 ..< layout.length {
                     let index = base + step * stride
-                    if sawNaN {
-                        if wantLog { logOutput[index] = .nan }
-                        if wantProbabilities { probabilityOutput[index] = .nan; exactOutput[index] = .nan }
-                        continue
-                    }
-                    if wantLog { logOutput[index] = Float((scaled(step) - shift) - logTotal) }
-                    if wantProbabilities {
-                        exactOutput[index] = exponentials[step] / total
-                        probabilityOutput[index] = Float(exactOutput[index])
-                    }
+                    let logProbability = sawNaN ? .nan : lane[step] - logTotal
+                    let probability = sawNaN ? .nan : exponentials[step] / total
+                    exactOutput[index] = probability
+                    if wantLog { logOutput[index] = Float(logProbability) }
+                    if wantProbabilities { probabilityOutput[index] = Float(probability) }
                 }
             }
         }
@@ -106,16 +101,20 @@ extension Tensor {
         for target in targets where target < 0 || target >= classes {
             throw TensorError.indexOutOfRange(op: "crossEntropy", index: target, bound: classes)
         }
-        let values = softmaxValues(logits.storage, ReductionLayout(outer: rows, length: classes, inner: 1))
+        let values = softmaxValues(logits.storage, ReductionLayout(outer: rows, length: classes, inner: 1),
+                                   wantProbabilities: false)
         var total: Double = 0
-        // The gradient's base, softmax − one-hot, in Double: p_target − 1 cancels when p_target ≈ 1.
-        var base = values.exactProbabilities
+        // The gradient's base, softmax − one-hot, from the Double probabilities: p_target − 1
+        // cancels when p_target ≈ 1.
+        var base = [Float](repeating: 0, count: logits.count)
+        for index in base.indices { base[index] = Float(values.exactProbabilities[index]) }
         for (row, target) in targets.enumerated() {
-            total -= Double(values.logProbabilities[row * classes + target])
-            base[row * classes + target] -= 1
+            let index = row * classes + target
+            total -= Double(values.logProbabilities[index])
+            base[index] = Float(values.exactProbabilities[index] - 1)
         }
         return result(shape: [], storage: [Float(total / Double(rows))], inputs: [logits],
-                      .crossEntropy(rows: rows, softmaxMinusTarget: base.map { Float($0) }))
+                      .crossEntropy(rows: rows, softmaxMinusTarget: base))
     }
 
     /// KL(teacher ‖ student) between the distributions softmax(logits / temperature), summed over
