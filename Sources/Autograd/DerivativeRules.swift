@@ -52,7 +52,8 @@ enum DerivativeRules {
         case .absolute:
             return [make(zipValues(gradient.storage, x.storage) { g, value in value > 0 ? g : (value < 0 ? -g : 0) }, like: x)]
         case .tanh:
-            return [make(zipValues(gradient.storage, output.storage) { g, y in g * (1 - y * y) }, like: x)]
+            // (1 − y)(1 + y) rather than 1 − y²: no rounding of y² near saturation.
+            return [make(zipValues(gradient.storage, output.storage) { g, y in g * ((1 - y) * (1 + y)) }, like: x)]
         case .sigmoid:
             return [make(zipValues(gradient.storage, output.storage) { g, y in g * y * (1 - y) }, like: x)]
         case .relu:
@@ -64,9 +65,15 @@ enum DerivativeRules {
             // See siluDerivative in Tensor+Elementwise.swift.
             return [make(multiplyByDerivative(gradient.storage, x.storage, .silu), like: x)]
         case let .power(exponent):
+            // x⁰ is constant: its gradient is 0 everywhere, also at x = 0 (PyTorch; not 0·0⁻¹ = NaN).
+            if exponent == 0 { return [make([Float](repeating: 0, count: x.count), like: x)] }
             return [make(zipValues(gradient.storage, x.storage) { g, value in g * exponent * Foundation.pow(value, exponent - 1) }, like: x)]
         case let .clamp(lower, upper):
-            return [make(zipValues(gradient.storage, x.storage) { g, value in value >= lower && value <= upper ? g : 0 }, like: x)]
+            // PyTorch with number bounds: the gradient passes strictly inside (lower, upper), so a
+            // value exactly at a bound gets 0; an absent (infinite) bound passes everything, and NaN gets 0.
+            return [make(zipValues(gradient.storage, x.storage) { g, value in
+                (lower == -.infinity || value > lower) && (upper == .infinity || value < upper) && !value.isNaN ? g : 0
+            }, like: x)]
         case let .conditional(condition):
             let toTrue = zipValues(gradient.storage, condition) { g, mask in mask != 0 ? g : 0 }
             let toFalse = zipValues(gradient.storage, condition) { g, mask in mask != 0 ? 0 : g }
@@ -79,11 +86,47 @@ enum DerivativeRules {
         case let .mean(layout):
             let scale = 1 / Float(layout.length)
             return [make(spread(gradient.storage, layout) { g, _ in g * scale }, like: x)]
-        case let .extremum(layout, positions):
+        case let .extremum(layout, positions, splitTies):
             var values = [Float](repeating: 0, count: x.count)
+            if splitTies {
+                // Over all values: every tied element (every NaN, when the result is NaN) gets an equal share.
+                let share = gradient.storage[0] / Float(Swift.max(positions.count, 1))
+                for position in positions { values[position] = share }
+                return [make(values, like: x)]
+            }
             for (outputIndex, position) in positions.enumerated() {
                 let outerIndex = outputIndex / layout.inner, innerIndex = outputIndex % layout.inner
                 values[(outerIndex * layout.length + position) * layout.inner + innerIndex] = gradient.storage[outputIndex]
+            }
+            return [make(values, like: x)]
+        case let .pairwiseExtremum(isMaximum):
+            // PyTorch: ties (a == b) split g in halves; otherwise g goes to the winner. A NaN on
+            // either side compares false everywhere, so both operands get the whole g.
+            let y = inputs[1]
+            let a = expandValues(x, to: gradient.shape), b = expandValues(y, to: gradient.shape)
+            var toA = [Float](repeating: 0, count: gradient.count), toB = toA
+            for index in 0 ..< gradient.count {
+                let g = gradient.storage[index], left = a[index], right = b[index]
+                let share = left == right ? g / 2 : g
+                let aLoses = isMaximum ? left < right : left > right
+                let bLoses = isMaximum ? left > right : left < right
+                toA[index] = aLoses ? 0 : share
+                toB[index] = bLoses ? 0 : share
+            }
+            return [x.requiresGrad ? reduceGradient(Tensor(shape: gradient.shape, storage: toA), to: x.shape) : nil,
+                    y.requiresGrad ? reduceGradient(Tensor(shape: gradient.shape, storage: toB), to: y.shape) : nil]
+        case let .cumulativeSum(layout):
+            // The adjoint of a running sum is the running sum from the end.
+            var values = gradient.storage
+            for outerIndex in 0 ..< layout.outer {
+                for innerIndex in 0 ..< layout.inner {
+                    let base = outerIndex * layout.length * layout.inner + innerIndex
+                    var total: Float = 0
+                    for step in stride(from: layout.length - 1, through: 0, by: -1) {
+                        total += values[base + step * layout.inner]
+                        values[base + step * layout.inner] = total
+                    }
+                }
             }
             return [make(values, like: x)]
         case let .logSumExp(layout):
@@ -142,52 +185,63 @@ enum DerivativeRules {
             return linearGradients(inputs, gradient: gradient)
 
         // MARK: Probabilities and losses
-        case let .softmax(layout):
-            // dx = y ⊙ (g − Σ g⊙y) along the axis.
-            let products = zipValues(gradient.storage, output.storage, *)
-            let sums = spread(reduceLanes(products, layout), layout) { value, _ in value }
-            let centered = zipValues(gradient.storage, sums, -)
-            return [make(zipValues(centered, output.storage, *), like: x)]
-        case let .logSoftmax(layout):
-            // dx = g − softmax ⊙ Σ g along the axis.
+        case let .softmax(layout, probabilities):
+            // dx = s ⊙ (g − Σ s⊙g) along the axis, in Double with the unrounded s: with s ≈ 1 the
+            // centring cancels, and a rounded s made the two sides of a 2-class gradient differ.
+            var values = [Float](repeating: 0, count: x.count)
+            for outerIndex in 0 ..< layout.outer {
+                for innerIndex in 0 ..< layout.inner {
+                    let base = outerIndex * layout.length * layout.inner + innerIndex
+                    var dot = 0.0
+                    for step in 0 ..< layout.length {
+                        let index = base + step * layout.inner
+                        dot += probabilities[index] * Double(gradient.storage[index])
+                    }
+                    for step in 0 ..< layout.length {
+                        let index = base + step * layout.inner
+                        values[index] = Float(probabilities[index] * (Double(gradient.storage[index]) - dot))
+                    }
+                }
+            }
+            return [make(values, like: x)]
+        case let .logSoftmax(layout, probabilities):
+            // dx = g − softmax ⊙ Σ g along the axis (softmax saved from the forward pass, not exp(output)).
             let sums = spread(reduceLanes(gradient.storage, layout), layout) { value, _ in value }
-            let softmaxValues = output.storage.map { Foundation.exp($0) }
-            return [make(zipValues(gradient.storage, zipValues(softmaxValues, sums, *), -), like: x)]
-        case let .crossEntropy(targets, probabilities):
+            return [make(zipValues(gradient.storage, zipValues(probabilities, sums, *), -), like: x)]
+        case let .crossEntropy(rows, softmaxMinusTarget):
             // d mean(−log p_target)/d logits = (softmax − one-hot) / N.
-            let rows = targets.count, classes = x.shape[1]
             let scale = gradient.storage[0] / Float(rows)
-            var values = probabilities
-            for (row, target) in targets.enumerated() { values[row * classes + target] -= 1 }
-            return [make(values.map { $0 * scale }, like: x)]
-        case let .klDivergence(temperature, studentLog, teacherLog):
-            // Student: (q − p)/(N T); teacher: p ⊙ ((log p − log q) − KL_row)/(N T).
+            return [make(softmaxMinusTarget.map { $0 * scale }, like: x)]
+        case let .klDivergence(temperature, studentValues, teacherValues):
+            // Student: (q − p)/(N T); teacher: p ⊙ ((log p − log q) − KL_row)/(N T), in Double
+            // from the probabilities saved by the forward pass.
             let rows = x.shape[0], classes = x.shape[1]
-            let scale = gradient.storage[0] / (Float(rows) * temperature)
+            let scale = Double(gradient.storage[0]) / (Double(rows) * Double(temperature))
+            let teacherLog = teacherValues.logProbabilities, studentLog = studentValues.logProbabilities
             var student = [Float](repeating: 0, count: x.count), teacher = [Float](repeating: 0, count: x.count)
             for row in 0 ..< rows {
-                var rowDivergence: Float = 0
+                var rowDivergence = 0.0
                 for column in 0 ..< classes {
                     let index = row * classes + column
-                    rowDivergence += Foundation.exp(teacherLog[index]) * (teacherLog[index] - studentLog[index])
+                    rowDivergence += teacherValues.exactProbabilities[index] * (Double(teacherLog[index]) - Double(studentLog[index]))
                 }
                 for column in 0 ..< classes {
                     let index = row * classes + column
-                    let p = Foundation.exp(teacherLog[index]), q = Foundation.exp(studentLog[index])
-                    student[index] = (q - p) * scale
-                    teacher[index] = p * ((teacherLog[index] - studentLog[index]) - rowDivergence) * scale
+                    let p = teacherValues.exactProbabilities[index], q = studentValues.exactProbabilities[index]
+                    student[index] = Float((q - p) * scale)
+                    teacher[index] = Float(p * ((Double(teacherLog[index]) - Double(studentLog[index])) - rowDivergence) * scale)
                 }
             }
             return [make(student, like: x), make(teacher, like: inputs[1])]
 
         // MARK: Normalisation
         case let .layerNorm(normalized, inverseDeviation):
-            return normalizationGradients(inputs, gradient: gradient, normalized: normalized, inverse: inverseDeviation, centered: true)
+            return normalizationGradients(inputs, gradient: gradient, normalized: { Double(normalized[$0]) },
+                                          inverse: inverseDeviation.map(Double.init), centered: true)
         case let .rmsNorm(inverseRootMeanSquare):
-            let normalized = zipValues(x.storage, spread(inverseRootMeanSquare,
-                                                         ReductionLayout(outer: inverseRootMeanSquare.count,
-                                                                         length: x.shape.last ?? 0, inner: 1)) { v, _ in v }, *)
-            return normalizationGradients(inputs, gradient: gradient, normalized: normalized,
+            let width = Swift.max(x.shape.last ?? 1, 1)
+            return normalizationGradients(inputs, gradient: gradient,
+                                          normalized: { Double(x.storage[$0]) * inverseRootMeanSquare[$0 / width] },
                                           inverse: inverseRootMeanSquare, centered: false)
         }
     }
@@ -328,8 +382,8 @@ enum DerivativeRules {
 
     /// Shared backward of layer-norm (centered) and RMS-norm: with x̂ the normalised input and
     /// ĝ = g ⊙ weight, dx = inverse · (ĝ − [mean ĝ] − x̂ · mean(ĝ ⊙ x̂)); dweight = Σ g ⊙ x̂; dbias = Σ g.
-    static func normalizationGradients(_ inputs: [Tensor], gradient: Tensor, normalized: [Float],
-                                       inverse: [Float], centered: Bool) -> [Tensor?] {
+    static func normalizationGradients(_ inputs: [Tensor], gradient: Tensor, normalized: (Int) -> Double,
+                                       inverse: [Double], centered: Bool) -> [Tensor?] {
         let x = inputs[0]
         let width = x.shape.last ?? 0
         let rows = inverse.count
@@ -338,20 +392,23 @@ enum DerivativeRules {
         var dWeight = [Float](repeating: 0, count: width), dBias = [Float](repeating: 0, count: width)
         for row in 0 ..< rows {
             let base = row * width
-            var meanScaled: Float = 0, meanProduct: Float = 0
+            // The row means accumulate in Double: they cancel against ĝ, and a Float sum's
+            // rounding showed up as whole-percent errors in small gradient entries.
+            var meanScaled = 0.0, meanProduct = 0.0
             for column in 0 ..< width {
                 let g = gradient.storage[base + column]
-                let scaledGradient = g * (weightValues?[column] ?? 1)
+                let scaledGradient = Double(g) * Double(weightValues?[column] ?? 1)
                 meanScaled += scaledGradient
-                meanProduct += scaledGradient * normalized[base + column]
-                dWeight[column] += g * normalized[base + column]
+                meanProduct += scaledGradient * normalized(base + column)
+                dWeight[column] += g * Float(normalized(base + column))
                 dBias[column] += g
             }
-            meanScaled /= Float(width); meanProduct /= Float(width)
+            meanScaled /= Double(width); meanProduct /= Double(width)
             for column in 0 ..< width {
-                let scaledGradient = gradient.storage[base + column] * (weightValues?[column] ?? 1)
+                let scaledGradient = Double(gradient.storage[base + column]) * Double(weightValues?[column] ?? 1)
                 let centeredPart = centered ? meanScaled : 0
-                dx[base + column] = inverse[row] * (scaledGradient - centeredPart - normalized[base + column] * meanProduct)
+                dx[base + column] = Float(inverse[row]
+                    * (scaledGradient - centeredPart - normalized(base + column) * meanProduct))
             }
         }
         var result: [Tensor?] = [Tensor(shape: x.shape, storage: dx)]

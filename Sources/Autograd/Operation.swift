@@ -27,8 +27,14 @@ enum Operation {
     // Reductions over the middle of a layout (or everything); input (x).
     case sum(ReductionLayout)
     case mean(ReductionLayout)
-    /// max or min: `positions[i]` is the winning index along the axis for output element i.
-    case extremum(ReductionLayout, positions: [Int])
+    /// max or min over an axis: `positions[i]` is the winning index along the axis for output
+    /// element i (PyTorch's index-based backward). Over all values (`splitTies`), `positions`
+    /// lists every element equal to the result and the gradient is split evenly among them.
+    case extremum(ReductionLayout, positions: [Int], splitTies: Bool)
+    /// torch.maximum / torch.minimum: inputs (a, b); ties split the gradient 0.5 / 0.5.
+    case pairwiseExtremum(isMaximum: Bool)
+    /// Running sum along the middle of the layout.
+    case cumulativeSum(ReductionLayout)
     case logSumExp(ReductionLayout)
     // Shape; input (x).
     case reshape
@@ -45,14 +51,15 @@ enum Operation {
     case matmul(transposeA: Bool, transposeB: Bool)              // inputs (a, b)
     case linear                                                  // inputs (x, weight[, bias])
     // Probabilities and losses (over the middle of a layout).
-    case softmax(ReductionLayout)
-    case logSoftmax(ReductionLayout)
-    case crossEntropy(targets: [Int], probabilities: [Float])    // input (logits [N, C])
+    case softmax(ReductionLayout, probabilities: [Double])
+    case logSoftmax(ReductionLayout, probabilities: [Float])
+    case crossEntropy(rows: Int, softmaxMinusTarget: [Float])    // input (logits [N, C])
     /// inputs (student logits, teacher logits), both [N, C].
-    case klDivergence(temperature: Float, studentLogProbabilities: [Float], teacherLogProbabilities: [Float])
+    case klDivergence(temperature: Float, student: SoftmaxValues, teacher: SoftmaxValues)
     // Normalisation over the last axis.
     case layerNorm(normalized: [Float], inverseDeviation: [Float])  // inputs (x[, weight, bias])
-    case rmsNorm(inverseRootMeanSquare: [Float])                    // inputs (x[, weight])
+    /// The inverse root mean squares in Double: the backward's 1 − x̂² cancels (rows with |x| ≫ √ε).
+    case rmsNorm(inverseRootMeanSquare: [Double])                   // inputs (x[, weight])
 
     /// The payload-free name of this operation.
     var kind: OperationKind {
@@ -79,6 +86,8 @@ enum Operation {
         case .sum: .sum
         case .mean: .mean
         case .extremum: .extremum
+        case .pairwiseExtremum: .pairwiseExtremum
+        case .cumulativeSum: .cumulativeSum
         case .logSumExp: .logSumExp
         case .reshape: .reshape
         case .permute: .permute
@@ -104,7 +113,8 @@ enum Operation {
 public enum OperationKind: String, CaseIterable, Sendable {
     case add, subtract, multiply, divide, addScalar, multiplyScalar
     case negate, exp, log, squareRoot, absolute, tanh, sigmoid, relu, gelu, silu, power, clamp, conditional
-    case sum, mean, extremum, logSumExp
+    case pairwiseExtremum
+    case sum, mean, extremum, logSumExp, cumulativeSum
     case reshape, permute, slice, concat
     case indexSelect, indexAdd, gather, scatterAdd
     case matmul, linear

@@ -95,7 +95,8 @@ func multiplyByDerivative(_ gradient: [Float], _ input: [Float], _ activation: H
         gradient.withUnsafeBufferPointer { g in
             input.withUnsafeBufferPointer { x in
                 switch activation {
-                case .relu: for index in 0 ..< x.count { output[index] = x[index] > 0 ? g[index] : 0 }
+                // `x <= 0 ? 0 : g`, as PyTorch: a NaN input passes its gradient on.
+                case .relu: for index in 0 ..< x.count { output[index] = x[index] <= 0 ? 0 : g[index] }
                 case .silu: for index in 0 ..< x.count { output[index] = g[index] * siluDerivative(x[index]) }
                 }
             }
@@ -179,12 +180,13 @@ extension Tensor {
     public func sqrt() -> Tensor { unary(.squareRoot) { $0.squareRoot() } }
     /// Absolute value elementwise (derivative 0 at 0, as PyTorch).
     public func abs() -> Tensor { unary(.absolute) { Swift.abs($0) } }
-    /// Hyperbolic tangent elementwise.
-    public func tanh() -> Tensor { unary(.tanh) { fastTanh($0) } }
+    /// Hyperbolic tangent elementwise (libm: the fast kernel's last-ulp errors grow to whole-percent
+    /// errors in the gradient 1 − tanh² near saturation; GELU keeps the fast kernel inside).
+    public func tanh() -> Tensor { unary(.tanh) { Foundation.tanh($0) } }
     /// Logistic sigmoid elementwise.
     public func sigmoid() -> Tensor { unary(.sigmoid) { sigmoidValue($0) } }
-    /// max(x, 0) elementwise (derivative 0 at 0, as PyTorch).
-    public func relu() -> Tensor { unary(.relu) { $0 > 0 ? $0 : 0 } }
+    /// max(x, 0) elementwise (derivative 0 at 0, as PyTorch); NaN stays NaN.
+    public func relu() -> Tensor { unary(.relu) { $0 < 0 ? 0 : $0 } }
     /// GELU, tanh approximation (PyTorch's `gelu(approximate="tanh")`).
     public func gelu() -> Tensor {
         let (values, innerTanh) = geluForwardValues(storage)
@@ -197,10 +199,18 @@ extension Tensor {
         if exponent == 2 { return unary(.power(2)) { $0 * $0 } }
         return unary(.power(exponent)) { Foundation.pow($0, exponent) }
     }
-    /// Limits every value to `[lower, upper]`; the gradient passes where lower ≤ x ≤ upper.
+    /// Limits every value to `[lower, upper]` (NaN stays NaN); the gradient passes strictly
+    /// inside, lower < x < upper, as PyTorch's with number bounds.
     public func clamp(min lower: Float = -.infinity, max upper: Float = .infinity) -> Tensor {
-        unary(.clamp(lower: lower, upper: upper)) { Swift.min(Swift.max($0, lower), upper) }
+        unary(.clamp(lower: lower, upper: upper)) { $0.isNaN ? $0 : Swift.min(Swift.max($0, lower), upper) }
     }
+
+    /// The largest whole number ≤ x elementwise; no gradient (PyTorch's is 0 everywhere).
+    public func floor() -> Tensor { Tensor(shape: shape, storage: mapValues(self) { $0.rounded(.down) }) }
+    /// The smallest whole number ≥ x elementwise; no gradient (PyTorch's is 0 everywhere).
+    public func ceil() -> Tensor { Tensor(shape: shape, storage: mapValues(self) { $0.rounded(.up) }) }
+    /// x rounded towards zero elementwise (PyTorch's `trunc`, what `.long()` keeps); no gradient.
+    public func truncated() -> Tensor { Tensor(shape: shape, storage: mapValues(self) { $0.rounded(.towardZero) }) }
 }
 
 // MARK: - Comparisons and where
@@ -258,13 +268,26 @@ extension Tensor {
 // MARK: - Elementwise minimum and maximum
 
 extension Tensor {
-    /// The elementwise minimum with broadcasting (PyTorch `torch.minimum`); ties send the gradient to `lhs`.
-    public static func minimum(_ lhs: Tensor, _ rhs: Tensor) throws -> Tensor {
-        try Tensor.where(lhs.compare(.lessOrEqual, rhs), lhs, rhs)
+    private static func pairwiseExtremum(_ lhs: Tensor, _ rhs: Tensor, isMaximum: Bool) throws -> Tensor {
+        let op = isMaximum ? "maximum" : "minimum"
+        let shape = try broadcastShape(lhs.shape, rhs.shape, op: op)
+        _ = try TensorLimits.checkedElementCount(shape, op: op)
+        // NaN on either side gives NaN (PyTorch), whichever argument holds it.
+        let values = isMaximum
+            ? broadcastBinary(lhs, rhs, outputShape: shape) { a, b in a.isNaN || b.isNaN ? .nan : (a >= b ? a : b) }
+            : broadcastBinary(lhs, rhs, outputShape: shape) { a, b in a.isNaN || b.isNaN ? .nan : (a <= b ? a : b) }
+        return result(shape: shape, storage: values, inputs: [lhs, rhs], .pairwiseExtremum(isMaximum: isMaximum))
     }
 
-    /// The elementwise maximum with broadcasting (PyTorch `torch.maximum`); ties send the gradient to `lhs`.
+    /// The elementwise minimum with broadcasting (PyTorch `torch.minimum`): NaN propagates, ties
+    /// split the gradient 0.5 / 0.5.
+    public static func minimum(_ lhs: Tensor, _ rhs: Tensor) throws -> Tensor {
+        try pairwiseExtremum(lhs, rhs, isMaximum: false)
+    }
+
+    /// The elementwise maximum with broadcasting (PyTorch `torch.maximum`): NaN propagates, ties
+    /// split the gradient 0.5 / 0.5.
     public static func maximum(_ lhs: Tensor, _ rhs: Tensor) throws -> Tensor {
-        try Tensor.where(lhs.compare(.greaterOrEqual, rhs), lhs, rhs)
+        try pairwiseExtremum(lhs, rhs, isMaximum: true)
     }
 }

@@ -69,18 +69,13 @@ func scatterAddValues(_ values: inout [Float], _ layout: ReductionLayout, indice
 // MARK: - Operations
 
 extension Tensor {
-    /// Checks every index against `bound`, allowing negative indices from the end.
+    /// Checks every index against `0..<bound`. Negative indices are refused, as PyTorch's
+    /// gather, scatter_add, index_select and index_add refuse them.
     private static func normalizedIndices(_ indices: [Int], bound: Int, op: String) throws -> [Int] {
-        var result = indices
-        for position in result.indices {
-            let index = result[position]
-            let normalized = index < 0 ? index + bound : index
-            guard normalized >= 0, normalized < bound else {
-                throw TensorError.indexOutOfRange(op: op, index: index, bound: bound)
-            }
-            result[position] = normalized
+        for index in indices where index < 0 || index >= bound {
+            throw TensorError.indexOutOfRange(op: op, index: index, bound: bound)
         }
-        return result
+        return indices
     }
 
     /// The entries at `indices` along `axis` (PyTorch `index_select`; `x[tokens]` in the MoE dispatch).

@@ -130,9 +130,36 @@ extension Tensor {
                       .matmul(transposeA: transposeA, transposeB: transposeB))
     }
 
-    /// The matrix product (`a @ b`).
+    /// The matrix product (`a @ b`, torch.matmul for operands of rank ≥ 2): the leading (batch)
+    /// axes broadcast, so `[2, 4, 3] @ [1, 3, 4]` and 4-D operands work.
     public static func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
-        try matmul(a, b, transposeA: false, transposeB: false)
+        let direct = a.rank >= 2 && a.rank <= 3 && b.rank >= 2 && b.rank <= 3
+            && !(a.rank == 3 && b.rank == 3 && a.shape[0] != b.shape[0])
+        if direct || a.rank < 2 || b.rank < 2 { return try matmul(a, b, transposeA: false, transposeB: false) }
+        return try broadcastMatmul(a, b)
+    }
+
+    /// Batch-broadcast product: both operands expanded to the common batch shape (a broadcast add
+    /// of zeros, whose gradient sums back over the broadcast axes), flattened to one batch axis,
+    /// multiplied as 3-D, and unflattened. Rare in the toy models, so built from recorded ops.
+    private static func broadcastMatmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+        let (n, k) = (a.shape[a.rank - 2], a.shape[a.rank - 1])
+        let (bRows, m) = (b.shape[b.rank - 2], b.shape[b.rank - 1])
+        guard k == bRows else { throw TensorError.shapeMismatch(op: "matmul", lhs: a.shape, rhs: b.shape) }
+        let batch: [Int]
+        do {
+            batch = try broadcastShape(Array(a.shape.dropLast(2)), Array(b.shape.dropLast(2)), op: "matmul")
+        } catch {
+            throw TensorError.shapeMismatch(op: "matmul", lhs: a.shape, rhs: b.shape)
+        }
+        let batchCount = try TensorLimits.checkedElementCount(batch, op: "matmul")
+        _ = try TensorLimits.checkedElementCount(batch + [n, m], op: "matmul")
+        func expanded(_ tensor: Tensor, _ full: [Int]) throws -> Tensor {
+            tensor.shape == full ? tensor : try tensor + Tensor.zeros(full)
+        }
+        let left = try expanded(a, batch + [n, k]).reshape([batchCount, n, k])
+        let right = try expanded(b, batch + [k, m]).reshape([batchCount, k, m])
+        return try matmul(left, right, transposeA: false, transposeB: false).reshape(batch + [n, m])
     }
 
     /// A fully connected layer: `x · weightᵀ + bias` with `weight` [out, in] (PyTorch's layout),

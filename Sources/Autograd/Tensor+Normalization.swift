@@ -20,18 +20,20 @@ extension Tensor {
         storage.withUnsafeBufferPointer { input in
             for row in 0 ..< rows {
                 let base = row * width
-                var mean: Float = 0
-                for column in 0 ..< width { mean += input[base + column] }
-                mean /= Float(width)
-                var variance: Float = 0
-                for column in 0 ..< width { let centered = input[base + column] - mean; variance += centered * centered }
-                variance /= Float(width)
-                let inverse = 1 / (variance + epsilon).squareRoot()
-                inverseDeviation[row] = inverse
+                // Two passes in Double: a mean far from the spread keeps its digits, and the
+                // squares of values near Float's limit (1e20) do not overflow to a zero output.
+                var mean = 0.0
+                for column in 0 ..< width { mean += Double(input[base + column]) }
+                mean /= Double(width)
+                var variance = 0.0
+                for column in 0 ..< width { let centered = Double(input[base + column]) - mean; variance += centered * centered }
+                variance /= Double(width)
+                let inverse = 1 / (variance + Double(epsilon)).squareRoot()
+                inverseDeviation[row] = Float(inverse)
                 for column in 0 ..< width {
-                    let value = (input[base + column] - mean) * inverse
-                    normalized[base + column] = value
-                    output[base + column] = value * (weightValues?[column] ?? 1) + (biasValues?[column] ?? 0)
+                    let value = (Double(input[base + column]) - mean) * inverse
+                    normalized[base + column] = Float(value)
+                    output[base + column] = Float(value * Double(weightValues?[column] ?? 1) + Double(biasValues?[column] ?? 0))
                 }
             }
         }
@@ -48,19 +50,19 @@ extension Tensor {
             throw TensorError.shapeMismatch(op: "rmsNorm", lhs: shape, rhs: weight.shape)
         }
         let rows = width == 0 ? 0 : count / width
-        var inverseRoot = [Float](repeating: 0, count: rows)
+        var inverseRoot = [Double](repeating: 0, count: rows)
         var output = [Float](repeating: 0, count: count)
         let weightValues = weight?.storage
         storage.withUnsafeBufferPointer { input in
             for row in 0 ..< rows {
                 let base = row * width
-                var meanSquare: Float = 0
-                for column in 0 ..< width { meanSquare += input[base + column] * input[base + column] }
-                meanSquare /= Float(width)
-                let inverse = 1 / (meanSquare + epsilon).squareRoot()
+                var meanSquare = 0.0   // Double: no overflow of x² and no lost digits
+                for column in 0 ..< width { meanSquare += Double(input[base + column]) * Double(input[base + column]) }
+                meanSquare /= Double(width)
+                let inverse = 1 / (meanSquare + Double(epsilon)).squareRoot()
                 inverseRoot[row] = inverse
                 for column in 0 ..< width {
-                    output[base + column] = input[base + column] * inverse * (weightValues?[column] ?? 1)
+                    output[base + column] = Float(Double(input[base + column]) * inverse * Double(weightValues?[column] ?? 1))
                 }
             }
         }

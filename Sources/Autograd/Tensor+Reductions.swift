@@ -68,9 +68,7 @@ extension Tensor {
     public func mean(axis: Int? = nil, keepDims: Bool = false) throws -> Tensor {
         let axis = try axis.map { try normalizedAxis($0, op: "mean") }
         let layout = layout(around: axis)
-        guard layout.length > 0 else {
-            throw TensorError.invalidShape(op: "mean", shape: shape, reason: "has no elements to average")
-        }
+        // An empty axis gives NaN (0/0), as PyTorch's mean does.
         let scale = 1 / Float(layout.length)
         let values = reduceValues(layout) { pointer, length, stride in
             var total: Float = 0
@@ -81,14 +79,34 @@ extension Tensor {
                              inputs: [self], .mean(layout))
     }
 
-    /// The maximum over `axis` (gradient to the first maximal element).
+    /// The maximum over `axis` (NaN if the lane holds one). As PyTorch: over an axis the gradient
+    /// goes to the first maximal element (the index torch.max(t, dim) returns); over all values
+    /// it is split evenly among the tied maximal elements.
     public func max(axis: Int? = nil, keepDims: Bool = false) throws -> Tensor {
         try extremum(axis: axis, keepDims: keepDims, op: "max") { $0 > $1 }
     }
 
-    /// The minimum over `axis` (gradient to the first minimal element).
+    /// The minimum over `axis`; NaN and the gradient as for `max`.
     public func min(axis: Int? = nil, keepDims: Bool = false) throws -> Tensor {
         try extremum(axis: axis, keepDims: keepDims, op: "min") { $0 < $1 }
+    }
+
+    /// The running sum along `axis` (PyTorch `cumsum`).
+    public func cumulativeSum(axis: Int) throws -> Tensor {
+        let axis = try normalizedAxis(axis, op: "cumsum")
+        let layout = layout(around: axis)
+        var values = storage
+        for outerIndex in 0 ..< layout.outer {
+            for innerIndex in 0 ..< layout.inner {
+                let base = outerIndex * layout.length * layout.inner + innerIndex
+                var total: Float = 0
+                for step in 0 ..< layout.length {
+                    total += values[base + step * layout.inner]
+                    values[base + step * layout.inner] = total
+                }
+            }
+        }
+        return Tensor.result(shape: shape, storage: values, inputs: [self], .cumulativeSum(layout))
     }
 
     /// The index of the first maximum over `axis` (all elements, flattened, when nil); no gradient.
@@ -102,17 +120,22 @@ extension Tensor {
         return Tensor(shape: reducedShape(axis: axis, keepDims: keepDims), storage: positions.map { Float($0) })
     }
 
-    /// log Σ exp over `axis`, computed stably by subtracting the maximum first.
+    /// log Σ exp over `axis`, computed as PyTorch does (shift by the maximum) with the sum and
+    /// logarithm in Double; an empty axis gives −inf, a NaN gives NaN.
     public func logSumExp(axis: Int? = nil, keepDims: Bool = false) throws -> Tensor {
         let axis = try axis.map { try normalizedAxis($0, op: "logSumExp") }
         let layout = layout(around: axis)
         let values = reduceValues(layout) { pointer, length, stride in
-            var largest = -Float.infinity
-            for step in 0 ..< length { largest = Swift.max(largest, pointer[step * stride]) }
-            if !largest.isFinite { return largest }
-            var total: Float = 0
-            for step in 0 ..< length { total += Foundation.exp(pointer[step * stride] - largest) }
-            return largest + Foundation.log(total)
+            var largest = -Double.infinity
+            for step in 0 ..< length {
+                let value = Double(pointer[step * stride])
+                if value.isNaN { return .nan }
+                largest = Swift.max(largest, value)
+            }
+            if !largest.isFinite { return Float(largest) }
+            var total = 0.0
+            for step in 0 ..< length { total += Foundation.exp(Double(pointer[step * stride]) - largest) }
+            return Float(largest + Foundation.log(total))
         }
         return Tensor.result(shape: reducedShape(axis: axis, keepDims: keepDims), storage: values,
                              inputs: [self], .logSumExp(layout))
@@ -128,13 +151,21 @@ extension Tensor {
             throw TensorError.invalidShape(op: op, shape: shape, reason: "has no elements")
         }
         let positions = extremePositions(layout, better)
+        if axis == nil {
+            // Over all values PyTorch splits the gradient among every element equal to the result
+            // (every NaN when the result is NaN).
+            let best = storage[positions[0]]
+            let ties = best.isNaN ? storage.indices.filter { storage[$0].isNaN } : storage.indices.filter { storage[$0] == best }
+            return Tensor.result(shape: reducedShape(axis: nil, keepDims: keepDims), storage: [best],
+                                 inputs: [self], .extremum(layout, positions: ties, splitTies: true))
+        }
         var values = [Float](repeating: 0, count: positions.count)
         for (outputIndex, position) in positions.enumerated() {
             let outerIndex = outputIndex / layout.inner, innerIndex = outputIndex % layout.inner
             values[outputIndex] = storage[(outerIndex * layout.length + position) * layout.inner + innerIndex]
         }
         return Tensor.result(shape: reducedShape(axis: axis, keepDims: keepDims), storage: values,
-                             inputs: [self], .extremum(layout, positions: positions))
+                             inputs: [self], .extremum(layout, positions: positions, splitTies: false))
     }
 
     /// For each outer × inner column, the first index along the middle that `better` prefers.

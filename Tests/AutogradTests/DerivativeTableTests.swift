@@ -68,6 +68,18 @@ let gradientCases: [OperationKind: [GradientCase]] = [
         gradientCase("max axis 0", { [try randomTensor([3, 4], seed: 28)] }) { try $0[0].max(axis: 0) },
         gradientCase("min all", { [try randomTensor([3, 4], seed: 29)] }) { try $0[0].min() },
     ],
+    .pairwiseExtremum: [
+        gradientCase("maximum [2,3] with [3]", { [try randomTensor([2, 3], seed: 76), try randomTensor([3], seed: 77)] }) {
+            try Tensor.maximum($0[0], $0[1])
+        },
+        gradientCase("minimum [3] with [2,3]", { [try randomTensor([3], seed: 78), try randomTensor([2, 3], seed: 79)] }) {
+            try Tensor.minimum($0[0], $0[1])
+        },
+    ],
+    .cumulativeSum: [
+        gradientCase("cumsum axis 1", { [try randomTensor([2, 4, 3], seed: 80)] }) { try $0[0].cumulativeSum(axis: 1) },
+        gradientCase("cumsum axis -1", { [try randomTensor([3, 5], seed: 81)] }) { try $0[0].cumulativeSum(axis: -1) },
+    ],
     .logSumExp: [gradientCase("logSumExp axis 1", { [try randomTensor([2, 5, 3], seed: 30, low: -3, high: 3)] }) { try $0[0].logSumExp(axis: 1) }],
     .reshape: [gradientCase("reshape", { [try randomTensor([2, 6], seed: 31)] }) { try $0[0].reshape([3, -1]) }],
     .permute: [gradientCase("permute [2,0,1]", { [try randomTensor([2, 3, 4], seed: 32)] }) { try $0[0].permute([2, 0, 1]) }],

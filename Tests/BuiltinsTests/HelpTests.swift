@@ -26,6 +26,7 @@ import Testing
             "layer_norm", "rms_norm", "logsumexp", "mean", "argmax", "permute", "gather", "scatter_add", "pow",
             "index_select", "index_add", "embedding", "clamp", "minimum", "maximum",
             "embedding_layer", "layernorm", "rmsnorm",
+            "cumsum", "tril", "triu", "floor", "ceil", "int", "detach", "no_grad", "multinomial",
             "moe", "clusters", "dataset", "trainer", "specialization",   // Training/, Experts/
             "save", "load", "csv_write", "csv_read",                    // Interop/
         ]

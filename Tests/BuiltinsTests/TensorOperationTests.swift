@@ -96,7 +96,7 @@ import Testing
         #expect(ScriptRunner().error("max(zeros(2, 3), 1)") == "max: for an axis write max(t, axis=…); for the elementwise maximum with a number write maximum(t, x)")
         // The help names both forms: the tensor one first, then the list one.
         let help = try ScriptRunner().run("help(max)")
-        #expect(help.hasPrefix("max(t, axis=nil, keepdims=false): on a tensor") && help.contains("max(a, b, …) or max(xs)"))
+        #expect(help.hasPrefix("max(t, axis=nil, keepdims=false): the largest value") && help.contains("max(a, b, …) or max(xs)"))
         #expect(ScriptRunner().error("sum(zeros(2), 0)") == "sum: for an axis write sum(t, axis=…)")
         #expect(ScriptRunner().error("min(zeros(2, 3), axis=-3)") == "min: axis -3 is out of range for t of shape [2, 3]")
     }
@@ -114,9 +114,9 @@ import Testing
                 == "[-1, 0, 1] [-2, 0]\n")
         #expect(try output(of: "print(minimum(tensor([1, 5]), tensor([3, 2])).tolist(), maximum(tensor([[1], [5]]), [3, 4]).tolist())")
                 == "[1, 2] [[3, 4], [5, 5]]\n")
-        // Gradient goes to the chosen operand (ties to a).
+        // Gradient goes to the chosen operand; a tie splits it 0.5 / 0.5 (torch.maximum).
         #expect(try output(of: "a = param([1, 5]); b = param([3, 5]); maximum(a, b).sum().backward(); print(a.grad.tolist(), b.grad.tolist())")
-                == "[0, 1] [1, 0]\n")
+                == "[0, 0.5] [1, 0.5]\n")
         #expect(ScriptRunner().error("minimum(zeros(2), zeros(3))") == "minimum: shapes [2] and [3] do not broadcast")
     }
 
@@ -147,7 +147,7 @@ import Testing
         #expect(allClose(try tensor(inputs + "\nindex_select(x, 1, [2, 0])"), shape: [2, 2], [4, 1, 3, 0]))
         #expect(try output(of: "print(tensor([[1, 2], [3, 4]]).index_select(0, [1, 1]).tolist())") == "[[3, 4], [3, 4]]\n")
         #expect(ScriptRunner().error("index_select(zeros(2, 3), 0, [0, 2])")
-                == "index_select: indices[1] = 2 is out of range for axis 0 of size 2 (t has shape [2, 3])")
+                == "index_select: indices[1] = 2 is out of range for axis 0 of size 2 (t has shape [2, 3]; indices run 0..<2, negatives are refused as in PyTorch)")
     }
 
     @Test func indexAddValuesAndGradientsMatchPyTorch() throws {

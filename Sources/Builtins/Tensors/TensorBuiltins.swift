@@ -9,6 +9,7 @@ enum TensorBuiltins {
         installCreators(context)
         installFunctions(context)
         installCombining(context)
+        installSampling(context)
         TensorOperations.install(context)
     }
 
@@ -93,6 +94,24 @@ enum TensorBuiltins {
         }
     }
 
+    // MARK: - Sampling
+
+    private static func installSampling(_ context: BuiltinContext) {
+        context.define("multinomial", help: """
+            multinomial(probs, n=1, replacement=true, seed=): n class indices drawn for each row of probs ([C] or [N, C] non-negative weights, normalised per row) → [n] or [N, n] (torch.multinomial). Draws with replacement unless replacement=false (PyTorch's default is false). Without seed= the session's generator is used.
+              multinomial(tensor([0.1, 0.0, 0.9]), n=5, seed=0)
+            """) { arguments in
+            try arguments.rejectUnknownNames(["probs", "n", "replacement", "seed"])
+            try arguments.expectCount(1...2)
+            let probabilities = try Conversions.tensor(try arguments.require(at: 0, named: "probs"), "multinomial", "probs")
+            let count = try arguments.integer(at: 1, named: "n", default: 1)
+            let replacement = try arguments.bool(named: "replacement", default: true)
+            return Conversions.value(try context.withGenerator(arguments) { generator in
+                try Multinomial.sample(probabilities, count: count, replacement: replacement, generator: &generator)
+            })
+        }
+    }
+
     // MARK: - Functions
 
     private static func installFunctions(_ context: BuiltinContext) {
@@ -106,16 +125,6 @@ enum TensorBuiltins {
                 let input = try arguments.require(at: 0, named: "x")
                 if case .number(let number) = input { return .number(function.number(number)) }
                 return Conversions.value(function.tensor(try Conversions.tensor(input, function.name, "x")))
-            }
-        }
-        for (name, summary) in [("softmax", "exp(t) / sum(exp(t)) along an axis (default the last)"),
-                                ("log_softmax", "log(softmax(t)), computed stably")] {
-            context.define(name, help: "\(name)(t, axis=-1): \(summary).\n  \(name)(tensor([1, 2, 3]))") { arguments in
-                try arguments.rejectUnknownNames(["axis"])
-                try arguments.expectCount(1...2)
-                let input = try Conversions.tensor(try arguments.require(at: 0, named: "t"), name, "t")
-                let axis = try arguments.integer(at: 1, named: "axis", default: -1)
-                return Conversions.value(name == "softmax" ? try input.softmax(axis: axis) : try input.logSoftmax(axis: axis))
             }
         }
         context.define("topk", help: """

@@ -37,10 +37,8 @@ extension TensorObject {
         case .subtract: return Conversions.value(objectIsLeft ? t - scalar : scalar - t)
         case .multiply: return Conversions.value(t * scalar)
         case .divide:
-            if objectIsLeft {
-                guard scalar != 0 else { throw NativeError("'/': division of a tensor by zero") }
-                return Conversions.value(t / scalar)
-            }
+            // t / 0 gives ±inf, and nan for 0 / 0, as in PyTorch.
+            if objectIsLeft { return Conversions.value(t / scalar) }
             return Conversions.value(scalar / t)
         case .power:
             if objectIsLeft { return Conversions.value(t.pow(scalar)) }

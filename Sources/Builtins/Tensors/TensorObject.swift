@@ -57,26 +57,11 @@ public final class TensorObject: NativeObject {
 
     // MARK: - Methods
 
-    /// Help for every method, by name: a one-line summary, then an example.
+    /// Help for every method, by name: a one-line summary, then an example. Every method comes
+    /// from the operation table (`TensorOperations`) or the elementwise table, so `t.mean()` and
+    /// `mean(t)` run the same body.
     static let methodHelp: [String: String] = {
-        var table: [String: String] = [
-            "item": "t.item(): the single value of a one-element tensor, as a number.\n  tensor([[3]]).item()   # 3",
-            "tolist": "t.tolist(): the values as (nested) lists of numbers.\n  tensor([1, 2]).tolist()   # [1, 2]",
-            "detach": "t.detach(): the same values cut off from the gradient graph.\n  y.detach()",
-            "backward": "t.backward(): back-propagate from this one-element tensor into the .grad of every param.\n  (x * x).sum().backward(); x.grad",
-            "zero_grad": "t.zero_grad(): clear this tensor's .grad.\n  x.zero_grad()",
-            "reshape": "t.reshape(d1, d2, …) or t.reshape([d1, …]): the same values with a new shape; one -1 is inferred.\n  arange(6).reshape(2, -1)",
-            "unsqueeze": "t.unsqueeze(axis): insert an axis of size 1.\n  tensor([1, 2]).unsqueeze(0).shape   # [1, 2]",
-            "squeeze": "t.squeeze(axis): remove an axis of size 1.\n  zeros(1, 3).squeeze(0).shape   # [3]",
-            "transpose": "t.transpose(a=0, b=1): swap two axes.\n  zeros(2, 3).transpose().shape   # [3, 2]",
-            "softmax": "t.softmax(axis=-1): exp(t) / sum(exp(t)) along an axis.\n  tensor([1, 2, 3]).softmax()",
-            "log_softmax": "t.log_softmax(axis=-1): log of softmax, computed stably.\n  tensor([1, 2, 3]).log_softmax()",
-        ]
-        for reduction in ["sum", "mean", "max", "min", "argmax"] {
-            table[reduction] = "t.\(reduction)(axis=nil, keepdims=false): the \(reduction) of all values, or along an axis.\n"
-                + "  tensor([[1, 2], [3, 4]]).\(reduction)(axis=0)"
-        }
-        // layer_norm, logsumexp, permute, gather, … share their body with the builtin function.
+        var table: [String: String] = [:]
         for (name, operation) in TensorOperations.methods { table[name] = operation.methodHelp }
         for function in Elementwise.all {
             table[function.name] = "t.\(function.name)(): \(function.summary) elementwise.\n  tensor([-1, 0, 2]).\(function.name)()"
@@ -90,80 +75,10 @@ public final class TensorObject: NativeObject {
             try arguments.expectCount(0)
             return Conversions.value(function.tensor(tensor))
         }
-        if let operation = TensorOperations.methods[name] { return try operation.callAsMethod(of: self, arguments) }
-        switch name {
-        case "item":
-            try arguments.expectCount(0)
-            guard tensor.count == 1 else {
-                throw NativeError("item: the tensor has \(tensor.count) values (shape \(tensor.shape)), not 1")
-            }
-            return .number(Conversions.number(tensor.storage[0]))
-        case "tolist":
-            try arguments.expectCount(0)
-            return Conversions.nestedList(tensor)
-        case "detach":
-            try arguments.expectCount(0)
-            return Conversions.value(tensor.detach())
-        case "backward":
-            try arguments.expectCount(0)
-            guard tensor.count == 1 else {
-                throw NativeError("backward: starts from a one-element loss, got shape \(tensor.shape); "
-                    + "reduce it first, e.g. t.sum().backward()")
-            }
-            guard tensor.requiresGrad else {
-                throw NativeError("backward: this tensor does not depend on any param(…); "
-                    + "wrap the inputs you want gradients for in param()")
-            }
-            try tensor.backward()
-            return .null
-        case "zero_grad":
-            try arguments.expectCount(0)
-            tensor.zeroGrad()
-            return .null
-        case "sum", "mean", "max", "min", "argmax":
-            return try reduce(name, arguments)
-        case "reshape":
-            try arguments.rejectUnknownNames([])
-            let shape = try Conversions.shape(arguments, allowInferred: true)
-            return Conversions.value(try tensor.reshape(shape))
-        case "unsqueeze":
-            try arguments.rejectUnknownNames(["axis"])
-            return Conversions.value(try tensor.unsqueeze(axis: try arguments.integer(at: 0, named: "axis")))
-        case "squeeze":
-            try arguments.rejectUnknownNames(["axis"])
-            return Conversions.value(try tensor.squeeze(axis: try arguments.integer(at: 0, named: "axis")))
-        case "transpose":
-            try arguments.rejectUnknownNames(["a", "b"])
-            let first = try arguments.integer(at: 0, named: "a", default: 0)
-            let second = try arguments.integer(at: 1, named: "b", default: 1)
-            return Conversions.value(try tensor.transpose(first, second))
-        case "softmax", "log_softmax":
-            try arguments.rejectUnknownNames(["axis"])
-            let axis = try arguments.integer(at: 0, named: "axis", default: -1)
-            return Conversions.value(name == "softmax" ? try tensor.softmax(axis: axis) : try tensor.logSoftmax(axis: axis))
-        default:
+        guard let operation = TensorOperations.methods[name] else {
             preconditionFailure("tensor method '\(name)' has help but no implementation")
         }
-    }
-
-    /// `sum/mean/max/min/argmax(axis=nil, keepdims=false)`.
-    private func reduce(_ name: String, _ arguments: Arguments) throws -> Value {
-        try arguments.rejectUnknownNames(["axis", "keepdims"])
-        try arguments.expectCount(0...1)
-        let axis = try arguments.optionalInteger(at: 0, named: "axis")
-        let keep = try arguments.bool(named: "keepdims", default: false)
-        if tensor.count == 0, name != "sum", name != "mean" {
-            throw NativeError("\(name): the tensor is empty (shape \(tensor.shape))")
-        }
-        let result: Tensor
-        switch name {
-        case "sum": result = try tensor.sum(axis: axis, keepDims: keep)
-        case "mean": result = try tensor.mean(axis: axis, keepDims: keep)
-        case "max": result = try tensor.max(axis: axis, keepDims: keep)
-        case "min": result = try tensor.min(axis: axis, keepDims: keep)
-        default: result = try tensor.argmax(axis: axis, keepDims: keep)
-        }
-        return Conversions.value(result)
+        return try operation.callAsMethod(of: self, arguments)
     }
 }
 

@@ -141,3 +141,38 @@ extension TensorOperations {
         return Conversions.value(try table.embedding(indices))
     }
 }
+
+// MARK: - Triangles
+
+extension TensorOperations {
+    /// tril / triu over the last two axes (a batch of matrices too), with PyTorch's `diagonal=`:
+    /// 0 the main diagonal, k > 0 above it, k < 0 below. Built on `where`, so the gradient flows to
+    /// the kept entries and the others are exactly 0 (also where t holds nan).
+    static let triangles: [TensorOperation] = [
+        triangle("tril", "the lower triangle of the last two axes: entries with column − row ≤ diagonal kept, the rest 0 (torch.tril).",
+                 example: "tril(ones(3, 3))   # ones on and below the diagonal") { column, row, diagonal in column - row <= diagonal },
+        triangle("triu", "the upper triangle of the last two axes: entries with column − row ≥ diagonal kept, the rest 0 (torch.triu).",
+                 example: "triu(ones(3, 3), diagonal=1)   # ones strictly above the diagonal") { column, row, diagonal in column - row >= diagonal },
+    ]
+
+    private static func triangle(_ name: String, _ summary: String, example: String,
+                                 _ keeps: @escaping @Sendable (Int, Int, Int) -> Bool) -> TensorOperation {
+        TensorOperation(name: name, parameters: "diagonal=0", summary: summary, example: example,
+                        methodExample: "tensor([[1, 2], [3, 4]]).\(name)(diagonal=0)") { arguments in
+            try arguments.rejectUnknownNames(["t", "diagonal"])
+            try arguments.expectCount(1...2)
+            let input = try input(arguments)
+            guard input.rank >= 2 else {
+                throw NativeError("\(name): t must have at least 2 axes (a matrix or a batch of them), got shape \(input.shape)")
+            }
+            let diagonal = try arguments.integer(at: 1, named: "diagonal", default: 0)
+            let rows = input.shape[input.rank - 2], columns = input.shape[input.rank - 1]
+            var mask = [Float](repeating: 0, count: rows * columns)
+            for row in 0 ..< rows {
+                for column in 0 ..< columns where keeps(column, row, diagonal) { mask[row * columns + column] = 1 }
+            }
+            let maskTensor = try Tensor(shape: [rows, columns], values: mask)
+            return Conversions.value(try Tensor.where(maskTensor, input, Tensor(0)))
+        }
+    }
+}

@@ -1,6 +1,8 @@
-// Tensor operations that are both builtins and methods, with PyTorch's names and argument order:
-// `gather(t, axis, index)` is also `t.gather(axis, index)`. Each is written once; the method
-// form calls the same body with the tensor put in front of its arguments.
+// Tensor operations with PyTorch's names and argument order, each written once and reachable as a
+// builtin `name(t, …)`, as a method `t.name(…)`, or both: `gather(t, axis, index)` is also
+// `t.gather(axis, index)`, and `mean(t)` and `t.mean()` run the same body with the same errors
+// (the method form puts the tensor in front of its arguments). This table and `Elementwise` are
+// the only places tensor methods come from.
 
 import Autograd
 import Script
@@ -18,6 +20,9 @@ struct TensorOperation: Sendable {
     let methodExample: String?
     /// The first parameter's name in help ("a" for minimum(a, b)).
     var first = "t"
+    /// Whether `name(t, …)` is installed as a builtin (false: a method only, such as `t.item()`;
+    /// `sum`, `max`, `min` are installed by `installStandardNames`, which also serves lists).
+    var isFunction = true
     /// The body; the tensor is positional argument 0 (named `t`).
     let body: @Sendable (Arguments) throws -> Value
 
@@ -38,7 +43,9 @@ struct TensorOperation: Sendable {
 enum TensorOperations {
     /// Defines every operation as a builtin function, then extends `sum`, `max`, `min` to tensors.
     static func install(_ context: BuiltinContext) {
-        for operation in all { context.define(operation.name, help: operation.functionHelp, operation.body) }
+        for operation in all where operation.isFunction {
+            context.define(operation.name, help: operation.functionHelp, operation.body)
+        }
         installStandardNames(context)
     }
 
@@ -50,6 +57,10 @@ enum TensorOperations {
     }()
 
     static let all: [TensorOperation] = normalization + reductions + shape + indexing + [embeddingLookup] + elementwise
+        + rounding + probabilities + graph + triangles
+
+    /// An operation by name (for the function forms of sum, max, min).
+    static func named(_ name: String) -> TensorOperation? { all.first { $0.name == name } }
 
     // MARK: - Argument helpers
 
@@ -94,14 +105,15 @@ enum TensorOperations {
         return axis < 0 ? axis + input.rank : axis
     }
 
-    /// Whole-number indices (a list, range or tensor), checked against `bound` (negatives count from the end).
+    /// Whole-number indices (a list, range or tensor), checked against `0..<bound`; negative
+    /// indices are refused, as PyTorch's index_select / index_add / gather refuse them.
     static func indices(_ arguments: Arguments, _ parameter: String, at position: Int,
                         bound: Int, axis: Int, shape: [Int]) throws -> [Int] {
         let value = try arguments.require(at: position, named: parameter)
         let integers = try Conversions.integers(value, arguments.functionName, parameter)
-        for (index, integer) in integers.enumerated() where integer < -bound || integer >= bound {
+        for (index, integer) in integers.enumerated() where integer < 0 || integer >= bound {
             throw NativeError("\(arguments.functionName): \(parameter)[\(index)] = \(integer) is out of range for axis \(axis) "
-                + "of size \(bound) (t has shape \(shape))")
+                + "of size \(bound) (t has shape \(shape); indices run 0..<\(bound), negatives are refused as in PyTorch)")
         }
         return integers
     }
