@@ -62,7 +62,8 @@ import Testing
 
     @Test func charts() throws {
         let (text, folder) = try Self.run("charts.seek")
-        #expect(text == "wrote 11 charts to \(folder.path)\n")
+        // One "saved <path>" line per chart written, then the summary.
+        #expect(text.split(separator: "\n").filter { !$0.hasPrefix("saved \(folder.path)/") } == ["wrote 11 charts to \(folder.path)"])
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
         #expect(files == ["bar-grouped.svg", "bar.png", "grid.png", "grid.svg", "heatmap-diverging.svg", "heatmap.png",
                           "hist.png", "lines.png", "lines.svg", "scatter.png"])
