@@ -24,7 +24,7 @@ public enum GIFAnimation {
     public static func validated(frames: [Figure], fps: Double) throws -> Int32 {
         guard let first = frames.first else { throw PlotError("animate: the frame list is empty; give at least one figure") }
         guard fps.isFinite, fps > 0, fps <= 100 else {
-            throw PlotError("animate: fps must be in (0, 100], got \(TickFormatter.compact(fps))")
+            throw PlotError("animate: fps must be in (0, 100], got \(PlotError.number(fps))")
         }
         for (index, frame) in frames.enumerated()
         where frame.pixelWidth != first.pixelWidth || frame.pixelHeight != first.pixelHeight {

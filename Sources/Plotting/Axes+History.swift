@@ -26,7 +26,7 @@ extension Axes {
                 let value = cleaned[layer][index]
                 if !value.isFinite { cleaned[layer][index] = 0; bad += 1; continue }
                 if value < 0 {
-                    throw PlotError("area: stacked values must be >= 0; row \(layer) has \(TickFormatter.compact(value)) at point \(index)")
+                    throw PlotError("area: stacked values must be >= 0; row \(layer) has \(PlotError.number(value)) at point \(index)")
                 }
             }
         }
@@ -56,5 +56,29 @@ extension Axes {
         }
         series.append(.regions(RegionSeries(xRange: xRange, yRange: yRange, grid: grid, categoryNames: categoryNames,
                                              colors: categoryNames.indices.map { Palette.color($0) })))
+    }
+}
+
+extension Axes {
+    /// Adds points coloured by a category index: point i gets `Palette.color(categories[i])` and the
+    /// legend name `names[categories[i]]`, so class k has the same colour as region k beneath it
+    /// (`colorOffset` shifts the colours when the regions show something else, e.g. experts).
+    public mutating func scatter(x: [Double], y: [Double], categories: [Int], names: [String], markerSize: Double = 6,
+                                 colorOffset: Int = 0) throws {
+        guard !x.isEmpty else { throw PlotError("scatter: no points") }
+        guard x.count == y.count, categories.count == x.count else {
+            throw PlotError("scatter: \(x.count) x values, \(y.count) y values and \(categories.count) categories")
+        }
+        if let bad = categories.first(where: { $0 < 0 || $0 >= names.count }) {
+            throw PlotError("scatter: category \(bad) is outside 0..<\(names.count)")
+        }
+        let kept = x.indices.filter { x[$0].isFinite && y[$0].isFinite }
+        guard !kept.isEmpty else { throw PlotError("scatter: all \(x.count) points have NaN or infinite coordinates") }
+        if kept.count < x.count {
+            inputWarnings.append("scatter: skipped \(x.count - kept.count) point(s) with NaN or inf coordinates")
+        }
+        series.append(.scatter(ScatterSeries(x: kept.map { x[$0] }, y: kept.map { y[$0] }, groupOfPoint: kept.map { categories[$0] },
+                                             groupNames: names, colors: names.indices.map { Palette.color(colorOffset + $0) },
+                                             markerSize: markerSize)))
     }
 }

@@ -102,7 +102,7 @@ public struct Axes: Sendable, Equatable {
                 throw PlotError("band: \(band.count) values for the \(y.count) points of series \(name)")
             }
             if let index = band.firstIndex(where: { $0.isFinite && $0 < 0 }) {
-                throw PlotError("band: half-widths must be >= 0, got \(band[index]) at point \(index)")
+                throw PlotError("band: half-widths must be >= 0, got \(PlotError.number(band[index])) at point \(index)")
             }
         }
         series.append(.line(LineSeries(x: xs, y: smoothed, label: label, color: color ?? Palette.color(colorIndex),
@@ -235,7 +235,7 @@ public struct Axes: Sendable, Equatable {
             if let value, !value.isFinite { throw PlotError("heatmap: \(name) must be finite, got \(value)") }
         }
         if let vmin, let vmax, vmin >= vmax {
-            throw PlotError("heatmap: vmin \(TickFormatter.compact(vmin)) must be below vmax \(TickFormatter.compact(vmax))")
+            throw PlotError("heatmap: vmin \(PlotError.number(vmin)) must be below vmax \(PlotError.number(vmax))")
         }
         let finite = matrix.flatMap { $0 }.filter(\.isFinite)
         guard var low = finite.min(), var high = finite.max() else {
@@ -259,8 +259,8 @@ public struct Axes: Sendable, Equatable {
         if let vmax { high = vmax }
         if (vmin != nil || vmax != nil) && low >= high {
             throw PlotError(vmin != nil
-                ? "heatmap: vmin \(TickFormatter.compact(low)) is not below the largest value \(TickFormatter.compact(high)); give vmax too"
-                : "heatmap: vmax \(TickFormatter.compact(high)) is not above the smallest value \(TickFormatter.compact(low)); give vmin too")
+                ? "heatmap: vmin \(PlotError.number(low)) is not below the largest value \(PlotError.number(high)); give vmax too"
+                : "heatmap: vmax \(PlotError.number(high)) is not above the smallest value \(PlotError.number(low)); give vmin too")
         }
         if low == high { (low, high) = (low - 0.5, high + 0.5) }
         series.append(.heatmap(HeatmapSeries(values: matrix, rowLabels: rowNames, columnLabels: columnNames,

@@ -21,10 +21,10 @@ public struct Figure: Sendable, Equatable {
     /// Sets the PNG pixel density: `scale` in 0.25...8, and at most 20000 pixels each way.
     public mutating func setScale(_ scale: Double) throws {
         guard scale.isFinite, (0.25...8).contains(scale) else {
-            throw PlotError("scale: must be in 0.25...8 (dpi 25...800), got \(TickFormatter.compact(scale))")
+            throw PlotError("scale: must be in 0.25...8 (dpi 25...800), got \(PlotError.number(scale))")
         }
         guard Double(max(width, height)) * scale <= 20_000 else {
-            throw PlotError("scale: \(width)x\(height) at scale \(TickFormatter.compact(scale)) is over 20000 pixels")
+            throw PlotError("scale: \(width)x\(height) at scale \(PlotError.number(scale)) is over 20000 pixels")
         }
         self.scale = scale
     }

@@ -345,6 +345,8 @@ struct PanelLayouter {
 
     func legendEntries() -> [LegendEntry] {
         var entries: [LegendEntry] = []
+        var regionNames: Set<String> = []
+        for case .regions(let regions) in axes.series { regionNames.formUnion(regions.categoryNames) }
         for item in axes.series {
             switch item {
             case .line(let line):
@@ -355,7 +357,8 @@ struct PanelLayouter {
                 }
             case .scatter(let scatter):
                 for (name, color) in zip(scatter.groupNames, scatter.colors) {
-                    if let name { entries.append(LegendEntry(label: name, color: color, swatch: .marker)) }
+                    // Points named like a region beneath them share its legend row.
+                    if let name, !regionNames.contains(name) { entries.append(LegendEntry(label: name, color: color, swatch: .marker)) }
                 }
             case .bar(let bars):
                 for (name, color) in zip(bars.groupNames, bars.colors) {

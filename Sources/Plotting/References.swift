@@ -15,7 +15,7 @@ public struct AxisLimits: Sendable, Equatable {
             if let value, !value.isFinite { throw PlotError("\(option): limits must be finite numbers or nil, got \(value)") }
         }
         if let lower, let upper, lower >= upper {
-            throw PlotError("\(option): lower limit \(TickFormatter.compact(lower)) must be below upper limit \(TickFormatter.compact(upper))")
+            throw PlotError("\(option): lower limit \(PlotError.number(lower)) must be below upper limit \(PlotError.number(upper))")
         }
         return AxisLimits(lower: lower, upper: upper)
     }
@@ -95,5 +95,13 @@ extension Axes {
         guard x.isFinite, y.isFinite else { throw PlotError("annotate: x and y must be finite numbers, got \(x), \(y)") }
         guard !text.isEmpty else { throw PlotError("annotate: the text is empty") }
         annotations.append(Annotation(x: x, y: y, text: text, color: color))
+    }
+}
+
+extension PlotError {
+    /// A number as a script would print it ("2", "-0.1", "1e-08"), for error messages.
+    public static func number(_ value: Double) -> String {
+        if value.isFinite, value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return "\(value)"
     }
 }

@@ -12,7 +12,7 @@ public enum Smoothing {
     /// `weight` must be in 0..<1; `option` names it in the error (`smooth`, `ema`).
     public static func ema(_ values: [Double], weight: Double, option: String = "ema") throws -> [Double] {
         guard weight.isFinite, weight >= 0, weight < 1 else {
-            throw PlotError("\(option): the smoothing weight must be in [0, 1), got \(TickFormatter.compact(weight))")
+            throw PlotError("\(option): the smoothing weight must be in [0, 1), got \(PlotError.number(weight))")
         }
         guard let first = values.first, !values.allSatisfy({ $0 == first }) else { return values }
         var last = 0.0, count = 0.0

@@ -76,7 +76,15 @@ enum ChartRegions {
         }
         let cells = (0..<resolution).map { row in Array(winners[(row * resolution)..<((row + 1) * resolution)]) }
         try panel.regions(cells, xRange: xRange, yRange: yRange, categoryNames: names)
-        try panel.scatter(x: xs, y: ys, groups: labels.map { $0.map { "class \($0)" } }, markerSize: 5)
+        if let labels {
+            // Class k in the colour of region k when the regions are classes.
+            let classNames = by == "class" ? names : (0..<max(classCount, (labels.max() ?? 0) + 1)).map { "class \($0)" }
+            // By expert, the classes take the palette colours after the experts' so the two never match.
+            try panel.scatter(x: xs, y: ys, categories: labels, names: classNames, markerSize: 5,
+                              colorOffset: by == "class" ? 0 : names.count)
+        } else {
+            try panel.scatter(x: xs, y: ys, markerSize: 5)
+        }
         if panel.xLabel == nil { panel.xLabel = "x₁" }
         if panel.yLabel == nil { panel.yLabel = "x₂" }
         if panel.title == nil { panel.title = by == "class" ? "predicted class" : "first-choice expert" }
