@@ -32,11 +32,11 @@ enum ChartKind: String, CaseIterable {
                   plot([losses, val_losses], labels=["train", "val"], title="loss", path=out_dir + "/loss.png")
                   plot(randn(200, seed=0), smooth=0.9)   # TensorBoard's debiased moving average, the raw series faint behind
                   plot([1, 2, 3, 2.5], band=[0.1, 0.3, 0.2, 0.4])   # mean line with a shaded ±band (e.g. the spread over seeds)
-                every chart also takes: xlim=[a, b] and ylim=[a, b] (either end nil), logx=true, logy=true,
-                  legend="best"|"upper right"|"upper left"|"lower left"|"lower right"|"outside"|false,
-                  style="slides"|"paper" (or chart_style("slides") for the session), width=800, height=600, dpi=100 or scale=2
+                Every chart also takes xlim=[a, b] and ylim=[a, b] (either end nil), logx=true, logy=true,
+                legend="best"|"upper right"|"upper left"|"lower left"|"lower right"|"outside"|false, style="slides"|"paper"
+                (chart_style("slides") sets it for the session), width=800, height=600, and dpi=100 or scale=2 for denser PNGs:
                   plot([3, 1, 2], ylim=[0, nil], xlim=[0, 2], legend="lower right", label="a", style="slides", scale=2)
-                and returns a figure: fig.hline(y, label=, style="dashed"), fig.vline(x, …), fig.annotate(x, y, "text"), fig.save(path)
+                Charts return a figure: fig.hline(y, label=, style="dashed"), fig.vline(x, …), fig.annotate(x, y, "text"), fig.save(path):
                   plot([1.3, 1.1, 1.02]).hline(1, label="balanced").annotate(2, 1.02, "after balancing")
                 """
         case .scatter:

@@ -39,13 +39,15 @@ enum ChartOptions {
     static func limits(_ arguments: Arguments, _ name: String) throws -> (Double?, Double?)? {
         guard let value = try arguments.value(named: name), !value.isNull else { return nil }
         guard case .list(let list) = value, list.elements.count == 2 else {
-            throw NativeError("\(name): give [lower, upper] (either may be nil), got \(value.typeAndValue)")
+            let got: String
+            if case .list(let list) = value { got = "a list of \(list.elements.count)" } else { got = value.typeAndValue }
+            throw PlotError("\(name): give [lower, upper] (either may be nil), got \(got)")
         }
         let ends = try list.elements.map { element -> Double? in
             switch element {
             case .null: return nil
             case .number(let number): return number
-            default: throw NativeError("\(name): limits must be numbers or nil, got \(element.typeAndValue)")
+            default: throw PlotError("\(name): limits must be numbers or nil, got \(element.typeAndValue)")
             }
         }
         return (ends[0], ends[1])
@@ -58,11 +60,11 @@ enum ChartOptions {
         case .string(let name):
             if let found = legendNames.first(where: { $0.0 == name }) { return found.1 }
             let names = legendNames.map(\.0)
-            throw NativeError("legend: unknown placement '\(name)'"
-                + (nearestName(to: name, in: names).map { "; did you mean '\($0)'?" } ?? "")
-                + "; choose one of \(names.map { "\"\($0)\"" }.joined(separator: ", ")) or false")
+            throw PlotError("legend: unknown placement '\(name)'"
+                + (nearestName(to: name, in: names).map { "; did you mean '\($0)'? Choose" } ?? "; choose")
+                + " one of \(names.map { "\"\($0)\"" }.joined(separator: ", ")) or false")
         default:
-            throw NativeError("legend: give a placement such as \"upper right\", or false, got \(value.typeAndValue)")
+            throw PlotError("legend: give a placement such as \"upper right\", or false, got \(value.typeAndValue)")
         }
     }
 
@@ -75,18 +77,18 @@ enum ChartOptions {
     static func namedStyle(_ name: String) throws -> ChartStyle {
         if let style = ChartStyle.named(name) { return style }
         let names = ChartStyle.all.map(\.name)
-        throw NativeError("style: unknown chart style '\(name)'"
-            + (nearestName(to: name, in: names).map { "; did you mean '\($0)'?" } ?? "")
-            + "; choose one of \(names.map { "\"\($0)\"" }.joined(separator: ", "))")
+        throw PlotError("style: unknown chart style '\(name)'"
+            + (nearestName(to: name, in: names).map { "; did you mean '\($0)'? Choose" } ?? "; choose")
+            + " one of \(names.map { "\"\($0)\"" }.joined(separator: ", "))")
     }
 
     /// Pixel density from `scale=` or `dpi=` (100 dpi is scale 1, as a 800x600 chart is 8x6 in).
     static func scale(_ arguments: Arguments) throws -> Double? {
         let scale = try arguments.value(named: "scale").flatMap { $0.isNull ? nil : $0 }.map { _ in try arguments.number(named: "scale") }
         let dpi = try arguments.value(named: "dpi").flatMap { $0.isNull ? nil : $0 }.map { _ in try arguments.number(named: "dpi") }
-        if scale != nil && dpi != nil { throw NativeError("dpi: give dpi= or scale=, not both") }
+        if scale != nil && dpi != nil { throw PlotError("dpi: give dpi= or scale=, not both") }
         if let dpi {
-            guard dpi.isFinite, dpi >= 25, dpi <= 800 else { throw NativeError("dpi: must be in 25...800, got \(dpi)") }
+            guard dpi.isFinite, dpi >= 25, dpi <= 800 else { throw PlotError("dpi: must be in 25...800, got \(PlotError.number(dpi))") }
             return dpi / 100
         }
         return scale
