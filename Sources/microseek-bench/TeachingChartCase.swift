@@ -13,14 +13,16 @@ func teachingChartCase(folder: String = NSTemporaryDirectory() + "microseek-benc
     var generator = SeededGenerator(seed: 0)
     let noisy: [[Double]] = try (0 ..< 3).map { run in
         let noise = try Tensor.normal([1000], generator: &generator).storage
-        return (0 ..< 1000).map { step in 1 + 2 * exp(-Double(step) / Double(150 + 100 * run)) + 0.3 * Double(noise[step]) }
+        let scale = Double(150 + 100 * run)
+        return (0 ..< 1000).map { (step: Int) -> Double in
+            let decay: Double = exp(-Double(step) / scale)
+            return 1 + 2 * decay + 0.3 * Double(noise[step])
+        }
     }
     let weights = try Tensor.uniform([300, 8], low: 0.5, high: 1.5, generator: &generator).storage.map(Double.init)
-    let shares: [[Double]] = (0 ..< 8).map { expert in                                   // (8, 300), columns sum to 1
-        (0 ..< 300).map { step in
-            let row = weights[(step * 8) ..< (step * 8 + 8)]
-            return weights[step * 8 + expert] / row.reduce(0, +)
-        }
+    let totals: [Double] = (0 ..< 300).map { step in weights[(step * 8) ..< (step * 8 + 8)].reduce(0, +) }
+    let shares: [[Double]] = (0 ..< 8).map { (expert: Int) -> [Double] in                  // (8, 300), columns sum to 1
+        (0 ..< 300).map { (step: Int) -> Double in weights[step * 8 + expert] / totals[step] }
     }
     let points = try Tensor.normal([300, 2], generator: &generator).storage.map(Double.init)
     let pointX = stride(from: 0, to: 600, by: 2).map { points[$0] }, pointY = stride(from: 1, to: 600, by: 2).map { points[$0] }
@@ -48,9 +50,10 @@ func teachingChartCase(folder: String = NSTemporaryDirectory() + "microseek-benc
     func frame(_ k: Int) throws -> Figure {
         let angle = Double(k) * Double.pi / 60
         let grid = (0 ..< 100).map { row in
-            (0 ..< 100).map { column -> Int in
-                let x = -3 + 6 * (Double(column) + 0.5) / 100, y = -3 + 6 * (Double(row) + 0.5) / 100
-                let turned = x * cos(angle) + y * sin(angle)
+            (0 ..< 100).map { (column: Int) -> Int in
+                let x: Double = -3 + 6 * (Double(column) + 0.5) / 100
+                let y: Double = -3 + 6 * (Double(row) + 0.5) / 100
+                let turned: Double = x * cos(angle) + y * sin(angle)
                 return turned > 0.5 ? 0 : (y > turned ? 1 : 2)
             }
         }
