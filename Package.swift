@@ -55,7 +55,7 @@ let package = Package(
                           exclude: ["README.md"]),
         .executableTarget(name: "microseek-bench",
                           dependencies: ["Autograd", "NeuralNets", "Toys", "Plotting", "PlotPNG", "Script"],
-                          exclude: ["README.md"]),
+                          exclude: ["README.md", "teaching_plots.py"]),
 
         // MARK: - Tests (one target per module, plus shared helpers)
         .target(name: "TestSupport", dependencies: ["Autograd"], path: "Tests/TestSupport"),
@@ -63,12 +63,12 @@ let package = Package(
         .testTarget(name: "NeuralNetsTests", dependencies: ["NeuralNets", "Autograd", "TestSupport"]),
         .testTarget(name: "ToysTests", dependencies: ["Toys", "NeuralNets", "Autograd", "TestSupport"]),
         .testTarget(name: "InteropTests", dependencies: ["Interop", "NeuralNets", "Autograd", "TestSupport"]),
-        .testTarget(name: "PlottingTests", dependencies: ["Plotting"],
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting", "TestSupport"],
                     exclude: ["Golden"]),
         .testTarget(name: "PlotPNGTests", dependencies: ["PlotPNG", "Plotting"]),
         .testTarget(name: "ScriptTests", dependencies: ["Script"], exclude: ["LanguageTests"]),
         .testTarget(name: "BuiltinsTests", dependencies: ["Builtins", "Script", "Autograd", "TestSupport"]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Script"], exclude: ["Golden"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Script", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "REPLTests", dependencies: ["REPL", "Script"]),
         .testTarget(name: "microseekTests", dependencies: ["microseek"]),
     ]

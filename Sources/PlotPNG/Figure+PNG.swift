@@ -8,9 +8,19 @@ import Plotting
 extension Figure {
     /// The figure rendered and encoded as PNG bytes.
     public func pngData() throws -> [UInt8] {
-        var canvas = try PNGCanvas(width: width, height: height)
-        try draw(on: &canvas)
-        return try canvas.pngData()
+        try rendered().pngData()
+    }
+
+    /// The figure drawn on a PNG canvas of `pixelWidth` x `pixelHeight` (its size times `scale`).
+    func rendered() throws -> PNGCanvas {
+        var canvas = try PNGCanvas(width: pixelWidth, height: pixelHeight)
+        if scale == 1 {
+            try draw(on: &canvas)
+        } else {
+            var scaled = ScaledCanvas(canvas, scale: scale)
+            try draw(on: &scaled)
+        }
+        return canvas
     }
 
     /// Writes the figure to `path`: PNG for ".png", SVG for ".svg" (case-insensitive).

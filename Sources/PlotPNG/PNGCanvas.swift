@@ -13,7 +13,8 @@ public final class PNGCanvas: Canvas {
     public let height: Double
     private let pixelWidth: Int
     private let pixelHeight: Int
-    private let image: gdImagePtr
+    /// The libgd image (internal: the GIF writer quantizes it into a frame).
+    let image: gdImagePtr
     private let fontPath: String
     /// First FreeType error, reported by `finish()` rather than lost.
     private var textError: PlotError?

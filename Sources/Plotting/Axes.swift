@@ -23,15 +23,19 @@ public struct Axes: Sendable, Equatable {
     public var yLabel: String?
     public var xScale: Scale = .linear
     public var yScale: Scale = .linear
-    /// Fixed x range; nil fits the data.
-    public var xLimits: ClosedRange<Double>?
-    /// Fixed y range; nil fits the data.
-    public var yLimits: ClosedRange<Double>?
+    /// Fixed x range; either end nil fits the data (see `setLimits`).
+    public var xLimits = AxisLimits()
+    /// Fixed y range; either end nil fits the data.
+    public var yLimits = AxisLimits()
     public var showGrid: Bool = true
     public var legend: LegendPosition = .best
-    public private(set) var series: [Series] = []
+    public internal(set) var series: [Series] = []
+    /// Horizontal and vertical reference lines (`hline`, `vline`), drawn over the data.
+    public internal(set) var referenceLines: [ReferenceLine] = []
+    /// Text placed at data coordinates (`annotate`).
+    public internal(set) var annotations: [Annotation] = []
     /// Problems found in the input that did not stop the chart (skipped NaN values, ...).
-    public private(set) var inputWarnings: [String] = []
+    public internal(set) var inputWarnings: [String] = []
 
     public init(title: String? = nil, xLabel: String? = nil, yLabel: String? = nil) {
         self.title = title; self.xLabel = xLabel; self.yLabel = yLabel
@@ -60,14 +64,15 @@ public struct Axes: Sendable, Equatable {
         return result
     }
 
-    /// The number of line, scatter, bar and histogram series so far; picks the next palette colour.
-    private var colorIndex: Int {
+    /// The number of line, scatter, bar, histogram and area series so far; picks the next palette colour.
+    var colorIndex: Int {
         series.reduce(0) { count, item in
             switch item {
             case .line, .histogram: return count + 1
             case .scatter(let scatter): return count + scatter.groupNames.count
             case .bar(let bars): return count + bars.values.count
-            case .heatmap: return count
+            case .area(let area): return count + area.rows.count
+            case .heatmap, .regions: return count
             }
         }
     }
@@ -75,9 +80,12 @@ public struct Axes: Sendable, Equatable {
     // MARK: - Adding series
 
     /// Adds a line through `y` against `x` (default 0, 1, 2, ...). Non-finite points are
-    /// skipped (the line breaks there) with a warning.
+    /// skipped (the line breaks there) with a warning. `smooth` in 0..<1 draws TensorBoard's
+    /// debiased moving average as the line with the raw values faint behind it; `band` (one
+    /// non-negative half-width per point) shades y ± band.
     public mutating func plot(_ y: [Double], x: [Double]? = nil, label: String? = nil, color: Color? = nil,
-                              width: Double = 1.5, dash: [Double]? = nil, marker: Marker = .none) throws {
+                              width: Double = 1.5, dash: [Double]? = nil, marker: Marker = .none,
+                              smooth: Double = 0, band: [Double]? = nil) throws {
         let name = label.map { "'\($0)'" } ?? "#\(colorIndex + 1)"
         guard !y.isEmpty else { throw PlotError("plot: series \(name) has no values") }
         let xs = x ?? y.indices.map(Double.init)
@@ -88,17 +96,28 @@ public struct Axes: Sendable, Equatable {
         let bad = zip(xs, y).filter { !$0.0.isFinite || !$0.1.isFinite }.count
         if bad == y.count { throw PlotError("plot: all \(y.count) values of series \(name) are NaN or infinite") }
         if bad > 0 { inputWarnings.append("plot: skipped \(bad) non-finite point(s) (NaN or inf) in series \(name)") }
-        series.append(.line(LineSeries(x: xs, y: y, label: label, color: color ?? Palette.color(colorIndex),
-                                       width: width, dash: dash, marker: marker)))
+        let smoothed = smooth == 0 ? y : try Smoothing.ema(y, weight: smooth, option: "smooth")
+        if let band {
+            guard band.count == y.count else {
+                throw PlotError("band: \(band.count) values for the \(y.count) points of series \(name)")
+            }
+            if let index = band.firstIndex(where: { $0.isFinite && $0 < 0 }) {
+                throw PlotError("band: half-widths must be >= 0, got \(PlotError.number(band[index])) at point \(index)")
+            }
+        }
+        series.append(.line(LineSeries(x: xs, y: smoothed, label: label, color: color ?? Palette.color(colorIndex),
+                                       width: width, dash: dash, marker: marker,
+                                       raw: smooth == 0 ? nil : y, band: band)))
     }
 
     /// Adds one line per row of `ys` (all against the same `x`), named by `labels` when given.
-    public mutating func plot(series ys: [[Double]], x: [Double]? = nil, labels: [String]? = nil) throws {
+    public mutating func plot(series ys: [[Double]], x: [Double]? = nil, labels: [String]? = nil,
+                              smooth: Double = 0) throws {
         guard !ys.isEmpty else { throw PlotError("plot: no series given") }
         if let labels, labels.count != ys.count {
             throw PlotError("plot: \(labels.count) labels for \(ys.count) series")
         }
-        for (index, y) in ys.enumerated() { try plot(y, x: x, label: labels?[index]) }
+        for (index, y) in ys.enumerated() { try plot(y, x: x, label: labels?[index], smooth: smooth) }
     }
 
     /// Adds points at (x, y); `groups` (one name per point) colours them by category with a legend.
@@ -191,10 +210,13 @@ public struct Axes: Sendable, Equatable {
     }
 
     /// Adds a heatmap of `matrix[row][column]` (row 0 at the top) with a colorbar.
-    /// `valueRange` defaults to the data range (symmetric about zero for `.diverging`).
+    /// The colour range is `valueRange`, else `vmin`/`vmax` (either may be nil: that end follows
+    /// the automatic range), else automatic: the data range, symmetric about zero for
+    /// `.diverging`, and 0...1 for probability-like matrices (rows or columns summing to 1).
     public mutating func heatmap(_ matrix: [[Double]], rowLabels: [String]? = nil, columnLabels: [String]? = nil,
                                  colormap: Colormap = .viridis, showValues: Bool = false,
-                                 valueRange: ClosedRange<Double>? = nil, colorbarLabel: String? = nil) throws {
+                                 valueRange: ClosedRange<Double>? = nil, vmin: Double? = nil, vmax: Double? = nil,
+                                 colorbarLabel: String? = nil) throws {
         guard let columns = matrix.first?.count, columns > 0 else {
             throw PlotError("heatmap: matrix is empty (\(matrix.count)x\(matrix.first?.count ?? 0))")
         }
@@ -208,6 +230,12 @@ public struct Axes: Sendable, Equatable {
         }
         guard columnNames.count == columns else {
             throw PlotError("heatmap: \(columnNames.count) column labels for \(columns) columns")
+        }
+        for (name, value) in [("vmin", vmin), ("vmax", vmax)] {
+            if let value, !value.isFinite { throw PlotError("heatmap: \(name) must be finite, got \(value)") }
+        }
+        if let vmin, let vmax, vmin >= vmax {
+            throw PlotError("heatmap: vmin \(PlotError.number(vmin)) must be below vmax \(PlotError.number(vmax))")
         }
         let finite = matrix.flatMap { $0 }.filter(\.isFinite)
         guard var low = finite.min(), var high = finite.max() else {
@@ -223,10 +251,32 @@ public struct Axes: Sendable, Equatable {
         } else if colormap.isDiverging {
             let extent = max(abs(low), abs(high))
             (low, high) = (-extent, extent)
+        } else if Self.isProbabilityLike(matrix) {
+            // Shares on [0, 1]: a 0.5 share looks half full, not as full as the largest cell.
+            (low, high) = (0, 1)
+        }
+        if let vmin { low = vmin }
+        if let vmax { high = vmax }
+        if (vmin != nil || vmax != nil) && low >= high {
+            throw PlotError(vmin != nil
+                ? "heatmap: vmin \(PlotError.number(low)) is not below the largest value \(PlotError.number(high)); give vmax too"
+                : "heatmap: vmax \(PlotError.number(high)) is not above the smallest value \(PlotError.number(low)); give vmin too")
         }
         if low == high { (low, high) = (low - 0.5, high + 0.5) }
         series.append(.heatmap(HeatmapSeries(values: matrix, rowLabels: rowNames, columnLabels: columnNames,
                                              colormap: colormap, valueRange: low...high, showValues: showValues,
                                              colorbarLabel: colorbarLabel)))
+    }
+}
+
+extension Axes {
+    /// True when every value is in 0...1 and every row (or every column: a load history with one
+    /// row per expert) sums to 1 within 1e-3 — a matrix of probabilities or shares.
+    static func isProbabilityLike(_ matrix: [[Double]]) -> Bool {
+        guard let columns = matrix.first?.count, columns > 0 else { return false }
+        for row in matrix { for value in row where !(value >= 0 && value <= 1) { return false } }
+        let tolerance = 1e-3
+        if matrix.allSatisfy({ abs($0.reduce(0, +) - 1) <= tolerance }) { return true }
+        return (0..<columns).allSatisfy { column in abs(matrix.reduce(0) { $0 + $1[column] } - 1) <= tolerance }
     }
 }

@@ -52,13 +52,31 @@ public struct AxisModel: Sendable, Equatable {
     // MARK: Building
 
     /// A numeric axis over the data values with matplotlib's 5% margins; `sticksToZero` keeps
-    /// bars and histograms starting exactly at zero.
-    static func numeric(values: [Double], limits: ClosedRange<Double>?, scale: Scale,
-                        sticksToZero: Bool) -> AxisModel {
-        if let limits, limits.upperBound > limits.lowerBound,
-           scale == .linear || limits.lowerBound > 0 {
-            return AxisModel(kind: .numeric(lower: limits.lowerBound, upper: limits.upperBound, scale: scale))
+    /// bars and histograms starting exactly at zero. A fixed end of `limits` replaces that end
+    /// (ends a log axis cannot show are ignored).
+    static func numeric(values: [Double], limits: AxisLimits, scale: Scale, sticksToZero: Bool) -> AxisModel {
+        let usable = { (value: Double?) -> Double? in
+            guard let value, value.isFinite, scale == .linear || value > 0 else { return nil }
+            return value
         }
+        let fixedLower = usable(limits.lower), fixedUpper = usable(limits.upper)
+        if let fixedLower, let fixedUpper, fixedUpper > fixedLower {
+            return AxisModel(kind: .numeric(lower: fixedLower, upper: fixedUpper, scale: scale))
+        }
+        guard case .numeric(var lower, var upper, _) = automatic(values: values, scale: scale, sticksToZero: sticksToZero).kind else {
+            preconditionFailure("automatic axes are numeric")
+        }
+        if let fixedLower { lower = fixedLower }
+        if let fixedUpper { upper = fixedUpper }
+        if upper <= lower {
+            // One end fixed beyond all the data: keep it and open the other end by one unit (a decade on log).
+            if fixedLower != nil { upper = scale == .log ? lower * 10 : lower + 1 } else { lower = scale == .log ? upper / 10 : upper - 1 }
+        }
+        return AxisModel(kind: .numeric(lower: lower, upper: upper, scale: scale))
+    }
+
+    /// The automatic range of `values` with margins.
+    static func automatic(values: [Double], scale: Scale, sticksToZero: Bool) -> AxisModel {
         let usable = values.filter { $0.isFinite && (scale == .linear || $0 > 0) }
         var lower = usable.min() ?? (scale == .log ? 1 : 0)
         var upper = usable.max() ?? (scale == .log ? 10 : 1)

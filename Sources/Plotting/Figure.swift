@@ -13,6 +13,25 @@ public struct Figure: Sendable, Equatable {
     public let columns: Int
     /// The panels, row by row; `panels.count == rows * columns`.
     public var panels: [Axes]
+    /// Text sizes and line weights (`.standard`, `.slides`, `.paper`).
+    public var style: ChartStyle = .standard
+    /// Pixels per canvas unit in PNG output (2 for high-density screens); layout is unchanged.
+    public private(set) var scale: Double = 1
+
+    /// Sets the PNG pixel density: `scale` in 0.25...8, and at most 20000 pixels each way.
+    public mutating func setScale(_ scale: Double) throws {
+        guard scale.isFinite, (0.25...8).contains(scale) else {
+            throw PlotError("scale: must be in 0.25...8 (dpi 25...800), got \(PlotError.number(scale))")
+        }
+        guard Double(max(width, height)) * scale <= 20_000 else {
+            throw PlotError("scale: \(width)x\(height) at scale \(PlotError.number(scale)) is over 20000 pixels")
+        }
+        self.scale = scale
+    }
+
+    /// The PNG size in pixels: the figure size times `scale`, rounded.
+    public var pixelWidth: Int { Int((Double(width) * scale).rounded()) }
+    public var pixelHeight: Int { Int((Double(height) * scale).rounded()) }
 
     /// A figure with `rows` x `columns` empty panels.
     public init(width: Int = 800, height: Int = 600, title: String? = nil, rows: Int = 1, columns: Int = 1) throws {

@@ -33,7 +33,12 @@ public struct FigureRenderer: Sendable {
         let metrics = layout.metrics
         let plot = layout.plotArea
         let isHeatmap = axes.series.contains { if case .heatmap = $0 { return true } else { return false } }
+        // Regions lie under everything, grid included, like an image.
+        for case .regions(let regions) in axes.series { drawRegions(regions, layout: layout, on: &canvas) }
         if axes.showGrid && !isHeatmap && !axes.isEmpty { drawGrid(layout: layout, on: &canvas) }
+        // Bands and raw (unsmoothed) lines stay behind every main line.
+        for case .line(let line) in axes.series where line.band != nil { drawBand(line, layout: layout, on: &canvas) }
+        for case .line(let line) in axes.series where line.raw != nil { drawRawLine(line, layout: layout, on: &canvas) }
         for item in axes.series {
             switch item {
             case .line(let line): drawLine(line, layout: layout, on: &canvas)
@@ -41,9 +46,14 @@ public struct FigureRenderer: Sendable {
             case .bar(let bars): drawBars(bars, layout: layout, on: &canvas)
             case .histogram(let histogram): drawHistogram(histogram, layout: layout, on: &canvas)
             case .heatmap(let heatmap): drawHeatmap(heatmap, layout: layout, metrics: metrics, on: &canvas)
+            case .area(let area): drawArea(area, layout: layout, on: &canvas)
+            case .regions: break
             }
         }
-        canvas.stroke(Path.rectangle(plot.insetBy(-0.5)), style: StrokeStyle(color: Self.frameColor, width: 1))
+        drawReferenceLines(axes.referenceLines, layout: layout, on: &canvas)
+        drawAnnotations(axes.annotations, layout: layout, on: &canvas)
+        canvas.stroke(Path.rectangle(plot.insetBy(-0.5 * metrics.style.chromeWidth)),
+                      style: StrokeStyle(color: metrics.style.textColor, width: metrics.style.chromeWidth))
         drawTicks(layout: layout, metrics: metrics, on: &canvas)
         drawAxisTitles(axes, layout: layout, metrics: metrics, on: &canvas)
         if let heatmap = axes.series.compactMap({ if case .heatmap(let map) = $0 { return map } else { return nil } }).first,
@@ -70,14 +80,16 @@ public struct FigureRenderer: Sendable {
                 path.move(to: Point(plot.minX, y)); path.line(to: Point(plot.maxX, y))
             }
         }
-        if !path.elements.isEmpty { canvas.stroke(path, style: StrokeStyle(color: Self.gridColor, width: 1)) }
+        if !path.elements.isEmpty {
+            canvas.stroke(path, style: StrokeStyle(color: layout.metrics.style.gridColor, width: layout.metrics.style.chromeWidth))
+        }
     }
 
     func drawTicks<C: Canvas>(layout: PanelLayout, metrics: ChartMetrics, on canvas: inout C) {
         let plot = layout.plotArea
         let length = metrics.tickLength
         var marks = Path()
-        let labelStyle = TextStyle(size: metrics.tickSize, color: Self.frameColor)
+        let labelStyle = TextStyle(size: metrics.tickSize, color: metrics.style.textColor)
         for tick in layout.xAxis.ticks {
             let x = (plot.minX + tick.fraction * plot.width).rounded() + 0.5
             marks.move(to: Point(x, plot.maxY)); marks.line(to: Point(x, plot.maxY + length))
@@ -105,7 +117,7 @@ public struct FigureRenderer: Sendable {
             style.vertical = .middle
             canvas.drawText(tick.label, at: Point(plot.minX - length - metrics.pad * 0.5, y), style: style)
         }
-        canvas.stroke(marks, style: StrokeStyle(color: Self.frameColor, width: 1))
+        canvas.stroke(marks, style: StrokeStyle(color: metrics.style.textColor, width: metrics.style.chromeWidth))
     }
 
     /// Axis labels sit just outside the tick labels (as in matplotlib), the title above the plot.
@@ -113,7 +125,7 @@ public struct FigureRenderer: Sendable {
         let plot = layout.plotArea
         if let title = axes.title, !title.isEmpty {
             canvas.drawText(title, at: Point(plot.midX, plot.minY - metrics.pad),
-                            style: TextStyle(size: metrics.titleSize, horizontal: .middle, vertical: .bottom))
+                            style: TextStyle(size: metrics.titleSize, color: metrics.style.titleColor, horizontal: .middle, vertical: .bottom))
         }
         if let label = axes.xLabel, !label.isEmpty {
             let widest = layout.xAxis.ticks.map { metrics.width($0.label, metrics.tickSize) }.max() ?? 0
@@ -121,13 +133,13 @@ public struct FigureRenderer: Sendable {
             let radians = layout.xAxis.labelAngle * Double.pi / 180
             let extent = layout.xAxis.labelAngle == 0 ? tickLine : widest * sin(radians) + tickLine * cos(radians)
             canvas.drawText(label, at: Point(plot.midX, plot.maxY + metrics.tickLength + metrics.pad * 1.5 + extent),
-                            style: TextStyle(size: metrics.labelSize, horizontal: .middle, vertical: .top))
+                            style: TextStyle(size: metrics.labelSize, color: metrics.style.titleColor, horizontal: .middle, vertical: .top))
         }
         if let label = axes.yLabel, !label.isEmpty {
             let widest = layout.yAxis.ticks.map { metrics.width($0.label, metrics.tickSize) }.max() ?? 0
             let x = plot.minX - metrics.tickLength - metrics.pad * 1.5 - widest
             canvas.drawText(label, at: Point(x, plot.midY),
-                            style: TextStyle(size: metrics.labelSize, angle: 90, horizontal: .middle, vertical: .bottom))
+                            style: TextStyle(size: metrics.labelSize, color: metrics.style.titleColor, angle: 90, horizontal: .middle, vertical: .bottom))
         }
     }
 
@@ -145,10 +157,11 @@ public struct FigureRenderer: Sendable {
         for index in line.x.indices { points.append(position(line.x[index], line.y[index], layout: layout)) }
         let path = Clipping.polyline(points, to: layout.plotArea)
         if !path.elements.isEmpty {
-            canvas.stroke(path, style: StrokeStyle(color: line.color, width: line.width, dash: line.dash))
+            canvas.stroke(path, style: StrokeStyle(color: line.color, width: line.width * layout.metrics.style.lineScale,
+                                                   dash: line.dash))
         }
         guard line.marker != .none else { return }
-        let radius = max(2, line.width * 1.8)
+        let radius = max(2, line.width * layout.metrics.style.lineScale * 1.8)
         var markers = Path()
         for case let point? in points where layout.plotArea.contains(Rect(x: point.x, y: point.y, width: 0, height: 0)) {
             let shape = line.marker == .circle
@@ -160,7 +173,7 @@ public struct FigureRenderer: Sendable {
     }
 
     func drawScatter<C: Canvas>(_ scatter: ScatterSeries, layout: PanelLayout, on canvas: inout C) {
-        let radius = scatter.markerSize / 2
+        let radius = scatter.markerSize * layout.metrics.style.lineScale.squareRoot() / 2
         var paths = Array(repeating: Path(), count: scatter.colors.count)
         for index in scatter.x.indices {
             guard let point = position(scatter.x[index], scatter.y[index], layout: layout),

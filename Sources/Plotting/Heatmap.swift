@@ -54,17 +54,17 @@ extension FigureRenderer {
             canvas.fill(Path.rectangle(Rect(x: area.minX, y: edges[strip], width: area.width,
                                             height: edges[strip + 1] - edges[strip])), color: color)
         }
-        canvas.stroke(Path.rectangle(area.insetBy(-0.5)), style: StrokeStyle(color: Self.frameColor, width: 1))
+        canvas.stroke(Path.rectangle(area.insetBy(-0.5)), style: StrokeStyle(color: metrics.style.textColor, width: 1))
         var marks = Path()
         var widest = 0.0
         for tick in axis.ticks {
             let y = (area.maxY - tick.fraction * area.height).rounded() - 0.5
             marks.move(to: Point(area.maxX, y)); marks.line(to: Point(area.maxX + metrics.tickLength, y))
             canvas.drawText(tick.label, at: Point(area.maxX + metrics.tickLength + metrics.pad * 0.5, y),
-                            style: TextStyle(size: metrics.tickSize, color: Self.frameColor, vertical: .middle))
+                            style: TextStyle(size: metrics.tickSize, color: metrics.style.textColor, vertical: .middle))
             widest = max(widest, metrics.width(tick.label, metrics.tickSize))
         }
-        canvas.stroke(marks, style: StrokeStyle(color: Self.frameColor, width: 1))
+        canvas.stroke(marks, style: StrokeStyle(color: metrics.style.textColor, width: 1))
         if let label = heatmap.colorbarLabel, !label.isEmpty {
             let x = area.maxX + metrics.tickLength + metrics.pad * 1.5 + widest
             canvas.drawText(label, at: Point(x, area.midY),

@@ -15,18 +15,22 @@ public struct ChartMetrics: Sendable, Equatable {
     /// Small gap between neighbouring elements.
     public var pad: Double
     public var tickLength: Double
+    /// The figure's style (line weights, chrome colours); sizes above already include its font scale.
+    public var style: ChartStyle = .standard
 
     /// Sizes for panels of `panelWidth` x `panelHeight`: matplotlib-like at 800x600, never
     /// below 10 px text so a 400x300 chart stays readable.
-    public init(panelWidth: Double, panelHeight: Double) {
+    public init(panelWidth: Double, panelHeight: Double, style: ChartStyle = .standard) {
         let scale = min(1, max(0.5, min(panelWidth / 800, panelHeight / 600)))
-        tickSize = max(10, 12.5 * scale)
-        labelSize = max(10.5, 13.5 * scale)
-        titleSize = max(12, 16 * scale)
-        figureTitleSize = max(13, 18 * scale)
-        legendSize = max(10, 12.5 * scale)
-        pad = max(4, 7 * scale)
-        tickLength = max(3, 5 * scale)
+        let font = style.fontScale
+        tickSize = max(10, 12.5 * scale) * font
+        labelSize = max(10.5, 13.5 * scale) * font
+        titleSize = max(12, 16 * scale) * font
+        figureTitleSize = max(13, 18 * scale) * font
+        legendSize = max(10, 12.5 * scale) * font
+        pad = max(4, 7 * scale) * font
+        tickLength = max(3, 5 * scale) * font
+        self.style = style
     }
 
     /// Height of one line of text at `size` (ascent + descent of DejaVu Sans).
@@ -76,7 +80,7 @@ extension FigureRenderer {
         let cellWidth = width / Double(figure.columns)
         // Text sizes follow the figure, as in matplotlib, a little smaller when panels share it.
         let shrink = figure.panels.count > 1 ? 0.8 : 1
-        let metrics = ChartMetrics(panelWidth: width * shrink, panelHeight: height * shrink)
+        let metrics = ChartMetrics(panelWidth: width * shrink, panelHeight: height * shrink, style: figure.style)
         var top = 0.0
         if let title = figure.title, !title.isEmpty {
             top = metrics.pad * 1.5 + metrics.lineHeight(metrics.figureTitleSize)
@@ -107,8 +111,19 @@ struct PanelLayouter {
         return nil
     }
 
+    /// "best" goes outside for stacked areas and regions: they fill the plot, so every corner
+    /// would hide data.
+    var effectiveLegendPosition: LegendPosition {
+        guard axes.legend == .best else { return axes.legend }
+        let fills = axes.series.contains { item in
+            switch item { case .area, .regions: return true; default: return false }
+        }
+        return fills ? .outside : .best
+    }
+
     func layout() -> PanelLayout {
         let legendEntries = axes.legend == .hidden ? [] : self.legendEntries()
+        let legendPosition = effectiveLegendPosition
         var x = initialXAxis(), y = initialYAxis()
         var colorbar: AxisModel? = heatmap.map { heatmap in
             AxisModel(kind: .numeric(lower: heatmap.valueRange.lowerBound, upper: heatmap.valueRange.upperBound,
@@ -130,11 +145,11 @@ struct PanelLayouter {
         var legendArea: Rect?
         if !legendEntries.isEmpty {
             let size = legendSize(legendEntries)
-            if axes.legend == .outside {
+            if legendPosition == .outside {
                 legendArea = Rect(x: plot.maxX + metrics.pad * 1.5, y: plot.minY, width: size.width, height: size.height)
             } else {
                 legendArea = LegendPlacer(axes: axes, plot: plot, xAxis: x, yAxis: y, metrics: metrics)
-                    .place(size: size, position: axes.legend)
+                    .place(size: size, position: legendPosition)
             }
         }
         if let box = legendArea {
@@ -154,31 +169,53 @@ struct PanelLayouter {
             return axis
         }
         var values: [Double] = []
+        var limits = axes.xLimits
         for item in axes.series {
             switch item {
             case .line(let line): values += line.x
             case .scatter(let scatter): values += scatter.x
             case .histogram(let histogram): values += [histogram.edges.first ?? 0, histogram.edges.last ?? 1]
+            case .area(let area):
+                // Areas fill the axis edge to edge, as matplotlib's stackplot with margins off.
+                values += area.x
+                limits.lower = limits.lower ?? area.x.min(); limits.upper = limits.upper ?? area.x.max()
+            case .regions(let regions):
+                limits.lower = limits.lower ?? regions.xRange.lowerBound
+                limits.upper = limits.upper ?? regions.xRange.upperBound
             case .bar, .heatmap: break
             }
         }
-        return AxisModel.numeric(values: values, limits: axes.xLimits, scale: axes.xScale, sticksToZero: false)
+        values += axes.referenceLines.filter { $0.orientation == .vertical }.map(\.value)
+        return AxisModel.numeric(values: values, limits: limits, scale: axes.xScale, sticksToZero: false)
     }
 
     func initialYAxis() -> AxisModel {
         if let heatmap { return AxisModel(kind: .categorical(count: heatmap.rows, topDown: true)) }
         var values: [Double] = []
         var sticky = false
+        var limits = axes.yLimits
         for item in axes.series {
             switch item {
-            case .line(let line): values += zip(line.x, line.y).filter { $0.0.isFinite }.map(\.1)
+            case .line(let line):
+                values += zip(line.x, line.y).filter { $0.0.isFinite }.map(\.1)
+                if let raw = line.raw { values += zip(line.x, raw).filter { $0.0.isFinite }.map(\.1) }
+                if let band = line.band {
+                    for index in line.y.indices where line.x[index].isFinite && band[index].isFinite {
+                        values += [line.y[index] - band[index], line.y[index] + band[index]]
+                    }
+                }
             case .scatter(let scatter): values += scatter.y
             case .histogram(let histogram): values += [0] + histogram.counts.map(Double.init); sticky = true
             case .bar(let bars): values += [0] + bars.values.flatMap { $0 }; sticky = true
+            case .area(let area): values += [0] + (area.tops.last ?? []); sticky = true
+            case .regions(let regions):
+                limits.lower = limits.lower ?? regions.yRange.lowerBound
+                limits.upper = limits.upper ?? regions.yRange.upperBound
             case .heatmap: break
             }
         }
-        return AxisModel.numeric(values: values, limits: axes.yLimits, scale: axes.yScale, sticksToZero: sticky)
+        values += axes.referenceLines.filter { $0.orientation == .horizontal }.map(\.value)
+        return AxisModel.numeric(values: values, limits: limits, scale: axes.yScale, sticksToZero: sticky)
     }
 
     var xCategoryLabels: [String] { heatmap?.columnLabels ?? barSeries?.categories ?? [] }
@@ -281,7 +318,7 @@ struct PanelLayouter {
             right += pad * 2.5 + colorbarWidth + metrics.tickLength + pad * 0.5 + widest
             if heatmap?.colorbarLabel?.isEmpty == false { right += pad + metrics.lineHeight(metrics.labelSize) }
         }
-        if axes.legend == .outside, !legendEntries.isEmpty {
+        if effectiveLegendPosition == .outside, !legendEntries.isEmpty {
             right += pad * 1.5 + legendSize(legendEntries).width
         }
 
@@ -308,6 +345,8 @@ struct PanelLayouter {
 
     func legendEntries() -> [LegendEntry] {
         var entries: [LegendEntry] = []
+        var regionNames: Set<String> = []
+        for case .regions(let regions) in axes.series { regionNames.formUnion(regions.categoryNames) }
         for item in axes.series {
             switch item {
             case .line(let line):
@@ -318,7 +357,8 @@ struct PanelLayouter {
                 }
             case .scatter(let scatter):
                 for (name, color) in zip(scatter.groupNames, scatter.colors) {
-                    if let name { entries.append(LegendEntry(label: name, color: color, swatch: .marker)) }
+                    // Points named like a region beneath them share its legend row.
+                    if let name, !regionNames.contains(name) { entries.append(LegendEntry(label: name, color: color, swatch: .marker)) }
                 }
             case .bar(let bars):
                 for (name, color) in zip(bars.groupNames, bars.colors) {
@@ -326,8 +366,23 @@ struct PanelLayouter {
                 }
             case .histogram(let histogram):
                 if let label = histogram.label { entries.append(LegendEntry(label: label, color: histogram.color, swatch: .patch)) }
+            case .area(let area):
+                // Top layer first, so the legend reads in the order of the stack.
+                for (name, color) in zip(area.labels, area.colors).reversed() {
+                    if let name { entries.append(LegendEntry(label: name, color: color, swatch: .patch)) }
+                }
+            case .regions(let regions):
+                for (name, color) in zip(regions.categoryNames, regions.colors) {
+                    entries.append(LegendEntry(label: name, color: RegionSeries.tint(of: color), swatch: .patch))
+                }
             case .heatmap:
                 break
+            }
+        }
+        for line in axes.referenceLines {
+            if let label = line.label {
+                entries.append(LegendEntry(label: label, color: line.color,
+                                           swatch: .line(width: line.width, dash: line.style.dash(width: line.width))))
             }
         }
         return entries

@@ -76,8 +76,27 @@ struct LegendPlacer {
                     let center = (histogram.edges[index] + histogram.edges[index + 1]) / 2
                     for part in 0...10 { add(center, Double(histogram.counts[index]) * Double(part) / 10) }
                 }
-            case .heatmap:
+            case .area(let area):
+                for top in area.tops {
+                    let step = max(1, top.count / 200)
+                    for index in stride(from: 0, to: top.count, by: step) {
+                        for part in 0...10 { add(area.x[index], top[index] * Double(part) / 10) }
+                    }
+                }
+            case .heatmap, .regions:
                 break
+            }
+        }
+        for line in axes.referenceLines {
+            // Sample the reference line across the panel so a legend does not sit on it.
+            for part in 0...20 {
+                let fraction = Double(part) / 20
+                switch line.orientation {
+                case .horizontal:
+                    if let fy = yAxis.fraction(line.value) { points.append(Point(plot.minX + fraction * plot.width, plot.maxY - fy * plot.height)) }
+                case .vertical:
+                    if let fx = xAxis.fraction(line.value) { points.append(Point(plot.minX + fx * plot.width, plot.maxY - fraction * plot.height)) }
+                }
             }
         }
         return points
@@ -100,8 +119,9 @@ extension FigureRenderer {
             switch entry.swatch {
             case .line(let width, let dash):
                 canvas.stroke(Path.polyline([Point(swatchLeft, centerY), Point(swatchRight, centerY)]),
-                              style: StrokeStyle(color: entry.color, width: width, dash: dash))
+                              style: StrokeStyle(color: entry.color, width: width * metrics.style.lineScale, dash: dash))
             case .lineWithMarker(let width, let dash):
+                let width = width * metrics.style.lineScale
                 canvas.stroke(Path.polyline([Point(swatchLeft, centerY), Point(swatchRight, centerY)]),
                               style: StrokeStyle(color: entry.color, width: width, dash: dash))
                 canvas.fill(Path.circle(center: Point((swatchLeft + swatchRight) / 2, centerY), radius: max(2, width * 1.8), segments: 12),

@@ -14,6 +14,10 @@ public struct LineSeries: Sendable, Equatable {
     public var width: Double
     public var dash: [Double]?
     public var marker: Marker
+    /// The unsmoothed values, drawn faint behind the line when it is smoothed.
+    public var raw: [Double]? = nil
+    /// Half-widths of a shaded band around the line (mean ± spread), one per point.
+    public var band: [Double]? = nil
 }
 
 /// Points, optionally coloured by a category.
@@ -69,6 +73,39 @@ public struct HeatmapSeries: Sendable, Equatable {
     }
 }
 
+/// Layers stacked on top of each other over shared x values (a stacked area chart).
+public struct AreaSeries: Sendable, Equatable {
+    public var x: [Double]
+    /// `rows[layer][point]`, each >= 0; layer 0 is at the bottom.
+    public var rows: [[Double]]
+    public var labels: [String?]
+    public var colors: [Color]
+
+    /// Running totals: `tops[layer][point]` is the upper edge of that layer.
+    public var tops: [[Double]] {
+        var running = Array(repeating: 0.0, count: x.count)
+        return rows.map { row in
+            for index in running.indices { running[index] += row[index] }
+            return running
+        }
+    }
+}
+
+/// A plane split into regions by category (decision regions): a grid of category indices over
+/// `xRange` x `yRange`, drawn as lightly tinted cells under the other series.
+public struct RegionSeries: Sendable, Equatable {
+    public var xRange: ClosedRange<Double>
+    public var yRange: ClosedRange<Double>
+    /// `grid[row][column]`: row 0 is the lowest y, column 0 the lowest x; -1 leaves a cell blank.
+    public var grid: [[Int]]
+    public var categoryNames: [String]
+    /// Full-strength category colours (legend and scatter); cells use `tint(of:)`.
+    public var colors: [Color]
+
+    /// The light version of a category colour that fills its cells, so points on top stay readable.
+    public static func tint(of color: Color) -> Color { color.mixed(with: .white, 0.62) }
+}
+
 /// One thing drawn in a panel.
 public enum Series: Sendable, Equatable {
     case line(LineSeries)
@@ -76,6 +113,8 @@ public enum Series: Sendable, Equatable {
     case bar(BarSeries)
     case histogram(HistogramSeries)
     case heatmap(HeatmapSeries)
+    case area(AreaSeries)
+    case regions(RegionSeries)
 }
 
 // MARK: - Errors

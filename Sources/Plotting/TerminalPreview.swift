@@ -41,7 +41,9 @@ public struct TerminalPreview: Sendable {
             default: break
             }
         }
-        let sketched = axes.series.contains { if case .line = $0 { return true }; if case .scatter = $0 { return true }; return false }
+        let sketched = axes.series.contains { item in
+            switch item { case .line, .scatter, .area: return true; default: return false }
+        }
         if sketched { lines += BrailleSketch(preview: self, axes: axes).lines() }
         var labels: [String] = []
         if let x = axes.xLabel, !x.isEmpty { labels.append("x: \(x)") }
@@ -208,6 +210,7 @@ struct BrailleSketch {
         for item in axes.series {
             if case .line(let line) = item { xs += line.x; ys += line.y }
             if case .scatter(let scatter) = item { xs += scatter.x; ys += scatter.y }
+            if case .area(let area) = item { for top in area.tops { xs += area.x; ys += top } }
         }
         let logY = axes.yScale == .log
         let pairs = zip(xs, ys).filter { $0.0.isFinite && $0.1.isFinite && (!logY || $0.1 > 0) }
@@ -265,6 +268,24 @@ struct BrailleSketch {
                     legend.append((name ?? "points", scatter.colors[group]))
                 }
                 owner += scatter.groupNames.count
+            case .area(let area):
+                // Each layer's upper edge as a line.
+                for (layer, top) in area.tops.enumerated() {
+                    var previous: (Int, Int)?
+                    for (x, y) in zip(area.x, top) {
+                        guard let current = dot(x, y) else { previous = nil; continue }
+                        let start = previous ?? current
+                        let steps = max(abs(current.0 - start.0), abs(current.1 - start.1), 1)
+                        for step in 0...steps {
+                            let t = Double(step) / Double(steps)
+                            set((start.0 + Int((Double(current.0 - start.0) * t).rounded()),
+                                 start.1 + Int((Double(current.1 - start.1) * t).rounded())), owner: owner)
+                        }
+                        previous = current
+                    }
+                    legend.append((area.labels[layer] ?? "layer \(layer + 1)", area.colors[layer]))
+                    owner += 1
+                }
             default:
                 break
             }

@@ -42,7 +42,7 @@ import Testing
             fig.save(out_dir + "/grid.png")
             print(fig.panels, fig.title)
             """)
-        #expect(text == "2 two\n")
+        #expect(text == "saved \(folder.path)/grid.png\n2 two\n")
         #expect(try Self.pngSize(folder.appendingPathComponent("grid.png"))! == (600, 300))
         #expect(runner.figures.count == 1)
         #expect(runner.figures.first?.title == "two")

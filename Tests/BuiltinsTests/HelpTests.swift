@@ -22,6 +22,7 @@ import Testing
             "softmax", "log_softmax", "relu", "gelu", "silu", "tanh", "sigmoid", "exp", "log", "sqrt", "abs",
             "topk", "cross_entropy", "kl_div", "concat", "stack", "where", "one_hot", "gradcheck", "linear", "mlp", "seq", "sgd", "adam", "adamw",
             "plot", "scatter", "bar", "hist", "heatmap", "figure", "show", "out_dir",
+            "area", "regions", "chart_style", "ema", "moving_average", "animate",
             // PyTorch-named operations and layers (TensorOperations*.swift, LayerBuiltins.swift).
             "layer_norm", "rms_norm", "logsumexp", "mean", "argmax", "permute", "gather", "scatter_add", "pow",
             "index_select", "index_add", "embedding", "clamp", "minimum", "maximum",

@@ -2,6 +2,7 @@
 import Foundation
 import Testing
 @testable import Notebook
+import TestSupport
 
 @Suite struct ExportTests {
     @Test func markdownMatchesGolden() throws {

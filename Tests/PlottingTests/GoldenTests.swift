@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Plotting
+import TestSupport
 
 // Every chart kind's canvas calls and SVG, against files in Golden/.
 

@@ -129,7 +129,7 @@ import Plotting
     @Test func linesPastFixedLimitsAreClippedToTheFrame() throws {
         var figure = try Figure()
         try figure.axes.plot([0, 10, -10, 5])
-        figure.axes.yLimits = -2...2
+        try figure.axes.setYLimits(-2, 2)
         let plot = FigureRenderer(figure: figure).layout()[0].plotArea
         let canvas = try LayoutTests.drawn(figure)
         let dataStroke = canvas.calls.compactMap { call -> Path? in
