@@ -101,10 +101,8 @@ enum ChartRegions {
     /// The model's output on the plane: a model object's forward pass in evaluation, or a Seek function.
     private static func classScores(_ model: Value, _ plane: Tensor, _ arguments: Arguments) throws -> Tensor {
         if case .object(let object as ModuleObject) = model {
-            let layers = mixtureLayers(in: object.module)
-            let wasTraining = layers.map(\.isTraining)
-            layers.forEach { $0.isTraining = false }
-            defer { zip(layers, wasTraining).forEach { $0.isTraining = $1 } }
+            // Models are in evaluation mode outside a trainer's step; make sure of it (no routing noise).
+            object.module.setTraining(false)
             return try rethrowingNamed("regions") { try withNoGrad { try object.module(plane) } }
         }
         switch model {
