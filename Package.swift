@@ -48,7 +48,7 @@ let package = Package(
                           exclude: ["README.md"]),
         .executableTarget(name: "microseek-bench",
                           dependencies: ["Autograd", "NeuralNets", "Toys", "Plotting", "PlotPNG", "Script"],
-                          exclude: ["README.md"]),
+                          exclude: ["README.md", "interp"]),
 
         // MARK: - Tests (one target per module, plus shared helpers)
         .target(name: "TestSupport", dependencies: ["Autograd"], path: "Tests/TestSupport"),

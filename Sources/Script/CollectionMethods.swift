@@ -87,6 +87,10 @@ enum CollectionMethods {
             try arguments.expectCount(0)
             return .list(ListObject(dict(receiver).values))
         }
+        interpreter.defineMethod(on: "dict", "items", help: "d.items(): [key, value] pairs in insertion order.\n  for k, v in d.items() { print(k, v) }") { receiver, arguments in
+            try arguments.expectCount(0)
+            return StandardLibrary.items(of: dict(receiver))
+        }
         interpreter.defineMethod(on: "dict", "get", help: "d.get(key, default=nil): the value for key, or default.\n  d.get(\"lr\", 0.1)") { receiver, arguments in
             try arguments.expectCount(1...2)
             let fallback = try arguments.value(at: 1, named: "default") ?? .null

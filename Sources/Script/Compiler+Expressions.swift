@@ -91,6 +91,12 @@ extension Compiler {
         case .logical(let operation, let left, let right, let span):
             let test = condition(.logical(operation, left, right, span), span)
             return { machine in .bool(try test(machine)) }
+        case .membership(let element, let container, let span):
+            let elementCode = self.expression(element), containerCode = self.expression(container)
+            return { machine in
+                let value = try elementCode(machine)
+                return .bool(try machine.contains(try containerCode(machine), value, span))
+            }
         case .call(.member(let target, let name, let memberSpan), let positional, let named, let span) where named.isEmpty:
             return methodCall(self.expression(target), name, positional.map { Operand(run: self.expression($0)) },
                               receiverLocal: plainLocal(target), argumentLocal: positional.first.flatMap(plainLocal),

@@ -97,6 +97,12 @@ struct Compiler {
                 try machine.memberSet(object, name, newValue, span)
                 return .normal
             }
+        case .unpack(let variables, let value, let span):
+            let valueCode = expression(value), assign = unpacker(variables, span)
+            return { machine in
+                try assign(machine, try valueCode(machine))
+                return .normal
+            }
         case .ifStatement(let condition, let thenBranch, let elseBranch, let span):
             let test = self.condition(condition, span)
             // `if c { return e }`, the base case of every recursion: one closure.
@@ -209,24 +215,7 @@ struct Compiler {
 
     func forLoop(_ variables: [(VariableReference, String)], _ sequence: @escaping Evaluate,
                          _ body: @escaping Execute, _ span: SourceSpan) -> Execute {
-        let stores = variables.map { Store(run: store($0.0, $0.1)) }
-        let assign: (Machine, Value) throws -> Void
-        if variables.count == 1 {
-            assign = store(variables[0].0, variables[0].1)
-        } else {
-            assign = { machine, element in
-                let parts: [Value]
-                switch element {
-                case .list(let list): parts = list.elements
-                case .object(let object): parts = try machine.runNative(span) { try object.iterationElements() }
-                default: parts = []
-                }
-                guard parts.count == stores.count else {
-                    throw RuntimeError.cannotUnpack(expected: stores.count, got: element.typeAndValue, span)
-                }
-                for (store, part) in zip(stores, parts) { try store.run(machine, part) }
-            }
-        }
+        let assign = variables.count == 1 ? store(variables[0].0, variables[0].1) : unpacker(variables, span)
         // A single plain local (the usual `for i in …`) is written straight into its slot.
         let directSlot: Int
         if variables.count == 1, case .local(let local) = variables[0].0, !local.isCaptured {
@@ -270,6 +259,24 @@ struct Compiler {
                 }
             }
             return .normal
+        }
+    }
+
+    /// Assigns the elements of a list (or a native object's elements) to several variables:
+    /// `a, b = xs` and `for k, v in items(d)`.
+    func unpacker(_ variables: [(VariableReference, String)], _ span: SourceSpan) -> (Machine, Value) throws -> Void {
+        let stores = variables.map { Store(run: store($0.0, $0.1)) }
+        return { machine, value in
+            let parts: [Value]
+            switch value {
+            case .list(let list): parts = list.elements
+            case .object(let object): parts = try machine.runNative(span) { try object.iterationElements() }
+            default: throw RuntimeError.cannotUnpack(expected: stores.count, got: value.typeAndValue, span)
+            }
+            guard parts.count == stores.count else {
+                throw RuntimeError.unpackCount(expected: stores.count, got: parts.count, span)
+            }
+            for (store, part) in zip(stores, parts) { try store.run(machine, part) }
         }
     }
 

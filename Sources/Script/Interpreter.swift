@@ -234,7 +234,7 @@ enum LargeStack {
     // Tests pass with 16 MB in a debug build; worst cases (1000 nested calls each inside 200
     // levels of nested expressions) need more. Only touched pages use memory.
     static let size = 256 << 20
-    private static let threadName = "seek-interpreter"
+    private static let threadName = "seek-interp"
 
     /// Holds the result while the caller waits.
     private final class Box<T>: @unchecked Sendable {
@@ -244,11 +244,24 @@ enum LargeStack {
         let done = DispatchSemaphore(value: 0)
     }
 
+    /// Marks the threads `run` starts. A thread-specific key, not the thread's name: Linux keeps
+    /// 15 characters of a name, so comparing names never matched and every callback from a native
+    /// (`map`, `sorted(key=)`) started a thread of its own.
+    private static let marker: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    /// True on a thread `run` started (work there runs inline).
+    static var isCurrentThread: Bool { pthread_getspecific(marker) != nil }
+
     static func run<T>(_ work: @escaping () -> T) -> T {
-        if Thread.current.name == threadName { return work() }
+        if isCurrentThread { return work() }
         let box = Box<T>()
         box.work = work
         let thread = Thread {
+            pthread_setspecific(marker, UnsafeRawPointer(bitPattern: 1))
             box.result = box.work?()
             box.done.signal()
         }

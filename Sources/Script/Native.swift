@@ -30,24 +30,31 @@ public final class NativeFunction {
     }
 }
 
-// MARK: - Native objects
+// MARK: - Methods of built-in types
 
-/// The operators a native object may implement.
-public enum BinaryOperator: String, Sendable, CaseIterable {
-    case add = "+", subtract = "-", multiply = "*", divide = "/", modulo = "%", power = "**", matmul = "@"
-    case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
+/// A method on a built-in type (`xs.append(3)`), registered by a library.
+public struct BuiltinMethod {
+    /// One-line summary and an example.
+    public let help: String
+    /// Receives the value the method was called on.
+    public let body: (Value, Arguments) throws -> Value
+    /// The same method for exactly one positional argument, without an `Arguments` bundle
+    /// (`xs.append(i)` in a loop). Only for methods that cannot fail with one argument.
+    let oneArgument: ((Value, Value) -> Value)?
 
-    /// The operator as written.
-    public var symbol: String { rawValue }
+    /// Creates a method.
+    public init(help: String, body: @escaping (Value, Arguments) throws -> Value) {
+        self.init(help: help, oneArgument: nil, body: body)
+    }
 
-    /// True for `==`, `!=`, `<`, `<=`, `>`, `>=`.
-    public var isComparison: Bool {
-        switch self {
-        case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual: return true
-        default: return false
-        }
+    init(help: String, oneArgument: ((Value, Value) -> Value)?, body: @escaping (Value, Arguments) throws -> Value) {
+        self.help = help
+        self.oneArgument = oneArgument
+        self.body = body
     }
 }
+
+// MARK: - Native objects
 
 /// One index inside `[...]`: a value (`t[0]`, `t[-1]`, `d["k"]`) or a slice (`1:3`, `:`, `:2`).
 public enum IndexArgument {

@@ -53,6 +53,35 @@ extension Machine {
         }
     }
 
+    /// `element in container`: an element of a list or range (by `==`), a key of a dict, a
+    /// substring of a string, an element of a native object's iteration (a tensor's rows).
+    func contains(_ container: Value, _ element: Value, _ span: SourceSpan) throws -> Bool {
+        switch container {
+        case .list(let list): return list.elements.contains { $0.isEqual(to: element) }
+        case .dict(let dict):
+            guard case .string(let key) = element else {
+                throw RuntimeError.unsupportedOperands(operator: "in", left: element.typeAndValue,
+                                                       right: "dict (its keys are strings)", span)
+            }
+            return dict[key] != nil
+        case .string(let text):
+            guard case .string(let part) = element else {
+                throw RuntimeError.unsupportedOperands(operator: "in", left: element.typeAndValue,
+                                                       right: "string (only a string can be in a string)", span)
+            }
+            return part.isEmpty || text.contains(part)
+        case .range(let range):
+            guard case .number(let number) = element else { return false }
+            let steps = (number - range.start) / range.step
+            return steps == steps.rounded() && steps >= 0 && Int(exactly: steps).map { $0 < range.count } == true
+        case .object(let object):
+            return try runNative(span) { try object.iterationElements() }.contains { $0.isEqual(to: element) }
+        default:
+            throw RuntimeError.unsupportedOperands(operator: "in", left: element.typeAndValue,
+                                                   right: container.typeAndValue + " (not a list, dict, string or range)", span)
+        }
+    }
+
     private static func repeatCount(_ count: Double, _ span: SourceSpan) throws -> Int {
         guard let times = Int(exactly: count), times >= 0, times <= 10_000_000 else {
             throw RuntimeError.invalidIndex("repeat count must be a whole number from 0 to 10000000, got \(Value.format(count))", span)
@@ -73,7 +102,7 @@ extension Machine {
         case .modulo: return .number(try modulo(a, b, span))
         case .power: return .number(Foundation.pow(a, b))
         case .matmul:
-            throw RuntimeError.unsupportedOperands(operator: "@", left: "number", right: "number", span)
+            throw RuntimeError.unsupportedOperands(operator: operation.symbol, left: "number", right: "number", span)
         case .equal: return .bool(a == b)
         case .notEqual: return .bool(a != b)
         case .less: return .bool(a < b)
@@ -260,27 +289,5 @@ extension Machine {
         case .object(let object): return try runNative(span) { try object.iterationElements() }
         default: throw RuntimeError.notIterable(value.typeAndValue, span)
         }
-    }
-}
-
-/// A method on a built-in type (`xs.append(3)`), registered by a library.
-public struct BuiltinMethod {
-    /// One-line summary and an example.
-    public let help: String
-    /// Receives the value the method was called on.
-    public let body: (Value, Arguments) throws -> Value
-    /// The same method for exactly one positional argument, without an `Arguments` bundle
-    /// (`xs.append(i)` in a loop). Only for methods that cannot fail with one argument.
-    let oneArgument: ((Value, Value) -> Value)?
-
-    /// Creates a method.
-    public init(help: String, body: @escaping (Value, Arguments) throws -> Value) {
-        self.init(help: help, oneArgument: nil, body: body)
-    }
-
-    init(help: String, oneArgument: ((Value, Value) -> Value)?, body: @escaping (Value, Arguments) throws -> Value) {
-        self.help = help
-        self.oneArgument = oneArgument
-        self.body = body
     }
 }

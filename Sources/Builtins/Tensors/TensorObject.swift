@@ -71,6 +71,7 @@ public final class TensorObject: NativeObject {
             "transpose": "t.transpose(a=0, b=1): swap two axes.\n  zeros(2, 3).transpose().shape   # [3, 2]",
             "softmax": "t.softmax(axis=-1): exp(t) / sum(exp(t)) along an axis.\n  tensor([1, 2, 3]).softmax()",
             "log_softmax": "t.log_softmax(axis=-1): log of softmax, computed stably.\n  tensor([1, 2, 3]).log_softmax()",
+            "round": "t.round(digits=0): each value rounded to digits places (round(t, 2) too), no gradient.\n  tensor([0.123, 4.567]).round(1)",
         ]
         for reduction in ["sum", "mean", "max", "min", "argmax"] {
             table[reduction] = "t.\(reduction)(axis=nil, keepdims=false): the \(reduction) of all values, or along an axis.\n"
@@ -101,6 +102,12 @@ public final class TensorObject: NativeObject {
         case "tolist":
             try arguments.expectCount(0)
             return Conversions.nestedList(tensor)
+        case "round":
+            try arguments.rejectUnknownNames(["digits"])
+            try arguments.expectCount(0...1)
+            let scale = Foundation.pow(10, Double(try arguments.integer(at: 0, named: "digits", default: 0)))
+            let values = tensor.storage.map { Float((Double($0) * scale).rounded(.toNearestOrEven) / scale) }
+            return Conversions.value(try Tensor(shape: tensor.shape, values: values))
         case "detach":
             try arguments.expectCount(0)
             return Conversions.value(tensor.detach())
