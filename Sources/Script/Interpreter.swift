@@ -194,6 +194,57 @@ public final class Interpreter {
         }
     }
 
+    /// The keyword parameters a callable accepts (Tab completion of `name=` inside a call): a
+    /// Seek function's parameters, or the `name=` entries of a native's signature, the help
+    /// text's opening `name(…)` (which may wrap over lines).
+    public func keywordNames(of value: Value) -> [String] {
+        switch value {
+        case .function(let function): return function.parameters
+        case .native(let native): return Self.keywordNames(inSignature: native.help)
+        default: return []
+        }
+    }
+
+    /// `moe(dim=, experts=8, gate="softmax"|"sigmoid")` → ["dim", "experts", "gate"]: the
+    /// parameters written with `=` inside the first bracket pair of `help`.
+    public static func keywordNames(inSignature help: String) -> [String] {
+        guard let open = help.firstIndex(of: "(") else { return [] }
+        var depth = 0, inString = false
+        var parts: [String] = [], current = ""
+        for character in help[help.index(after: open)...] {
+            if inString {
+                if character == "\"" { inString = false }
+                current.append(character)
+                continue
+            }
+            switch character {
+            case "\"": inString = true
+            case "(", "[", "{": depth += 1
+            case ")" where depth == 0:
+                parts.append(current)
+                return parts.compactMap(keywordName)
+            case ")", "]", "}": depth -= 1
+            case "," where depth == 0:
+                parts.append(current)
+                current = ""
+                continue
+            default: break
+            }
+            current.append(character)
+        }
+        return []
+    }
+
+    /// The name of a `name=default` signature entry; nil for positional entries.
+    private static func keywordName(_ part: String) -> String? {
+        let trimmed = part.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let equals = trimmed.firstIndex(of: "=") else { return nil }
+        let name = String(trimmed[..<equals])
+        guard let first = name.first, first.isLetter || first == "_",
+              name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { return nil }
+        return name
+    }
+
     /// True when `source` ends inside an open bracket, block or string: the REPL should read more.
     public static func isIncomplete(_ source: String) -> Bool {
         LargeStack.run {
