@@ -91,12 +91,20 @@ enum CollectionMethods {
             try arguments.expectCount(0)
             return StandardLibrary.items(of: dict(receiver))
         }
-        interpreter.defineMethod(on: "dict", "get", help: "d.get(key, default=nil): the value for key, or default.\n  d.get(\"lr\", 0.1)") { receiver, arguments in
+        interpreter.defineMethod(on: "dict", "get", help: "d.get(key, default=nil): the value for key, or default.\n  d.get(\"lr\", 0.1)",
+                                 oneArgument: { receiver, key in
+            guard case .string(let text) = key else { return nil }
+            return dict(receiver)[text] ?? .null
+        }) { receiver, arguments in
             try arguments.expectCount(1...2)
             let fallback = try arguments.value(at: 1, named: "default") ?? .null
             return dict(receiver)[try arguments.string(at: 0, named: "key")] ?? fallback
         }
-        interpreter.defineMethod(on: "dict", "has", help: "d.has(key): whether key is present.\n  d.has(\"lr\")") { receiver, arguments in
+        interpreter.defineMethod(on: "dict", "has", help: "d.has(key): whether key is present.\n  d.has(\"lr\")",
+                                 oneArgument: { receiver, key in
+            guard case .string(let text) = key else { return nil }
+            return .bool(dict(receiver)[text] != nil)
+        }) { receiver, arguments in
             try arguments.expectCount(1)
             return .bool(dict(receiver)[try arguments.string(at: 0, named: "key")] != nil)
         }
@@ -123,7 +131,11 @@ enum CollectionMethods {
             try arguments.expectCount(0)
             return .string(string(receiver).trimmingCharacters(in: .whitespacesAndNewlines))
         }
-        interpreter.defineMethod(on: "string", "split", help: "s.split(sep=\" \"): the pieces between separators.\n  \"a,b\".split(\",\")   # [\"a\", \"b\"]") { receiver, arguments in
+        interpreter.defineMethod(on: "string", "split", help: "s.split(sep=\" \"): the pieces between separators.\n  \"a,b\".split(\",\")   # [\"a\", \"b\"]",
+                                 oneArgument: { receiver, separator in
+            guard case .string(let text) = separator, !text.isEmpty else { return nil }
+            return .list(ListObject(string(receiver).components(separatedBy: text).map(Value.string)))
+        }) { receiver, arguments in
             try arguments.expectCount(0...1)
             let separator = try arguments.string(at: 0, named: "sep", default: " ")
             guard !separator.isEmpty else { throw NativeError("split() separator must not be empty") }
@@ -134,7 +146,11 @@ enum CollectionMethods {
             let elements = try arguments.interpreter.elements(of: try arguments.require(at: 0, named: "xs"))
             return .string(elements.map(\.description).joined(separator: string(receiver)))
         }
-        interpreter.defineMethod(on: "string", "contains", help: "s.contains(t): whether t occurs in s.\n  \"hello\".contains(\"ell\")   # true") { receiver, arguments in
+        interpreter.defineMethod(on: "string", "contains", help: "s.contains(t): whether t occurs in s.\n  \"hello\".contains(\"ell\")   # true",
+                                 oneArgument: { receiver, needle in
+            guard case .string(let part) = needle else { return nil }
+            return .bool(string(receiver).contains(part))
+        }) { receiver, arguments in
             try arguments.expectCount(1)
             return .bool(string(receiver).contains(try arguments.string(at: 0, named: "t")))
         }

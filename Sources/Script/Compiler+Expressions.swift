@@ -187,15 +187,12 @@ extension Compiler {
 
     func index(_ target: @escaping Evaluate, _ indices: [ResolvedIndex], _ span: SourceSpan) -> Evaluate {
         if indices.count == 1, case .value(let single) = indices[0] {
-            // xs[i] with a whole number in range: no IndexArgument array.
+            // xs[i], d[k], s[i] that exist: no IndexArgument array.
             let indexCode = expression(single)
             return { machine in
                 let object = try target(machine)
                 let position = try indexCode(machine)
-                if case .list(let list) = object, case .number(let number) = position, let integer = Int(exactly: number) {
-                    let resolved = integer < 0 ? integer + list.elements.count : integer
-                    if resolved >= 0, resolved < list.elements.count { return list.elements[resolved] }
-                }
+                if let value = Machine.quickIndexGet(object, position) { return value }
                 return try machine.indexGet(object, [.value(position)], span)
             }
         }

@@ -51,7 +51,7 @@ extension Compiler {
                 }
                 let function = try loadCallee(machine)
                 guard case .function(let script) = function else {
-                    return try machine.call(function, [try first(machine)], [], span)
+                    return try Compiler.callOther1(machine, function, first, span)
                 }
                 return try Compiler.invoke1(machine, script, first, span)
             }
@@ -114,6 +114,16 @@ extension Compiler {
     static func globalFunction(_ machine: Machine, _ index: Int) -> FunctionObject? {
         guard index >= 0, case .function(let function)? = (machine.globals + index).pointee else { return nil }
         return function
+    }
+
+    /// A one-argument call of anything but a Seek function: a native with a one-argument body
+    /// (`len(xs)`) is called without an argument array or `Arguments` bundle.
+    static func callOther1(_ machine: Machine, _ function: Value, _ first: Evaluate, _ span: SourceSpan) throws -> Value {
+        let argument = try first(machine)
+        if case .native(let native) = function, let direct = native.oneArgument, let result = direct(argument) {
+            return result
+        }
+        return try machine.call(function, [argument], [], span)
     }
 
     @inline(__always)
@@ -287,9 +297,7 @@ private final class LocalArithmeticCall {
     @inline(never)
     private func runOther(_ machine: Machine) throws -> Value {
         let function = try loadCallee(machine)
-        guard case .function(let script) = function else {
-            return try machine.call(function, [try argument(machine)], [], span)
-        }
+        guard case .function(let script) = function else { return try Compiler.callOther1(machine, function, argument, span) }
         return try Compiler.invoke1(machine, script, argument, span)
     }
 }

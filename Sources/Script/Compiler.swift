@@ -75,6 +75,29 @@ struct Compiler {
         case .assignIndex(let target, let indices, let operation, let value, let span):
             let targetCode = expression(target), indexCode = self.indices(indices), valueCode = expression(value)
             let arithmetic = operation.binary
+            if indices.count == 1, case .value(let single) = indices[0] {
+                // `xs[i] = v`, `d[k] += 1`: lists and dicts are read and written without an
+                // IndexArgument array; anything else (and every error) takes the general path.
+                let positionCode = expression(single)
+                return { machine in
+                    let object = try targetCode(machine)
+                    let position = try positionCode(machine)
+                    var newValue = try valueCode(machine)
+                    if let arithmetic {
+                        let current = try Machine.quickIndexGet(object, position)
+                            ?? machine.indexGet(object, [.value(position)], span)
+                        if case .number(let a) = current, case .number(let b) = newValue, arithmetic != .divide {
+                            newValue = try Machine.arithmetic(arithmetic, a, b, span)
+                        } else {
+                            newValue = try machine.binary(arithmetic, current, newValue, span)
+                        }
+                    }
+                    if !Machine.quickIndexSet(object, position, newValue) {
+                        try machine.indexSet(object, [.value(position)], newValue, span)
+                    }
+                    return .normal
+                }
+            }
             return { machine in
                 let object = try targetCode(machine)
                 let index = try indexCode(machine)

@@ -125,8 +125,8 @@ public final class Interpreter {
     }
 
     /// `defineMethod` with a direct body for calls with exactly one positional argument, which
-    /// must behave as `body` does for them (and cannot fail).
-    func defineMethod(on typeName: String, _ name: String, help: String, oneArgument: @escaping (Value, Value) -> Value,
+    /// must behave as `body` does for them, or return nil to let `body` run.
+    func defineMethod(on typeName: String, _ name: String, help: String, oneArgument: @escaping (Value, Value) -> Value?,
                       _ body: @escaping (Value, Arguments) throws -> Value) {
         methods[typeName, default: [:]][name] = BuiltinMethod(help: help, oneArgument: oneArgument, body: body)
     }

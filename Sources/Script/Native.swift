@@ -21,11 +21,19 @@ public final class NativeFunction {
     public let help: String
     /// The body; throws `NativeError` (or errors from calling back into the interpreter).
     public let body: (Arguments) throws -> Value
+    /// The same function for exactly one positional argument, without an `Arguments` bundle
+    /// (`len(xs)` in a loop); nil declines and `body` runs (and reports any error).
+    let oneArgument: ((Value) -> Value?)?
 
     /// Creates a native function.
-    public init(_ name: String, help: String, body: @escaping (Arguments) throws -> Value) {
+    public convenience init(_ name: String, help: String, body: @escaping (Arguments) throws -> Value) {
+        self.init(name, help: help, oneArgument: nil, body: body)
+    }
+
+    init(_ name: String, help: String, oneArgument: ((Value) -> Value?)?, body: @escaping (Arguments) throws -> Value) {
         self.name = name
         self.help = help
+        self.oneArgument = oneArgument
         self.body = body
     }
 }
@@ -39,15 +47,16 @@ public struct BuiltinMethod {
     /// Receives the value the method was called on.
     public let body: (Value, Arguments) throws -> Value
     /// The same method for exactly one positional argument, without an `Arguments` bundle
-    /// (`xs.append(i)` in a loop). Only for methods that cannot fail with one argument.
-    let oneArgument: ((Value, Value) -> Value)?
+    /// (`xs.append(i)`, `d.has(k)` in a loop). It returns nil to decline (an argument of the
+    /// wrong type), and the general body then runs and reports the error.
+    let oneArgument: ((Value, Value) -> Value?)?
 
     /// Creates a method.
     public init(help: String, body: @escaping (Value, Arguments) throws -> Value) {
         self.init(help: help, oneArgument: nil, body: body)
     }
 
-    init(help: String, oneArgument: ((Value, Value) -> Value)?, body: @escaping (Value, Arguments) throws -> Value) {
+    init(help: String, oneArgument: ((Value, Value) -> Value?)?, body: @escaping (Value, Arguments) throws -> Value) {
         self.help = help
         self.oneArgument = oneArgument
         self.body = body

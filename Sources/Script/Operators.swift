@@ -159,6 +159,59 @@ extension Machine {
 
     // MARK: - Indexing
 
+    /// `xs[i]`, `d[k]`, `s[i]` when the element exists (a whole number in range, a present key);
+    /// nil sends everything else to `indexGet`, which reports the error.
+    @inline(__always)
+    static func quickIndexGet(_ object: Value, _ position: Value) -> Value? {
+        switch (object, position) {
+        case (.list(let list), .number(let number)):
+            guard let integer = Int(exactly: number) else { return nil }
+            let resolved = integer < 0 ? integer + list.elements.count : integer
+            return resolved >= 0 && resolved < list.elements.count ? list.elements[resolved] : nil
+        case (.dict(let dict), .string(let key)):
+            return dict[key]
+        case (.string(let text), .number(let number)):
+            return Int(exactly: number).flatMap { character(of: text, at: $0) }
+        default:
+            return nil
+        }
+    }
+
+    /// `xs[i] = v` for a whole number in range, `d[k] = v`; false sends the rest to `indexSet`.
+    @inline(__always)
+    static func quickIndexSet(_ object: Value, _ position: Value, _ value: Value) -> Bool {
+        switch (object, position) {
+        case (.list(let list), .number(let number)):
+            guard let integer = Int(exactly: number) else { return false }
+            let resolved = integer < 0 ? integer + list.elements.count : integer
+            guard resolved >= 0 && resolved < list.elements.count else { return false }
+            list.elements[resolved] = value
+            return true
+        case (.dict(let dict), .string(let key)):
+            dict[key] = value
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// The character at `index` (negative counts from the end) as a string, or nil when out of
+    /// range. ASCII text is indexed by byte; other text walks its characters (no array of them).
+    static func character(of text: String, at index: Int) -> Value? {
+        var text = text
+        let ascii: Value?? = text.withUTF8 { bytes in
+            guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+            let resolved = index < 0 ? index + bytes.count : index
+            guard resolved >= 0, resolved < bytes.count else { return .some(nil) }
+            return .some(.string(String(UnicodeScalar(bytes[resolved]))))
+        }
+        if let ascii { return ascii }
+        let count = text.count
+        let resolved = index < 0 ? index + count : index
+        guard resolved >= 0, resolved < count else { return nil }
+        return .string(String(text[text.index(text.startIndex, offsetBy: resolved)]))
+    }
+
     func indexGet(_ target: Value, _ indices: [IndexArgument], _ span: SourceSpan) throws -> Value {
         switch target {
         case .list(let list):
@@ -168,6 +221,10 @@ extension Machine {
             case .range(let range): return .list(ListObject(Array(list.elements[range])))
             }
         case .string(let text):
+            if indices.count == 1, case .value(.number(let number)) = indices[0], let integer = Int(exactly: number),
+               let character = Machine.character(of: text, at: integer) {
+                return character
+            }
             let characters = Array(text)
             switch try singleIndex(indices, count: characters.count, type: "string", span) {
             case .element(let index): return .string(String(characters[index]))

@@ -92,7 +92,11 @@ public enum StandardLibrary {
 
     // Computed: every interpreter gets its own function objects.
     private static var conversions: [NativeFunction] { [
-        NativeFunction("str", help: "str(x): x as a string, as print shows it.\n  str(3) + \"!\"   # \"3!\"") { arguments in
+        NativeFunction("str", help: "str(x): x as a string, as print shows it.\n  str(3) + \"!\"   # \"3!\"",
+                       oneArgument: { value in
+            if case .object = value { return nil }   // an object's repr may call back into Swift
+            return .string(value.description)
+        }) { arguments in
             try arguments.rejectUnknownNames([])
             try arguments.expectCount(1)
             return .string(try arguments.require(at: 0, named: "x").description)
@@ -200,7 +204,15 @@ public enum StandardLibrary {
 
     // Computed: every interpreter gets its own function objects.
     private static var sequences: [NativeFunction] { [
-        NativeFunction("len", help: "len(x): the number of elements of a list, dict, string, range or object.\n  len([1, 2])   # 2") { arguments in
+        NativeFunction("len", help: "len(x): the number of elements of a list, dict, string, range or object.\n  len([1, 2])   # 2",
+                       oneArgument: { value in
+            switch value {
+            case .list(let list): return .number(Double(list.elements.count))
+            case .dict(let dict): return .number(Double(dict.count))
+            case .string(let text): return .number(Double(text.count))
+            default: return nil
+            }
+        }) { arguments in
             try arguments.rejectUnknownNames([])
             try arguments.expectCount(1)
             let value = try arguments.require(at: 0, named: "x")
