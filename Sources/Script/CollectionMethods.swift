@@ -19,6 +19,17 @@ enum CollectionMethods {
         return dict
     }
 
+    /// `text.split(separator)`: the pieces between separators, empty ones kept. A one-byte
+    /// separator (",", "\n", " ") splits the UTF-8 bytes directly (Foundation's
+    /// `components(separatedBy:)` walks characters and was most of a split-heavy loop).
+    static func split(_ text: String, _ separator: String) -> Value {
+        if separator.utf8.count == 1, let byte = separator.utf8.first {
+            let pieces = text.utf8.split(separator: byte, omittingEmptySubsequences: false)
+            return .list(ListObject(pieces.map { .string(String(Substring($0))) }))
+        }
+        return .list(ListObject(text.components(separatedBy: separator).map(Value.string)))
+    }
+
     private static func string(_ value: Value) -> String {
         guard case .string(let text) = value else { preconditionFailure("string method called on \(value.typeName)") }
         return text
@@ -134,12 +145,12 @@ enum CollectionMethods {
         interpreter.defineMethod(on: "string", "split", help: "s.split(sep=\" \"): the pieces between separators.\n  \"a,b\".split(\",\")   # [\"a\", \"b\"]",
                                  oneArgument: { receiver, separator in
             guard case .string(let text) = separator, !text.isEmpty else { return nil }
-            return .list(ListObject(string(receiver).components(separatedBy: text).map(Value.string)))
+            return split(string(receiver), text)
         }) { receiver, arguments in
             try arguments.expectCount(0...1)
             let separator = try arguments.string(at: 0, named: "sep", default: " ")
             guard !separator.isEmpty else { throw NativeError("split() separator must not be empty") }
-            return .list(ListObject(string(receiver).components(separatedBy: separator).map(Value.string)))
+            return split(string(receiver), separator)
         }
         interpreter.defineMethod(on: "string", "join", help: "sep.join(xs): the elements joined by sep.\n  \", \".join([\"a\", \"b\"])   # \"a, b\"") { receiver, arguments in
             try arguments.expectCount(1)

@@ -68,8 +68,8 @@ import Testing
         for (index, read, assignNumber, assignPair) in cases {
             try runner.run("t = tensor([[1, 2, 3], [4, 5, 6]])")
             if let read {
-                #expect(try runner.echo("r = t[\(index)]\nif type(r) == \"number\" { r } else { r.tolist() }") == read,
-                        "t[\(index)]")
+                #expect(try runner.run("r = t[\(index)]\nif type(r) == \"number\" { print(r) } else { print(r.tolist()) }")
+                        == read + "\n", "t[\(index)]")
             } else {
                 let message = runner.error("t[\(index)]")
                 #expect(message?.hasPrefix("index:") == true, "t[\(index)] should be refused, got \(message ?? "a value")")
