@@ -195,12 +195,18 @@ extension Machine {
         }
     }
 
+    /// True when every byte is a character of its own: ASCII without "\r" ("\r\n" is one
+    /// character, as `len` counts it).
+    static func isOneBytePerCharacter(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        !bytes.contains { $0 >= 0x80 || $0 == 0x0D }
+    }
+
     /// The character at `index` (negative counts from the end) as a string, or nil when out of
     /// range. ASCII text is indexed by byte; other text walks its characters (no array of them).
     static func character(of text: String, at index: Int) -> Value? {
         var text = text
         let ascii: Value?? = text.withUTF8 { bytes in
-            guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+            guard isOneBytePerCharacter(bytes) else { return nil }
             let resolved = index < 0 ? index + bytes.count : index
             guard resolved >= 0, resolved < bytes.count else { return .some(nil) }
             return .some(.string(String(UnicodeScalar(bytes[resolved]))))
@@ -335,7 +341,16 @@ extension Machine {
         switch value {
         case .list(let list): return list.elements
         case .dict(let dict): return dict.keys.map(Value.string)
-        case .string(let text): return text.map { .string(String($0)) }
+        case .string(let text):
+            // ASCII text (the usual case) by byte: walking Characters runs grapheme breaking.
+            var bytes = text
+            if let characters = bytes.withUTF8({ utf8 -> [Value]? in
+                guard Machine.isOneBytePerCharacter(utf8) else { return nil }
+                return utf8.map { .string(String(UnicodeScalar($0))) }
+            }) {
+                return characters
+            }
+            return text.map { .string(String($0)) }
         case .range(let range):
             // A loop counts through a range lazily; only materialising one can exhaust memory.
             guard range.count <= Machine.materialisedRangeLimit else {
