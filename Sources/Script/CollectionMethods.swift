@@ -160,10 +160,10 @@ enum CollectionMethods {
         interpreter.defineMethod(on: "string", "contains", help: "s.contains(t): whether t occurs in s.\n  \"hello\".contains(\"ell\")   # true",
                                  oneArgument: { receiver, needle in
             guard case .string(let part) = needle else { return nil }
-            return .bool(string(receiver).contains(part))
+            return .bool(Machine.string(string(receiver), contains: part))
         }) { receiver, arguments in
             try arguments.expectCount(1)
-            return .bool(string(receiver).contains(try arguments.string(at: 0, named: "t")))
+            return .bool(Machine.string(string(receiver), contains: try arguments.string(at: 0, named: "t")))
         }
         interpreter.defineMethod(on: "string", "replace", help: "s.replace(old, new): every old replaced by new.\n  \"a-b\".replace(\"-\", \"+\")") { receiver, arguments in
             try arguments.expectCount(2)

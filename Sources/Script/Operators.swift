@@ -69,7 +69,7 @@ extension Machine {
                 throw RuntimeError.unsupportedOperands(operator: "in", left: element.typeAndValue,
                                                        right: "string (only a string can be in a string)", span)
             }
-            return part.isEmpty || text.contains(part)
+            return part.isEmpty || Machine.string(text, contains: part)
         case .range(let range):
             guard case .number(let number) = element else { return false }
             let steps = (number - range.start) / range.step
@@ -193,6 +193,15 @@ extension Machine {
         default:
             return false
         }
+    }
+
+    /// Whether `part` occurs in `text`. A one-byte `part` (`ch in "aeiou"` over ASCII text) is
+    /// found in the UTF-8 bytes; Foundation's search walks characters.
+    static func string(_ text: String, contains part: String) -> Bool {
+        if part.utf8.count == 1, let byte = part.utf8.first, byte != 0x0D, byte != 0x0A {
+            return text.utf8.contains(byte)
+        }
+        return text.contains(part)
     }
 
     /// True when every byte is a character of its own: ASCII without "\r" ("\r\n" is one
