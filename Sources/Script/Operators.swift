@@ -163,36 +163,38 @@ extension Machine {
     /// nil sends everything else to `indexGet`, which reports the error.
     @inline(__always)
     static func quickIndexGet(_ object: Value, _ position: Value) -> Value? {
-        switch (object, position) {
-        case (.list(let list), .number(let number)):
-            guard let integer = Int(exactly: number) else { return nil }
+        // `if case` on each value rather than a switch over a tuple of both: the tuple copies
+        // (retains) them.
+        if case .list(let list) = object {
+            guard case .number(let number) = position, let integer = Int(exactly: number) else { return nil }
             let resolved = integer < 0 ? integer + list.elements.count : integer
             return resolved >= 0 && resolved < list.elements.count ? list.elements[resolved] : nil
-        case (.dict(let dict), .string(let key)):
-            return dict[key]
-        case (.string(let text), .number(let number)):
-            return Int(exactly: number).flatMap { character(of: text, at: $0) }
-        default:
-            return nil
         }
+        if case .dict(let dict) = object {
+            guard case .string(let key) = position else { return nil }
+            return dict[key]
+        }
+        if case .string(let text) = object, case .number(let number) = position, let integer = Int(exactly: number) {
+            return character(of: text, at: integer)
+        }
+        return nil
     }
 
     /// `xs[i] = v` for a whole number in range, `d[k] = v`; false sends the rest to `indexSet`.
     @inline(__always)
     static func quickIndexSet(_ object: Value, _ position: Value, _ value: Value) -> Bool {
-        switch (object, position) {
-        case (.list(let list), .number(let number)):
-            guard let integer = Int(exactly: number) else { return false }
+        if case .list(let list) = object {
+            guard case .number(let number) = position, let integer = Int(exactly: number) else { return false }
             let resolved = integer < 0 ? integer + list.elements.count : integer
             guard resolved >= 0 && resolved < list.elements.count else { return false }
             list.elements[resolved] = value
             return true
-        case (.dict(let dict), .string(let key)):
+        }
+        if case .dict(let dict) = object, case .string(let key) = position {
             dict[key] = value
             return true
-        default:
-            return false
         }
+        return false
     }
 
     /// Whether `part` occurs in `text`. A one-byte `part` (`ch in "aeiou"` over ASCII text) is
