@@ -55,7 +55,7 @@ let package = Package(
                           exclude: ["README.md"]),
         .executableTarget(name: "microseek-bench",
                           dependencies: ["Autograd", "NeuralNets", "Toys", "Plotting", "PlotPNG", "Script"],
-                          exclude: ["README.md", "teaching_plots.py"]),
+                          exclude: ["README.md", "teaching_plots.py", "interp"]),
 
         // MARK: - Tests (one target per module, plus shared helpers)
         .target(name: "TestSupport", dependencies: ["Autograd"], path: "Tests/TestSupport"),

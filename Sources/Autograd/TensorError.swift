@@ -28,9 +28,7 @@ public enum TensorError: Error, Equatable, CustomStringConvertible, Sendable {
         case let .invalidShape(op, shape, reason):
             return "\(op): shape \(shape) \(reason)"
         case let .sizeLimitExceeded(shape, count, limit):
-            let countText = count == Int.max ? "more than \(Int.max)" : "\(count)"
-            return "tensor of shape \(shape) needs \(countText) elements, above the limit of \(limit) "
-                + "(raise TensorLimits.maximumElementCount to allow it)"
+            return TensorLimits.tooLargeMessage(shape: shape, elementCount: count, limit: limit)
         case let .invalidArgument(op, reason):
             return "\(op): \(reason)"
         }

@@ -1,5 +1,6 @@
 // The size limit checked on every tensor allocation, so an absurd request (a typo in a REPL
-// shape, `zeros([100000, 100000])`) becomes an error instead of the process being killed.
+// shape, `zeros([100000, 100000])`) becomes an error, in a learner's terms, instead of the
+// process being killed: the configured limit, and for a raised limit the machine's memory.
 import Foundation
 
 /// Process-wide limits on tensor sizes.
@@ -33,7 +34,37 @@ public enum TensorLimits {
         if count > limit {
             throw TensorError.sizeLimitExceeded(shape: shape, elementCount: count, limit: limit)
         }
+        // A raised limit must still fit in memory: a request past the machine's RAM would be
+        // killed (or crash on a failed allocation) instead of reporting an error.
+        if count > 1 << 24, count > memoryElementCount {
+            throw TensorError.sizeLimitExceeded(shape: shape, elementCount: count, limit: memoryElementCount)
+        }
         return count
+    }
+
+    /// How many Float32 values fit in this machine's physical memory.
+    public static var memoryElementCount: Int {
+        Int(clamping: ProcessInfo.processInfo.physicalMemory / UInt64(MemoryLayout<Float>.stride))
+    }
+
+    /// The message for a tensor too large to make, in a learner's terms (no Swift names): what
+    /// the shape needs and what is allowed, both as values and as memory.
+    public static func tooLargeMessage(shape: [Int], elementCount: Int, limit: Int) -> String {
+        let needed = elementCount == Int.max ? "more values than can be counted"
+            : "\(elementCount) values (\(memorySize(elementCount)))"
+        let reason = limit < maximumElementCount ? "this machine's memory holds about" : "a tensor may hold at most"
+        return "a tensor of shape \(shape) would need \(needed); \(reason) \(limit) values (\(memorySize(limit))). "
+            + "Use smaller dimensions"
+    }
+
+    /// "40 GB", "1 GB", "512 MB": the memory `count` Float32 values take.
+    public static func memorySize(_ count: Int) -> String {
+        let bytes = Double(count) * Double(MemoryLayout<Float>.stride)
+        for (unit, size) in [("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)] where bytes >= size {
+            let value = bytes / size
+            return (value >= 10 ? String(Int(value.rounded())) : String(format: "%.1f", value)) + " " + unit
+        }
+        return "\(Int(bytes)) bytes"
     }
 }
 

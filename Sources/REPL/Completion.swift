@@ -1,7 +1,8 @@
 import Script
 
-/// Tab-completion candidates: global names, `:commands` at the start of a line, and members
-/// after a dot (`model.ro` → `model.route`).
+/// Tab-completion candidates: global names, `:commands` at the start of a line, members
+/// after a dot (`model.ro` → `model.route`), and keyword arguments inside a call
+/// (`moe(dim=4, ba` → `balance=`).
 ///
 /// Only plain name chains (`a.b.c`) are looked up, and only through member access, so pressing
 /// Tab never calls a function the user did not run.
@@ -14,13 +15,55 @@ public enum Completion {
         }
         guard let dot = word.lastIndex(of: ".") else {
             guard !word.isEmpty else { return [] }
-            return interpreter.globalNames.filter { $0.hasPrefix(word) }
+            return keywordCandidates(for: line, word: word, interpreter: interpreter)
+                + interpreter.globalNames.filter { $0.hasPrefix(word) }
         }
         let chain = word[..<dot].split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         let partial = String(word[word.index(after: dot)...])
         guard let value = resolve(chain, interpreter: interpreter) else { return [] }
         let prefix = String(word[...dot])
         return interpreter.memberNames(of: value).filter { $0.hasPrefix(partial) }.map { prefix + $0 }
+    }
+
+    /// `name=` for the keyword parameters of the call the cursor is inside (`moe(dim=4, ba` →
+    /// `balance=`), leaving out those the call already names. The callee must be a plain name
+    /// chain, resolved like members are (nothing is called).
+    static func keywordCandidates(for line: String, word: String, interpreter: Interpreter) -> [String] {
+        let before = line.dropLast(word.count)
+        // The word must start an argument: right after "(" or "," (spaces allowed).
+        guard let previous = before.last(where: { $0 != " " }), previous == "(" || previous == "," else { return [] }
+        guard let open = openCall(in: before) else { return [] }
+        let callee = lastWord(of: String(before[..<open]))
+        guard !callee.isEmpty, !callee.hasPrefix(":") else { return [] }
+        let chain = callee.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard let value = resolve(chain, interpreter: interpreter) else { return [] }
+        let arguments = before[before.index(after: open)...]
+        let used = Set(arguments.split(separator: ",").compactMap { part -> String? in
+            guard let equals = part.firstIndex(of: "=") else { return nil }
+            return part[..<equals].trimmingCharacters(in: .whitespaces)
+        })
+        return interpreter.keywordNames(of: value).filter { $0.hasPrefix(word) && !used.contains($0) }.map { $0 + "=" }
+    }
+
+    /// The position of the innermost "(" still open at the end of `text` (strings skipped).
+    private static func openCall(in text: Substring) -> String.Index? {
+        var opens: [(String.Index, Character)] = []
+        var inString = false
+        for index in text.indices {
+            let character = text[index]
+            if inString {
+                if character == "\"" { inString = false }
+                continue
+            }
+            switch character {
+            case "\"": inString = true
+            case "(", "[", "{": opens.append((index, character))
+            case ")", "]", "}": if !opens.isEmpty { opens.removeLast() }
+            default: break
+            }
+        }
+        guard let last = opens.last, last.1 == "(" else { return nil }
+        return last.0
     }
 
     /// The trailing run of identifier characters and dots.

@@ -19,6 +19,17 @@ enum CollectionMethods {
         return dict
     }
 
+    /// `text.split(separator)`: the pieces between separators, empty ones kept. A one-byte
+    /// separator (",", "\n", " ") splits the UTF-8 bytes directly (Foundation's
+    /// `components(separatedBy:)` walks characters and was most of a split-heavy loop).
+    static func split(_ text: String, _ separator: String) -> Value {
+        if separator.utf8.count == 1, let byte = separator.utf8.first {
+            let pieces = text.utf8.split(separator: byte, omittingEmptySubsequences: false)
+            return .list(ListObject(pieces.map { .string(String(Substring($0))) }))
+        }
+        return .list(ListObject(text.components(separatedBy: separator).map(Value.string)))
+    }
+
     private static func string(_ value: Value) -> String {
         guard case .string(let text) = value else { preconditionFailure("string method called on \(value.typeName)") }
         return text
@@ -87,12 +98,24 @@ enum CollectionMethods {
             try arguments.expectCount(0)
             return .list(ListObject(dict(receiver).values))
         }
-        interpreter.defineMethod(on: "dict", "get", help: "d.get(key, default=nil): the value for key, or default.\n  d.get(\"lr\", 0.1)") { receiver, arguments in
+        interpreter.defineMethod(on: "dict", "items", help: "d.items(): [key, value] pairs in insertion order.\n  for k, v in d.items() { print(k, v) }") { receiver, arguments in
+            try arguments.expectCount(0)
+            return StandardLibrary.items(of: dict(receiver))
+        }
+        interpreter.defineMethod(on: "dict", "get", help: "d.get(key, default=nil): the value for key, or default.\n  d.get(\"lr\", 0.1)",
+                                 oneArgument: { receiver, key in
+            guard case .string(let text) = key else { return nil }
+            return dict(receiver)[text] ?? .null
+        }) { receiver, arguments in
             try arguments.expectCount(1...2)
             let fallback = try arguments.value(at: 1, named: "default") ?? .null
             return dict(receiver)[try arguments.string(at: 0, named: "key")] ?? fallback
         }
-        interpreter.defineMethod(on: "dict", "has", help: "d.has(key): whether key is present.\n  d.has(\"lr\")") { receiver, arguments in
+        interpreter.defineMethod(on: "dict", "has", help: "d.has(key): whether key is present.\n  d.has(\"lr\")",
+                                 oneArgument: { receiver, key in
+            guard case .string(let text) = key else { return nil }
+            return .bool(dict(receiver)[text] != nil)
+        }) { receiver, arguments in
             try arguments.expectCount(1)
             return .bool(dict(receiver)[try arguments.string(at: 0, named: "key")] != nil)
         }
@@ -119,20 +142,28 @@ enum CollectionMethods {
             try arguments.expectCount(0)
             return .string(string(receiver).trimmingCharacters(in: .whitespacesAndNewlines))
         }
-        interpreter.defineMethod(on: "string", "split", help: "s.split(sep=\" \"): the pieces between separators.\n  \"a,b\".split(\",\")   # [\"a\", \"b\"]") { receiver, arguments in
+        interpreter.defineMethod(on: "string", "split", help: "s.split(sep=\" \"): the pieces between separators.\n  \"a,b\".split(\",\")   # [\"a\", \"b\"]",
+                                 oneArgument: { receiver, separator in
+            guard case .string(let text) = separator, !text.isEmpty else { return nil }
+            return split(string(receiver), text)
+        }) { receiver, arguments in
             try arguments.expectCount(0...1)
             let separator = try arguments.string(at: 0, named: "sep", default: " ")
             guard !separator.isEmpty else { throw NativeError("split() separator must not be empty") }
-            return .list(ListObject(string(receiver).components(separatedBy: separator).map(Value.string)))
+            return split(string(receiver), separator)
         }
         interpreter.defineMethod(on: "string", "join", help: "sep.join(xs): the elements joined by sep.\n  \", \".join([\"a\", \"b\"])   # \"a, b\"") { receiver, arguments in
             try arguments.expectCount(1)
             let elements = try arguments.interpreter.elements(of: try arguments.require(at: 0, named: "xs"))
             return .string(elements.map(\.description).joined(separator: string(receiver)))
         }
-        interpreter.defineMethod(on: "string", "contains", help: "s.contains(t): whether t occurs in s.\n  \"hello\".contains(\"ell\")   # true") { receiver, arguments in
+        interpreter.defineMethod(on: "string", "contains", help: "s.contains(t): whether t occurs in s.\n  \"hello\".contains(\"ell\")   # true",
+                                 oneArgument: { receiver, needle in
+            guard case .string(let part) = needle else { return nil }
+            return .bool(Machine.string(string(receiver), contains: part))
+        }) { receiver, arguments in
             try arguments.expectCount(1)
-            return .bool(string(receiver).contains(try arguments.string(at: 0, named: "t")))
+            return .bool(Machine.string(string(receiver), contains: try arguments.string(at: 0, named: "t")))
         }
         interpreter.defineMethod(on: "string", "replace", help: "s.replace(old, new): every old replaced by new.\n  \"a-b\".replace(\"-\", \"+\")") { receiver, arguments in
             try arguments.expectCount(2)

@@ -91,6 +91,12 @@ extension Compiler {
         case .logical(let operation, let left, let right, let span):
             let test = condition(.logical(operation, left, right, span), span)
             return { machine in .bool(try test(machine)) }
+        case .membership(let element, let container, let span):
+            let elementCode = self.expression(element), containerCode = self.expression(container)
+            return { machine in
+                let value = try elementCode(machine)
+                return .bool(try machine.contains(try containerCode(machine), value, span))
+            }
         case .call(.member(let target, let name, let memberSpan), let positional, let named, let span) where named.isEmpty:
             return methodCall(self.expression(target), name, positional.map { Operand(run: self.expression($0)) },
                               receiverLocal: plainLocal(target), argumentLocal: positional.first.flatMap(plainLocal),
@@ -159,37 +165,14 @@ extension Compiler {
         }
     }
 
-    /// A function local that lives in a stack slot (not captured), read inline by hot paths.
-    struct PlainLocal {
-        let slot: Int
-        let name: String
-        let span: SourceSpan
-    }
-
-    func plainLocal(_ expression: ResolvedExpression) -> PlainLocal? {
-        guard case .variable(.local(let local), let name, let span) = expression, !local.isCaptured else { return nil }
-        return PlainLocal(slot: local.slot, name: name, span: span)
-    }
-
-    @inline(__always)
-    static func read(_ machine: Machine, _ local: PlainLocal) throws -> Value {
-        let pointer = machine.stack + (machine.base + local.slot)
-        if case .number(let number)? = pointer.pointee { return .number(number) }
-        guard let value = pointer.pointee else { throw RuntimeError.unassignedLocal(local.name, local.span) }
-        return value
-    }
-
     func index(_ target: @escaping Evaluate, _ indices: [ResolvedIndex], _ span: SourceSpan) -> Evaluate {
         if indices.count == 1, case .value(let single) = indices[0] {
-            // xs[i] with a whole number in range: no IndexArgument array.
+            // xs[i], d[k], s[i] that exist: no IndexArgument array.
             let indexCode = expression(single)
             return { machine in
                 let object = try target(machine)
                 let position = try indexCode(machine)
-                if case .list(let list) = object, case .number(let number) = position, let integer = Int(exactly: number) {
-                    let resolved = integer < 0 ? integer + list.elements.count : integer
-                    if resolved >= 0, resolved < list.elements.count { return list.elements[resolved] }
-                }
+                if let value = Machine.quickIndexGet(object, position) { return value }
                 return try machine.indexGet(object, [.value(position)], span)
             }
         }
@@ -221,28 +204,5 @@ extension Compiler {
             }
             return integer
         }
-    }
-}
-
-/// A compiled binary operation on two general operands, in one object so the closure's context is
-/// a single reference.
-final class BinarySite {
-    let operation: BinaryOperator
-    let left: Evaluate
-    let right: Evaluate
-    let span: SourceSpan
-
-    init(operation: BinaryOperator, left: @escaping Evaluate, right: @escaping Evaluate, span: SourceSpan) {
-        self.operation = operation
-        self.left = left
-        self.right = right
-        self.span = span
-    }
-
-    @inline(__always)
-    func run(_ machine: Machine) throws -> Value {
-        let a = try left(machine), b = try right(machine)
-        if case .number(let x) = a, case .number(let y) = b { return try Machine.arithmetic(operation, x, y, span) }
-        return try machine.binary(operation, a, b, span)
     }
 }

@@ -23,7 +23,9 @@ extension Compiler {
             // The receiver is evaluated first and the method looked up before the argument, as on
             // the general path (an unknown method is reported before the argument runs).
             if let direct = site.cachedOneArgument(for: receiver) {
-                return direct(receiver, try site.argument(machine))
+                let argument = try site.argument(machine)
+                if let result = direct(receiver, argument) { return result }
+                return try site.call(machine, receiver, evaluated: [argument])
             }
             return try site.call(machine, receiver)
         }
@@ -59,7 +61,7 @@ private final class MethodCallSite {
     private var functionName = ""
     private var method: BuiltinMethod?
     /// `method.oneArgument`, kept apart so the direct path reads one field.
-    private var oneArgument: ((Value, Value) -> Value)?
+    private var oneArgument: ((Value, Value) -> Value?)?
 
     init(name: String, loadReceiver: @escaping Evaluate, receiverSlot: Int, arguments: [Operand], argumentSlot: Int,
          memberSpan: SourceSpan, span: SourceSpan) {
@@ -92,13 +94,13 @@ private final class MethodCallSite {
 
     /// The direct one-argument body for this receiver, if its method is cached and has one.
     @inline(__always)
-    func cachedOneArgument(for receiver: Value) -> ((Value, Value) -> Value)? {
+    func cachedOneArgument(for receiver: Value) -> ((Value, Value) -> Value?)? {
         guard let oneArgument, Kind(receiver) == kind else { return nil }
         return oneArgument
     }
 
     /// The general path: looks the method up (once per type), evaluates the arguments, calls it.
-    func call(_ machine: Machine, _ receiver: Value) throws -> Value {
+    func call(_ machine: Machine, _ receiver: Value, evaluated: [Value]? = nil) throws -> Value {
         let receiverKind = Kind(receiver)
         if receiverKind != .other {
             if method == nil || kind != receiverKind {
@@ -112,17 +114,19 @@ private final class MethodCallSite {
                 }
             }
             if let method, kind == receiverKind {
-                if arguments.count == 1, let oneArgument {
-                    return oneArgument(receiver, try argument(machine))
+                if arguments.count == 1, evaluated == nil, let oneArgument {
+                    let argument = try argument(machine)
+                    if let result = oneArgument(receiver, argument) { return result }
+                    return try call(machine, receiver, evaluated: [argument])
                 }
-                let values = try evaluateArguments(machine)
+                let values = try evaluated ?? evaluateArguments(machine)
                 let bundle = Arguments(functionName: functionName, positional: values, named: [],
                                        interpreter: machine.interpreter)
                 return try machine.runNative(span) { try method.body(receiver, bundle) }
             }
         }
         let function = try machine.memberGet(receiver, name, memberSpan)
-        return try machine.call(function, try evaluateArguments(machine), [], span)
+        return try machine.call(function, try evaluated ?? evaluateArguments(machine), [], span)
     }
 
     private func evaluateArguments(_ machine: Machine) throws -> [Value] {

@@ -75,6 +75,29 @@ struct Compiler {
         case .assignIndex(let target, let indices, let operation, let value, let span):
             let targetCode = expression(target), indexCode = self.indices(indices), valueCode = expression(value)
             let arithmetic = operation.binary
+            if indices.count == 1, case .value(let single) = indices[0] {
+                // `xs[i] = v`, `d[k] += 1`: lists and dicts are read and written without an
+                // IndexArgument array; anything else (and every error) takes the general path.
+                let positionCode = expression(single)
+                return { machine in
+                    let object = try targetCode(machine)
+                    let position = try positionCode(machine)
+                    var newValue = try valueCode(machine)
+                    if let arithmetic {
+                        let current = try Machine.quickIndexGet(object, position)
+                            ?? machine.indexGet(object, [.value(position)], span)
+                        if case .number(let a) = current, case .number(let b) = newValue, arithmetic != .divide {
+                            newValue = try Machine.arithmetic(arithmetic, a, b, span)
+                        } else {
+                            newValue = try machine.binary(arithmetic, current, newValue, span)
+                        }
+                    }
+                    if !Machine.quickIndexSet(object, position, newValue) {
+                        try machine.indexSet(object, [.value(position)], newValue, span)
+                    }
+                    return .normal
+                }
+            }
             return { machine in
                 let object = try targetCode(machine)
                 let index = try indexCode(machine)
@@ -95,6 +118,12 @@ struct Compiler {
                     newValue = try machine.binary(arithmetic, try machine.memberGet(object, name, span), newValue, span)
                 }
                 try machine.memberSet(object, name, newValue, span)
+                return .normal
+            }
+        case .unpack(let variables, let value, let span):
+            let valueCode = expression(value), assign = unpacker(variables, span)
+            return { machine in
+                try assign(machine, try valueCode(machine))
                 return .normal
             }
         case .ifStatement(let condition, let thenBranch, let elseBranch, let span):
@@ -209,24 +238,7 @@ struct Compiler {
 
     func forLoop(_ variables: [(VariableReference, String)], _ sequence: @escaping Evaluate,
                          _ body: @escaping Execute, _ span: SourceSpan) -> Execute {
-        let stores = variables.map { Store(run: store($0.0, $0.1)) }
-        let assign: (Machine, Value) throws -> Void
-        if variables.count == 1 {
-            assign = store(variables[0].0, variables[0].1)
-        } else {
-            assign = { machine, element in
-                let parts: [Value]
-                switch element {
-                case .list(let list): parts = list.elements
-                case .object(let object): parts = try machine.runNative(span) { try object.iterationElements() }
-                default: parts = []
-                }
-                guard parts.count == stores.count else {
-                    throw RuntimeError.cannotUnpack(expected: stores.count, got: element.typeAndValue, span)
-                }
-                for (store, part) in zip(stores, parts) { try store.run(machine, part) }
-            }
-        }
+        let assign = variables.count == 1 ? store(variables[0].0, variables[0].1) : unpacker(variables, span)
         // A single plain local (the usual `for i in …`) is written straight into its slot.
         let directSlot: Int
         if variables.count == 1, case .local(let local) = variables[0].0, !local.isCaptured {
@@ -270,6 +282,24 @@ struct Compiler {
                 }
             }
             return .normal
+        }
+    }
+
+    /// Assigns the elements of a list (or a native object's elements) to several variables:
+    /// `a, b = xs` and `for k, v in items(d)`.
+    func unpacker(_ variables: [(VariableReference, String)], _ span: SourceSpan) -> (Machine, Value) throws -> Void {
+        let stores = variables.map { Store(run: store($0.0, $0.1)) }
+        return { machine, value in
+            let parts: [Value]
+            switch value {
+            case .list(let list): parts = list.elements
+            case .object(let object): parts = try machine.runNative(span) { try object.iterationElements() }
+            default: throw RuntimeError.cannotUnpack(expected: stores.count, got: value.typeAndValue, span)
+            }
+            guard parts.count == stores.count else {
+                throw RuntimeError.unpackCount(expected: stores.count, got: parts.count, span)
+            }
+            for (store, part) in zip(stores, parts) { try store.run(machine, part) }
         }
     }
 

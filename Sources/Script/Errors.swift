@@ -184,6 +184,10 @@ public enum RuntimeError: Diagnostic {
     case interrupted(SourceSpan)
     /// A native function or object reported a failure.
     case nativeFailure(String, SourceSpan)
+    /// `assert(condition, message)` with a false condition; the message is the script's own.
+    case assertionFailed(message: String?, SourceSpan)
+    /// `a, b = xs` (or `for a, b in …`) where xs has a different number of elements.
+    case unpackCount(expected: Int, got: Int, SourceSpan)
 
     public var span: SourceSpan {
         switch self {
@@ -194,7 +198,8 @@ public enum RuntimeError: Diagnostic {
              .duplicateArgument(_, _, let span), .indexOutOfRange(_, _, let span), .invalidIndex(_, let span),
              .keyNotFound(_, _, let span), .notIndexable(_, let span), .noSuchMember(_, _, _, let span),
              .notIterable(_, let span), .cannotUnpack(_, _, let span), .recursionTooDeep(_, let span),
-             .interrupted(let span), .nativeFailure(_, let span):
+             .interrupted(let span), .nativeFailure(_, let span), .assertionFailed(_, let span),
+             .unpackCount(_, _, let span):
             return span
         }
     }
@@ -230,6 +235,10 @@ public enum RuntimeError: Diagnostic {
         case .recursionTooDeep(let limit, _): return "recursion too deep (more than \(limit) nested calls)"
         case .interrupted: return "interrupted"
         case .nativeFailure(let text, _): return text
+        case .assertionFailed(let text, _): return "assertion failed" + (text.map { ": \($0)" } ?? "")
+        case .unpackCount(let expected, let got, _):
+            return "cannot unpack \(got) value\(got == 1 ? "" : "s") into \(expected) variables"
+                + " (the counts must match)"
         }
     }
 }
@@ -241,6 +250,12 @@ public struct ScriptError: Error, CustomStringConvertible {
 
     /// True for lexing, parsing and resolving errors (nothing ran): exit code 65.
     public var isSyntaxError: Bool { !(diagnostics.first is RuntimeError) }
+
+    /// True when a failed `assert` stopped the script (a lesson's check, not a bug in the cell).
+    public var isAssertionFailure: Bool {
+        if case .assertionFailed? = diagnostics.first as? RuntimeError { return true }
+        return false
+    }
 
     /// The first diagnostic's one-line message.
     public var message: String { diagnostics.first?.message ?? "unknown error" }

@@ -125,8 +125,8 @@ public final class Interpreter {
     }
 
     /// `defineMethod` with a direct body for calls with exactly one positional argument, which
-    /// must behave as `body` does for them (and cannot fail).
-    func defineMethod(on typeName: String, _ name: String, help: String, oneArgument: @escaping (Value, Value) -> Value,
+    /// must behave as `body` does for them, or return nil to let `body` run.
+    func defineMethod(on typeName: String, _ name: String, help: String, oneArgument: @escaping (Value, Value) -> Value?,
                       _ body: @escaping (Value, Arguments) throws -> Value) {
         methods[typeName, default: [:]][name] = BuiltinMethod(help: help, oneArgument: oneArgument, body: body)
     }
@@ -194,6 +194,57 @@ public final class Interpreter {
         }
     }
 
+    /// The keyword parameters a callable accepts (Tab completion of `name=` inside a call): a
+    /// Seek function's parameters, or the `name=` entries of a native's signature, the help
+    /// text's opening `name(…)` (which may wrap over lines).
+    public func keywordNames(of value: Value) -> [String] {
+        switch value {
+        case .function(let function): return function.parameters
+        case .native(let native): return Self.keywordNames(inSignature: native.help)
+        default: return []
+        }
+    }
+
+    /// `moe(dim=, experts=8, gate="softmax"|"sigmoid")` → ["dim", "experts", "gate"]: the
+    /// parameters written with `=` inside the first bracket pair of `help`.
+    public static func keywordNames(inSignature help: String) -> [String] {
+        guard let open = help.firstIndex(of: "(") else { return [] }
+        var depth = 0, inString = false
+        var parts: [String] = [], current = ""
+        for character in help[help.index(after: open)...] {
+            if inString {
+                if character == "\"" { inString = false }
+                current.append(character)
+                continue
+            }
+            switch character {
+            case "\"": inString = true
+            case "(", "[", "{": depth += 1
+            case ")" where depth == 0:
+                parts.append(current)
+                return parts.compactMap(keywordName)
+            case ")", "]", "}": depth -= 1
+            case "," where depth == 0:
+                parts.append(current)
+                current = ""
+                continue
+            default: break
+            }
+            current.append(character)
+        }
+        return []
+    }
+
+    /// The name of a `name=default` signature entry; nil for positional entries.
+    private static func keywordName(_ part: String) -> String? {
+        let trimmed = part.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let equals = trimmed.firstIndex(of: "=") else { return nil }
+        let name = String(trimmed[..<equals])
+        guard let first = name.first, first.isLetter || first == "_",
+              name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { return nil }
+        return name
+    }
+
     /// True when `source` ends inside an open bracket, block or string: the REPL should read more.
     public static func isIncomplete(_ source: String) -> Bool {
         LargeStack.run {
@@ -234,7 +285,7 @@ enum LargeStack {
     // Tests pass with 16 MB in a debug build; worst cases (1000 nested calls each inside 200
     // levels of nested expressions) need more. Only touched pages use memory.
     static let size = 256 << 20
-    private static let threadName = "seek-interpreter"
+    private static let threadName = "seek-interp"
 
     /// Holds the result while the caller waits.
     private final class Box<T>: @unchecked Sendable {
@@ -244,11 +295,24 @@ enum LargeStack {
         let done = DispatchSemaphore(value: 0)
     }
 
+    /// Marks the threads `run` starts. A thread-specific key, not the thread's name: Linux keeps
+    /// 15 characters of a name, so comparing names never matched and every callback from a native
+    /// (`map`, `sorted(key=)`) started a thread of its own.
+    private static let marker: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    /// True on a thread `run` started (work there runs inline).
+    static var isCurrentThread: Bool { pthread_getspecific(marker) != nil }
+
     static func run<T>(_ work: @escaping () -> T) -> T {
-        if Thread.current.name == threadName { return work() }
+        if isCurrentThread { return work() }
         let box = Box<T>()
         box.work = work
         let thread = Thread {
+            pthread_setspecific(marker, UnsafeRawPointer(bitPattern: 1))
             box.result = box.work?()
             box.done.signal()
         }

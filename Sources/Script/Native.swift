@@ -21,33 +21,49 @@ public final class NativeFunction {
     public let help: String
     /// The body; throws `NativeError` (or errors from calling back into the interpreter).
     public let body: (Arguments) throws -> Value
+    /// The same function for exactly one positional argument, without an `Arguments` bundle
+    /// (`len(xs)` in a loop); nil declines and `body` runs (and reports any error).
+    let oneArgument: ((Value) -> Value?)?
 
     /// Creates a native function.
-    public init(_ name: String, help: String, body: @escaping (Arguments) throws -> Value) {
+    public convenience init(_ name: String, help: String, body: @escaping (Arguments) throws -> Value) {
+        self.init(name, help: help, oneArgument: nil, body: body)
+    }
+
+    init(_ name: String, help: String, oneArgument: ((Value) -> Value?)?, body: @escaping (Arguments) throws -> Value) {
         self.name = name
         self.help = help
+        self.oneArgument = oneArgument
+        self.body = body
+    }
+}
+
+// MARK: - Methods of built-in types
+
+/// A method on a built-in type (`xs.append(3)`), registered by a library.
+public struct BuiltinMethod {
+    /// One-line summary and an example.
+    public let help: String
+    /// Receives the value the method was called on.
+    public let body: (Value, Arguments) throws -> Value
+    /// The same method for exactly one positional argument, without an `Arguments` bundle
+    /// (`xs.append(i)`, `d.has(k)` in a loop). It returns nil to decline (an argument of the
+    /// wrong type), and the general body then runs and reports the error.
+    let oneArgument: ((Value, Value) -> Value?)?
+
+    /// Creates a method.
+    public init(help: String, body: @escaping (Value, Arguments) throws -> Value) {
+        self.init(help: help, oneArgument: nil, body: body)
+    }
+
+    init(help: String, oneArgument: ((Value, Value) -> Value?)?, body: @escaping (Value, Arguments) throws -> Value) {
+        self.help = help
+        self.oneArgument = oneArgument
         self.body = body
     }
 }
 
 // MARK: - Native objects
-
-/// The operators a native object may implement.
-public enum BinaryOperator: String, Sendable, CaseIterable {
-    case add = "+", subtract = "-", multiply = "*", divide = "/", modulo = "%", power = "**", matmul = "@"
-    case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
-
-    /// The operator as written.
-    public var symbol: String { rawValue }
-
-    /// True for `==`, `!=`, `<`, `<=`, `>`, `>=`.
-    public var isComparison: Bool {
-        switch self {
-        case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual: return true
-        default: return false
-        }
-    }
-}
 
 /// One index inside `[...]`: a value (`t[0]`, `t[-1]`, `d["k"]`) or a slice (`1:3`, `:`, `:2`).
 public enum IndexArgument {

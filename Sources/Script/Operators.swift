@@ -53,6 +53,35 @@ extension Machine {
         }
     }
 
+    /// `element in container`: an element of a list or range (by `==`), a key of a dict, a
+    /// substring of a string, an element of a native object's iteration (a tensor's rows).
+    func contains(_ container: Value, _ element: Value, _ span: SourceSpan) throws -> Bool {
+        switch container {
+        case .list(let list): return list.elements.contains { $0.isEqual(to: element) }
+        case .dict(let dict):
+            guard case .string(let key) = element else {
+                throw RuntimeError.unsupportedOperands(operator: "in", left: element.typeAndValue,
+                                                       right: "dict (its keys are strings)", span)
+            }
+            return dict[key] != nil
+        case .string(let text):
+            guard case .string(let part) = element else {
+                throw RuntimeError.unsupportedOperands(operator: "in", left: element.typeAndValue,
+                                                       right: "string (only a string can be in a string)", span)
+            }
+            return part.isEmpty || Machine.string(text, contains: part)
+        case .range(let range):
+            guard case .number(let number) = element else { return false }
+            let steps = (number - range.start) / range.step
+            return steps == steps.rounded() && steps >= 0 && Int(exactly: steps).map { $0 < range.count } == true
+        case .object(let object):
+            return try runNative(span) { try object.iterationElements() }.contains { $0.isEqual(to: element) }
+        default:
+            throw RuntimeError.unsupportedOperands(operator: "in", left: element.typeAndValue,
+                                                   right: container.typeAndValue + " (not a list, dict, string or range)", span)
+        }
+    }
+
     private static func repeatCount(_ count: Double, _ span: SourceSpan) throws -> Int {
         guard let times = Int(exactly: count), times >= 0, times <= 10_000_000 else {
             throw RuntimeError.invalidIndex("repeat count must be a whole number from 0 to 10000000, got \(Value.format(count))", span)
@@ -73,7 +102,7 @@ extension Machine {
         case .modulo: return .number(try modulo(a, b, span))
         case .power: return .number(Foundation.pow(a, b))
         case .matmul:
-            throw RuntimeError.unsupportedOperands(operator: "@", left: "number", right: "number", span)
+            throw RuntimeError.unsupportedOperands(operator: operation.symbol, left: "number", right: "number", span)
         case .equal: return .bool(a == b)
         case .notEqual: return .bool(a != b)
         case .less: return .bool(a < b)
@@ -130,6 +159,76 @@ extension Machine {
 
     // MARK: - Indexing
 
+    /// `xs[i]`, `d[k]`, `s[i]` when the element exists (a whole number in range, a present key);
+    /// nil sends everything else to `indexGet`, which reports the error.
+    @inline(__always)
+    static func quickIndexGet(_ object: Value, _ position: Value) -> Value? {
+        // `if case` on each value rather than a switch over a tuple of both: the tuple copies
+        // (retains) them.
+        if case .list(let list) = object {
+            guard case .number(let number) = position, let integer = Int(exactly: number) else { return nil }
+            let resolved = integer < 0 ? integer + list.elements.count : integer
+            return resolved >= 0 && resolved < list.elements.count ? list.elements[resolved] : nil
+        }
+        if case .dict(let dict) = object {
+            guard case .string(let key) = position else { return nil }
+            return dict[key]
+        }
+        if case .string(let text) = object, case .number(let number) = position, let integer = Int(exactly: number) {
+            return character(of: text, at: integer)
+        }
+        return nil
+    }
+
+    /// `xs[i] = v` for a whole number in range, `d[k] = v`; false sends the rest to `indexSet`.
+    @inline(__always)
+    static func quickIndexSet(_ object: Value, _ position: Value, _ value: Value) -> Bool {
+        if case .list(let list) = object {
+            guard case .number(let number) = position, let integer = Int(exactly: number) else { return false }
+            let resolved = integer < 0 ? integer + list.elements.count : integer
+            guard resolved >= 0 && resolved < list.elements.count else { return false }
+            list.elements[resolved] = value
+            return true
+        }
+        if case .dict(let dict) = object, case .string(let key) = position {
+            dict[key] = value
+            return true
+        }
+        return false
+    }
+
+    /// Whether `part` occurs in `text`. A one-byte `part` (`ch in "aeiou"` over ASCII text) is
+    /// found in the UTF-8 bytes; Foundation's search walks characters.
+    static func string(_ text: String, contains part: String) -> Bool {
+        if part.utf8.count == 1, let byte = part.utf8.first, byte != 0x0D, byte != 0x0A {
+            return text.utf8.contains(byte)
+        }
+        return text.contains(part)
+    }
+
+    /// True when every byte is a character of its own: ASCII without "\r" ("\r\n" is one
+    /// character, as `len` counts it).
+    static func isOneBytePerCharacter(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        !bytes.contains { $0 >= 0x80 || $0 == 0x0D }
+    }
+
+    /// The character at `index` (negative counts from the end) as a string, or nil when out of
+    /// range. ASCII text is indexed by byte; other text walks its characters (no array of them).
+    static func character(of text: String, at index: Int) -> Value? {
+        var text = text
+        let ascii: Value?? = text.withUTF8 { bytes in
+            guard isOneBytePerCharacter(bytes) else { return nil }
+            let resolved = index < 0 ? index + bytes.count : index
+            guard resolved >= 0, resolved < bytes.count else { return .some(nil) }
+            return .some(.string(String(UnicodeScalar(bytes[resolved]))))
+        }
+        if let ascii { return ascii }
+        let count = text.count
+        let resolved = index < 0 ? index + count : index
+        guard resolved >= 0, resolved < count else { return nil }
+        return .string(String(text[text.index(text.startIndex, offsetBy: resolved)]))
+    }
+
     func indexGet(_ target: Value, _ indices: [IndexArgument], _ span: SourceSpan) throws -> Value {
         switch target {
         case .list(let list):
@@ -139,6 +238,10 @@ extension Machine {
             case .range(let range): return .list(ListObject(Array(list.elements[range])))
             }
         case .string(let text):
+            if indices.count == 1, case .value(.number(let number)) = indices[0], let integer = Int(exactly: number),
+               let character = Machine.character(of: text, at: integer) {
+                return character
+            }
             let characters = Array(text)
             switch try singleIndex(indices, count: characters.count, type: "string", span) {
             case .element(let index): return .string(String(characters[index]))
@@ -249,7 +352,16 @@ extension Machine {
         switch value {
         case .list(let list): return list.elements
         case .dict(let dict): return dict.keys.map(Value.string)
-        case .string(let text): return text.map { .string(String($0)) }
+        case .string(let text):
+            // ASCII text (the usual case) by byte: walking Characters runs grapheme breaking.
+            var bytes = text
+            if let characters = bytes.withUTF8({ utf8 -> [Value]? in
+                guard Machine.isOneBytePerCharacter(utf8) else { return nil }
+                return utf8.map { .string(String(UnicodeScalar($0))) }
+            }) {
+                return characters
+            }
+            return text.map { .string(String($0)) }
         case .range(let range):
             // A loop counts through a range lazily; only materialising one can exhaust memory.
             guard range.count <= Machine.materialisedRangeLimit else {
@@ -260,27 +372,5 @@ extension Machine {
         case .object(let object): return try runNative(span) { try object.iterationElements() }
         default: throw RuntimeError.notIterable(value.typeAndValue, span)
         }
-    }
-}
-
-/// A method on a built-in type (`xs.append(3)`), registered by a library.
-public struct BuiltinMethod {
-    /// One-line summary and an example.
-    public let help: String
-    /// Receives the value the method was called on.
-    public let body: (Value, Arguments) throws -> Value
-    /// The same method for exactly one positional argument, without an `Arguments` bundle
-    /// (`xs.append(i)` in a loop). Only for methods that cannot fail with one argument.
-    let oneArgument: ((Value, Value) -> Value)?
-
-    /// Creates a method.
-    public init(help: String, body: @escaping (Value, Arguments) throws -> Value) {
-        self.init(help: help, oneArgument: nil, body: body)
-    }
-
-    init(help: String, oneArgument: ((Value, Value) -> Value)?, body: @escaping (Value, Arguments) throws -> Value) {
-        self.help = help
-        self.oneArgument = oneArgument
-        self.body = body
     }
 }

@@ -59,7 +59,8 @@ public final class Parser {
         case .symbol(.lessEqual):    return (nil,                Parser.comparison,    .comparison)
         case .symbol(.greater):      return (nil,                Parser.comparison,    .comparison)
         case .symbol(.greaterEqual): return (nil,                Parser.comparison,    .comparison)
-        case .keyword(.not):         return (Parser.unary,       nil,                  .none)
+        case .keyword(.not):         return (Parser.unary,       Parser.notIn,         .comparison)
+        case .keyword(.in):          return (nil,                Parser.membership,    .comparison)
         case .keyword(.and):         return (nil,                Parser.logical,       .and)
         case .keyword(.or):          return (nil,                Parser.logical,       .or)
         case .symbol(.leftBrace):    return (Parser.dictLiteral, nil,                  .none)
@@ -140,8 +141,10 @@ public final class Parser {
     }
 
     // simple -> expression ( ( "=" | "+=" | "-=" | "*=" | "/=" ) expression )?
+    //         | IDENTIFIER ( "," IDENTIFIER )+ "=" expression          (destructuring: `a, b = xs`)
     private func simpleStatement() throws -> Statement {
         let target = try expression()
+        if check(.symbol(.comma)) { return try unpackStatement(first: target) }
         let assignments: [Symbol: AssignmentOperator] = [
             .equal: .assign, .plusEqual: .add, .minusEqual: .subtract, .starEqual: .multiply, .slashEqual: .divide,
         ]
@@ -155,6 +158,26 @@ public final class Parser {
         }
         let value = try expression()
         return .assignment(target, operation, value, operatorToken.span)
+    }
+
+    /// `a, b = xs` after its first target: more names, then `=` and the value.
+    private func unpackStatement(first: Expression) throws -> Statement {
+        var names: [(name: String, span: SourceSpan)] = []
+        var target = first
+        while true {
+            guard case .variable(let name, let span) = target else {
+                throw ParseError.invalidAssignmentTarget(describe(target) + " (destructuring assigns to plain names)",
+                                                         target.span)
+            }
+            names.append((name, span))
+            guard match(.symbol(.comma)) else { break }
+            target = try expression()
+        }
+        guard check(.symbol(.equal)) else {
+            throw expectedError("'=' after the names to assign (as in 'a, b = xs')")
+        }
+        let operatorToken = advance()
+        return .unpack(names, try expression(), operatorToken.span)
     }
 
     // fnDeclaration -> "fn" IDENTIFIER "(" parameters? ")" block
@@ -396,6 +419,23 @@ public final class Parser {
             throw ParseError.chainedComparison(peek().span)
         }
         return result
+    }
+
+    // membership -> expression "in" precedence(next tighter)
+    private func membership(_ left: Expression) throws -> Expression {
+        let token = advance()
+        let result = Expression.membership(left, try operand(after: .comparison), token.span)
+        if Self.rule(for: peek().kind).precedence == .comparison {
+            throw ParseError.chainedComparison(peek().span)
+        }
+        return result
+    }
+
+    // notIn -> expression "not" "in" precedence(next tighter)      (`x not in xs` is `not (x in xs)`)
+    private func notIn(_ left: Expression) throws -> Expression {
+        let token = advance()
+        guard check(.keyword(.in)) else { throw expectedError("'in' after 'not' (as in 'x not in xs')") }
+        return .unary(.not, try membership(left), token.span)
     }
 
     // logical -> expression ( "and" | "or" ) precedence(next tighter)

@@ -66,6 +66,8 @@ indirect enum ResolvedExpression {
     case unary(UnaryOperator, ResolvedExpression, SourceSpan)
     case binary(BinaryOperator, ResolvedExpression, ResolvedExpression, SourceSpan)
     case logical(LogicalOperator, ResolvedExpression, ResolvedExpression, SourceSpan)
+    /// `element in container`.
+    case membership(ResolvedExpression, ResolvedExpression, SourceSpan)
     case call(ResolvedExpression, [ResolvedExpression], [(String, ResolvedExpression)], SourceSpan)
     case member(ResolvedExpression, String, SourceSpan)
     case index(ResolvedExpression, [ResolvedIndex], SourceSpan)
@@ -78,6 +80,8 @@ indirect enum ResolvedStatement {
     case assignVariable(VariableReference, String, AssignmentOperator, ResolvedExpression, SourceSpan)
     case assignIndex(ResolvedExpression, [ResolvedIndex], AssignmentOperator, ResolvedExpression, SourceSpan)
     case assignMember(ResolvedExpression, String, AssignmentOperator, ResolvedExpression, SourceSpan)
+    /// `a, b = xs`.
+    case unpack([(VariableReference, String)], ResolvedExpression, SourceSpan)
     case ifStatement(ResolvedExpression, [ResolvedStatement], [ResolvedStatement], SourceSpan)
     case whileLoop(ResolvedExpression, [ResolvedStatement], SourceSpan)
     case forLoop([(VariableReference, String)], ResolvedExpression, [ResolvedStatement], SourceSpan)

@@ -119,6 +119,13 @@ struct Resolver {
             default:
                 preconditionFailure("the parser only builds assignments to variables, indices and members")
             }
+        case .unpack(let names, let value, let span):
+            let resolvedValue = expression(value)
+            var seen: Set<String> = []
+            for (name, nameSpan) in names where !seen.insert(name).inserted {
+                errors.append(.duplicateLoopVariable(name, nameSpan))
+            }
+            return .unpack(names.map { (bind($0.name, $0.span), $0.name) }, resolvedValue, span)
         case .ifStatement(let condition, let thenBranch, let elseBranch, let span):
             return .ifStatement(expression(condition), block(thenBranch), block(elseBranch ?? []), span)
         case .whileLoop(let condition, let body, let span):
@@ -246,6 +253,8 @@ struct Resolver {
             return .binary(operation, self.expression(left), self.expression(right), span)
         case .logical(let operation, let left, let right, let span):
             return .logical(operation, self.expression(left), self.expression(right), span)
+        case .membership(let element, let container, let span):
+            return .membership(self.expression(element), self.expression(container), span)
         case .call(let callee, let arguments, let span):
             let resolvedCallee = self.expression(callee)
             var positional: [ResolvedExpression] = []
@@ -280,7 +289,7 @@ extension ResolvedExpression {
         switch self {
         case .variable(_, _, let span), .dict(_, let span), .unary(_, _, let span), .binary(_, _, _, let span),
              .logical(_, _, _, let span), .call(_, _, _, let span), .member(_, _, let span),
-             .index(_, _, let span):
+             .index(_, _, let span), .membership(_, _, let span):
             return span
         case .function(let function): return function.span
         case .constant, .interpolation, .list: return nil

@@ -52,23 +52,51 @@ public enum StandardLibrary {
         },
     ] }
 
-    /// One line per global: its name and the first line of its help.
+    /// One entry per global: its name and the first sentence of its help, whole.
     private static func globalsOverview(_ interpreter: Interpreter) -> String {
         let names = interpreter.globalNames
         let width = min(16, (names.map(\.count).max() ?? 0) + 2)
         let lines = names.compactMap { name -> String? in
             guard let value = interpreter.global(name) else { return nil }
-            let summary = interpreter.helpText(for: value).split(separator: "\n").first.map(String.init) ?? ""
-            return "  " + name.padding(toLength: width) + summary
+            return "  " + name.padding(toLength: width) + firstSentence(of: interpreter.helpText(for: value))
         }
         return "Globals (help(\"name\") for details):\n" + lines.joined(separator: "\n")
+    }
+
+    /// The first sentence of a help text: its summary lines (up to the first indented example
+    /// or blank line) joined, cut after the first full stop outside brackets. A summary that
+    /// wraps over several lines is kept whole ("Gaussian clusters (standard deviation 1)…").
+    static func firstSentence(of help: String) -> String {
+        var summary: [Substring] = []
+        for line in help.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.trimmingCharacters(in: .whitespaces).isEmpty || (line.first == " " && !summary.isEmpty) { break }
+            summary.append(line.drop { $0 == " " })
+        }
+        let text = Array(summary.joined(separator: " "))
+        var depth = 0
+        for (position, character) in text.enumerated() {
+            switch character {
+            case "(", "[", "{": depth += 1
+            case ")", "]", "}": depth = max(0, depth - 1)
+            case "." where depth == 0 && (position + 1 == text.count || text[position + 1] == " "):
+                let word = String(text[..<position]).split(separator: " ").last ?? ""
+                if word == "e.g" || word == "i.e" || word == "etc" { continue }
+                return String(text[...position])
+            default: break
+            }
+        }
+        return String(text)
     }
 
     // MARK: - Conversions
 
     // Computed: every interpreter gets its own function objects.
     private static var conversions: [NativeFunction] { [
-        NativeFunction("str", help: "str(x): x as a string, as print shows it.\n  str(3) + \"!\"   # \"3!\"") { arguments in
+        NativeFunction("str", help: "str(x): x as a string, as print shows it.\n  str(3) + \"!\"   # \"3!\"",
+                       oneArgument: { value in
+            if case .object = value { return nil }   // an object's repr may call back into Swift
+            return .string(value.description)
+        }) { arguments in
             try arguments.rejectUnknownNames([])
             try arguments.expectCount(1)
             return .string(try arguments.require(at: 0, named: "x").description)
@@ -104,19 +132,24 @@ public enum StandardLibrary {
 
     // Computed: every interpreter gets its own function objects.
     private static var numbers: [NativeFunction] { [
-        NativeFunction("round", help: "round(x, digits=0): x rounded, halves to even as in Python.\n  round(2.675, 2)") { arguments in
+        NativeFunction("round", help: """
+            round(x, digits=0): x rounded, halves to even as in Python; on a list, each element \
+            (nested lists too); on a tensor, elementwise.
+              round(2.675, 2)   # 2.67
+              round([0.123, 4.567], 1)   # [0.1, 4.6]
+            """) { arguments in
             try arguments.rejectUnknownNames(["digits"])
             try arguments.expectCount(1...2)
-            let number = try arguments.number(at: 0, named: "x")
             let digits = try arguments.integer(at: 1, named: "digits", default: 0)
-            guard number.isFinite else { return .number(number) }
-            if digits > 0 {
-                // Like Python: round the exact binary value (2.675 is 2.67499…, so it gives 2.67);
-                // printf's conversion is exact, and it halves to even on true ties.
-                return .number(Double(String(format: "%.\(min(digits, 300))f", number)) ?? number)
+            let subject = try arguments.require(at: 0, named: "x")
+            if case .object(let object) = subject {
+                // Objects that round (tensors) offer a `round` method taking the digits.
+                guard let method = try object.member("round") else {
+                    throw NativeError("round() expects a number, a list or a tensor, got \(withArticle(object.typeName))")
+                }
+                return try arguments.interpreter.call(method, [.number(Double(digits))])
             }
-            let scale = Foundation.pow(10, Double(-digits))
-            return .number((number / scale).rounded(.toNearestOrEven) * scale)
+            return try roundElements(subject, digits: digits)
         },
         NativeFunction("abs", help: "abs(x): the absolute value.\n  abs(-3)   # 3") { arguments in
             try arguments.rejectUnknownNames([])
@@ -171,7 +204,15 @@ public enum StandardLibrary {
 
     // Computed: every interpreter gets its own function objects.
     private static var sequences: [NativeFunction] { [
-        NativeFunction("len", help: "len(x): the number of elements of a list, dict, string, range or object.\n  len([1, 2])   # 2") { arguments in
+        NativeFunction("len", help: "len(x): the number of elements of a list, dict, string, range or object.\n  len([1, 2])   # 2",
+                       oneArgument: { value in
+            switch value {
+            case .list(let list): return .number(Double(list.elements.count))
+            case .dict(let dict): return .number(Double(dict.count))
+            case .string(let text): return .number(Double(text.count))
+            default: return nil
+            }
+        }) { arguments in
             try arguments.rejectUnknownNames([])
             try arguments.expectCount(1)
             let value = try arguments.require(at: 0, named: "x")
@@ -247,6 +288,11 @@ public enum StandardLibrary {
             try arguments.expectCount(1)
             return .list(ListObject(try dict(arguments).values))
         },
+        NativeFunction("items", help: "items(d): [key, value] pairs of a dict, in insertion order.\n  for k, v in items({\"a\": 1}) { print(k, v) }") { arguments in
+            try arguments.rejectUnknownNames([])
+            try arguments.expectCount(1)
+            return items(of: try dict(arguments))
+        },
         NativeFunction("append", help: "append(xs, x): add x to the end of list xs (same as xs.append(x)).\n  append(xs, 4)") { arguments in
             try arguments.rejectUnknownNames([])
             try arguments.expectCount(2)
@@ -258,6 +304,32 @@ public enum StandardLibrary {
             return .null
         },
     ] }
+
+    /// `[[key, value], …]` in insertion order (`items(d)`, `d.items()`).
+    static func items(of dict: DictObject) -> Value {
+        .list(ListObject(dict.keys.map { key in .list(ListObject([.string(key), dict[key] ?? .null])) }))
+    }
+
+    /// A number rounded to `digits` places, or a list with every element rounded.
+    private static func roundElements(_ value: Value, digits: Int) throws -> Value {
+        switch value {
+        case .number(let number): return .number(round(number, digits: digits))
+        case .list(let list): return .list(ListObject(try list.elements.map { try roundElements($0, digits: digits) }))
+        default: throw NativeError("round() expects a number, a list or a tensor, got \(value.typeAndValue)")
+        }
+    }
+
+    /// Python's `round(x, digits)`: the exact binary value rounded, ties to even.
+    static func round(_ number: Double, digits: Int) -> Double {
+        guard number.isFinite else { return number }
+        if digits > 0 {
+            // Like Python: round the exact binary value (2.675 is 2.67499…, so it gives 2.67);
+            // printf's conversion is exact, and it halves to even on true ties.
+            return Double(String(format: "%.\(min(digits, 300))f", number)) ?? number
+        }
+        let scale = Foundation.pow(10, Double(-digits))
+        return (number / scale).rounded(.toNearestOrEven) * scale
+    }
 
     private static func dict(_ arguments: Arguments) throws -> DictObject {
         let value = try arguments.require(at: 0, named: "d")
@@ -306,7 +378,7 @@ public enum StandardLibrary {
             }
             if !flag {
                 let message = try arguments.value(at: 1, named: "message")?.description
-                throw NativeError("assertion failed" + (message.map { ": \($0)" } ?? ""))
+                throw RuntimeError.assertionFailed(message: message, arguments.interpreter.currentSpan)
             }
             return .null
         },
@@ -319,6 +391,9 @@ public enum StandardLibrary {
 }
 
 extension Interpreter {
+    /// The span of the native call in progress (for typed errors a native throws itself).
+    var currentSpan: SourceSpan { machine.nativeCallSpan ?? fallbackSpan(SourceFile(name: "<native>", text: "")) }
+
     /// The elements `for x in value` would visit (for natives taking any sequence).
     public func elements(of value: Value) throws -> [Value] {
         try machine.elements(of: value, machine.nativeCallSpan ?? fallbackSpan(SourceFile(name: "<native>", text: "")))

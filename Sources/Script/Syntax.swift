@@ -14,6 +14,8 @@ public indirect enum Expression {
     /// `-x` and `not x`.
     case unary(UnaryOperator, Expression, SourceSpan)
     case binary(BinaryOperator, Expression, Expression, SourceSpan)
+    /// `x in xs`: an element of a list, a key of a dict, a substring of a string.
+    case membership(Expression, Expression, SourceSpan)
     /// `a and b`, `a or b`: the right side runs only when needed.
     case logical(LogicalOperator, Expression, Expression, SourceSpan)
     case call(Expression, [Argument], SourceSpan)
@@ -27,7 +29,7 @@ public indirect enum Expression {
         switch self {
         case .number(_, let span), .string(_, let span), .interpolation(_, let span), .bool(_, let span),
              .null(let span), .variable(_, let span), .list(_, let span), .dict(_, let span),
-             .unary(_, _, let span), .binary(_, _, _, let span), .logical(_, _, _, let span),
+             .unary(_, _, let span), .binary(_, _, _, let span), .logical(_, _, _, let span), .membership(_, _, let span),
              .call(_, _, let span), .member(_, _, let span), .index(_, _, let span):
             return span
         case .function(let declaration): return declaration.span
@@ -39,6 +41,23 @@ public indirect enum Expression {
 public enum InterpolationPart {
     case text(String)
     case expression(Expression)
+}
+
+/// A binary operator; native objects may implement any of them (`NativeObject.binary`).
+public enum BinaryOperator: String, Sendable, CaseIterable {
+    case add = "+", subtract = "-", multiply = "*", divide = "/", modulo = "%", power = "**", matmul = "@"
+    case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
+
+    /// The operator as written.
+    public var symbol: String { rawValue }
+
+    /// True for `==`, `!=`, `<`, `<=`, `>`, `>=`.
+    public var isComparison: Bool {
+        switch self {
+        case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual: return true
+        default: return false
+        }
+    }
 }
 
 /// `-` or `not`.
@@ -97,6 +116,8 @@ public indirect enum Statement {
     /// `if c { … } else if d { … } else { … }`: the else branch of `else if` holds one `if`.
     case ifStatement(Expression, [Statement], [Statement]?, SourceSpan)
     case whileLoop(Expression, [Statement], SourceSpan)
+    /// `a, b = xs`: each name gets one element, in order (the counts must match).
+    case unpack([(name: String, span: SourceSpan)], Expression, SourceSpan)
     /// `for x in xs { … }` or `for i, x in enumerate(xs) { … }`.
     case forLoop([(name: String, span: SourceSpan)], Expression, [Statement], SourceSpan)
     case function(FunctionDeclaration)

@@ -57,6 +57,8 @@ public enum SyntaxDumper {
             return "(\(operation.symbol) \(self.expression(left)) \(self.expression(right)))"
         case .logical(let operation, let left, let right, _):
             return "(\(operation.rawValue) \(self.expression(left)) \(self.expression(right)))"
+        case .membership(let element, let container, _):
+            return "(in \(self.expression(element)) \(self.expression(container)))"
         case .call(let callee, let arguments, _):
             let rendered = arguments.map { argument in
                 (argument.name.map { "\($0)=" } ?? "") + self.expression(argument.value)
@@ -87,6 +89,8 @@ public enum SyntaxDumper {
         case .expression(let value): lines.append(indent + "expr " + expression(value))
         case .assignment(let target, let operation, let value, _):
             lines.append(indent + "assign \(expression(target)) \(operation.rawValue) \(expression(value))")
+        case .unpack(let names, let value, _):
+            lines.append(indent + "assign \(names.map(\.name).joined(separator: ", ")) = \(expression(value))")
         case .ifStatement(let condition, let thenBranch, let elseBranch, _):
             block("if " + expression(condition), thenBranch)
             if let elseBranch { block("else", elseBranch) }

@@ -11,13 +11,13 @@ import Toys
 
 /// Command-line options: `--threads N` (BLAS threads for large products, default 1 as in the
 /// single-threaded comparison), `--sweep` (also print the 1- vs N-thread sgemm sweep),
-/// `--only CASE` (run one case: sgemm, mlp_step, moe_step, plots, teaching_plots or loop).
+/// `--only CASE` (run one case: sgemm, mlp_step, moe_step, trainer_step, plots, teaching_plots, loop or interp).
 struct Options {
     var threads = 1
     var sweep = false
     var only: String?
     /// The case names `--only` accepts, in the order they run.
-    static let cases = ["sgemm", "mlp_step", "moe_step", "plots", "teaching_plots", "loop"]
+    static let cases = ["sgemm", "mlp_step", "moe_step", "trainer_step", "plots", "teaching_plots", "loop", "interp"]
 
     init(arguments: [String]) throws {
         var remaining = arguments.dropFirst()
@@ -215,6 +215,7 @@ do {
     if wanted("plots") { print(try chartCase()) }
     if wanted("teaching_plots") { print(try teachingChartCase()) }
     if wanted("loop") { print(try interpreterCase()) }
+    if wanted("interp") { for line in try interpreterSuiteCase() { print(line) } }
 } catch {
     FileHandle.standardError.write(Data("microseek-bench: \(error)\n".utf8))
     exit(64)

@@ -49,7 +49,7 @@ final class SeekKernel: LessonKernel {
         let kind: CellErrorKind
         if error.isSyntaxError {
             kind = .syntax
-        } else if message.hasPrefix("assertion failed") {
+        } else if error.isAssertionFailure {
             kind = .assertion
         } else {
             kind = .runtime

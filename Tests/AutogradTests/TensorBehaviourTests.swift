@@ -1,3 +1,4 @@
+import Foundation
 // Broadcasting edge cases, reverse-mode bookkeeping (accumulation, no-grad, detach, deep graphs),
 // indexing semantics, random reproducibility and printing.
 import Autograd
@@ -251,7 +252,8 @@ struct ComparisonTests {
 struct SizeLimitTests {
     @Test func sizeLimitNamesTheShapeAndSize() throws {
         let error = #expect(throws: TensorError.self) { try Tensor.zeros([1 << 15, 1 << 14]) }
-        #expect(error?.description.hasPrefix("tensor of shape [32768, 16384] needs 536870912 elements, above the limit of 268435456") == true)
+        #expect(error?.description == "a tensor of shape [32768, 16384] would need 536870912 values (2.1 GB); "
+            + "a tensor may hold at most 268435456 values (1.1 GB). Use smaller dimensions")
         // Products that would overflow Int are refused too.
         #expect(throws: TensorError.self) { try Tensor.zeros([1 << 40, 1 << 40]) }
         #expect(throws: TensorError.self) { try Tensor.matmul(Tensor.zeros([1 << 15, 1]), Tensor.zeros([1, 1 << 14])) }
@@ -264,5 +266,23 @@ struct SizeLimitTests {
         TensorLimits.maximumElementCount = 1 << 22
         let error = #expect(throws: TensorError.self) { try Tensor.ones([1 << 12, 1 << 11]) }
         #expect(error == .sizeLimitExceeded(shape: [4096, 2048], elementCount: 1 << 23, limit: 1 << 22))
+    }
+
+    @Test func aRaisedLimitStillStopsAtTheMachinesMemory() throws {
+        let saved = TensorLimits.maximumElementCount
+        defer { TensorLimits.maximumElementCount = saved }
+        TensorLimits.maximumElementCount = Int.max
+        // Twice the physical memory: refused before any allocation, naming the memory.
+        let elements = Int(ProcessInfo.processInfo.physicalMemory / 2)
+        let error = #expect(throws: TensorError.self) { try Tensor.zeros([elements, 1]) }
+        #expect(error?.description.contains("this machine's memory holds about") == true)
+        #expect(error?.description.hasPrefix("a tensor of shape [\(elements), 1] would need \(elements) values") == true)
+    }
+
+    @Test func sizesReadInMemoryUnits() {
+        #expect(TensorLimits.memorySize(10_000_000_000) == "40 GB")
+        #expect(TensorLimits.memorySize(1 << 28) == "1.1 GB")
+        #expect(TensorLimits.memorySize(1000) == "4.0 kB")
+        #expect(TensorLimits.memorySize(3) == "12 bytes")
     }
 }

@@ -55,14 +55,32 @@ import Testing
     }
 
     @Test func oddIndicesNeverCrash() throws {
+        // Each index into a [2, 3] tensor: what reading gives (nil: refused with a message naming
+        // the index), and whether assigning a number and a two-element list is accepted.
+        let cases: [(index: String, read: String?, assignNumber: Bool, assignPair: Bool)] = [
+            ("0", "[1, 2, 3]", true, false), ("-1", "[4, 5, 6]", true, false), ("5", nil, false, false),
+            ("-7", nil, false, false), ("1:", "[[4, 5, 6]]", true, false), (":-1", "[[1, 2, 3]]", true, false),
+            ("5:2", "[]", true, false), (":", "[[1, 2, 3], [4, 5, 6]]", true, false), ("0, 0", "1", true, false),
+            ("0, 9", nil, false, false), (":, 1", "[2, 5]", true, true), (":, :, 0", nil, false, false),
+            ("\"a\"", nil, false, false), ("2.5", nil, false, false), ("nil", nil, false, false),
+        ]
         let runner = ScriptRunner()
-        let indices = ["0", "-1", "5", "-7", "1:", ":-1", "5:2", ":", "0, 0", "0, 9", ":, 1", ":, :, 0", "\"a\"", "2.5", "nil"]
-        for index in indices {
+        for (index, read, assignNumber, assignPair) in cases {
             try runner.run("t = tensor([[1, 2, 3], [4, 5, 6]])")
-            _ = runner.error("t[\(index)]")
-            _ = runner.error("t[\(index)] = 7")
-            _ = runner.error("t[\(index)] = [1, 2]")
+            if let read {
+                #expect(try runner.run("r = t[\(index)]\nif type(r) == \"number\" { print(r) } else { print(r.tolist()) }")
+                        == read + "\n", "t[\(index)]")
+            } else {
+                let message = runner.error("t[\(index)]")
+                #expect(message?.hasPrefix("index:") == true, "t[\(index)] should be refused, got \(message ?? "a value")")
+            }
+            #expect((runner.error("t[\(index)] = 7") == nil) == assignNumber, "t[\(index)] = 7")
+            try runner.run("t = tensor([[1, 2, 3], [4, 5, 6]])")
+            let pairError = runner.error("t[\(index)] = [1, 2]")
+            #expect((pairError == nil) == assignPair, "t[\(index)] = [1, 2]")
+            if let pairError { #expect(pairError.hasPrefix("index"), "t[\(index)] = [1, 2]: \(pairError)") }
         }
-        #expect(try runner.run("print(t[1:, 1:].tolist())") == "[[5, 6]]\n")
+        #expect(try runner.run("t = tensor([[1, 2, 3], [4, 5, 6]]); t[:, 1] = [8, 9]; print(t.tolist())") == "[[1, 8, 3], [4, 9, 6]]\n")
+        #expect(try runner.run("print(t[1:, 1:].tolist())") == "[[9, 6]]\n")
     }
 }

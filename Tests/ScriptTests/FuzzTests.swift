@@ -72,13 +72,26 @@ private func mutate(_ text: String, _ generator: inout SplitMix64) -> String {
 @Test func randomBytesNeverCrashTheFrontEnd() {
     var generator = SplitMix64(seed: 7)
     let alphabet = Array("abc01 \n\t(){}[]\"'\\#.,:;=+-*/%@<>!éfnifor".unicodeScalars)
+    var rejected = 0, accepted = 0
     for _ in 0..<3_000 {
         let length = Int.random(in: 0...120, using: &generator)
         let scalars = (0..<length).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] }
         let source = String(String.UnicodeScalarView(scalars))
-        let (tokens, _) = Lexer.tokenize(SourceFile(name: "fuzz", text: source))
-        _ = LargeStack.run { Parser.parse(tokens) }
+        let (tokens, lexErrors) = Lexer.tokenize(SourceFile(name: "fuzz", text: source))
+        let (_, parseErrors) = LargeStack.run { Parser.parse(tokens) }
+        #expect(tokens.last?.kind == .end)
+        #expect(parseErrors.count <= Parser.errorLimit)
+        // Every error is located inside the text it came from.
+        for error in lexErrors.map({ $0 as any Diagnostic }) + parseErrors.map({ $0 as any Diagnostic }) {
+            #expect(error.span.line >= 1 && error.span.line <= source.split(separator: "\n", omittingEmptySubsequences: false).count,
+                    "\(error.message) at line \(error.span.line) of \(source.debugDescription)")
+            #expect(!error.message.isEmpty)
+        }
+        if lexErrors.isEmpty && parseErrors.isEmpty { accepted += 1 } else { rejected += 1 }
     }
+    // Random text is mostly refused, and the short inputs that are valid (empty, "a", "1") parse.
+    #expect(rejected > 2_000)
+    #expect(accepted > 20)
 }
 
 /// Holds the interpreter for the watchdog (see RuntimeTests).
@@ -95,7 +108,7 @@ private final class Watched: @unchecked Sendable {
     }
 }
 
-@Test func mutatedScriptsRunToAValueOrACleanError() {
+@Test func mutatedScriptsRunToAValueOrACleanError() throws {
     var generator = SplitMix64(seed: 99)
     let harness = Harness()
     harness.interpreter.output = { _ in }
@@ -110,17 +123,24 @@ private final class Watched: @unchecked Sendable {
         }
     }
     watchdog.start()
-    var outcomes = 0
+    var values = 0, errors = 0
     for round in 0..<600 {
         let source = mutate(corpus[round % corpus.count], &generator)
         do {
             _ = try harness.interpreter.run(source, file: "fuzz")
+            values += 1
         } catch {
-            #expect(!error.description.isEmpty)
+            errors += 1
+            // A clean error: located in the file it came from, with a message.
+            #expect(error.description.hasPrefix("fuzz:"), "\(error.description)")
+            #expect(!error.message.isEmpty)
         }
-        outcomes += 1
         harness.interpreter.reset()
     }
     watched.finished = true
-    #expect(outcomes == 600)
+    // Both outcomes occur: mutations break most scripts, but some still run to the end.
+    #expect(errors > 200, "\(errors) errors")
+    #expect(values > 5, "\(values) ran cleanly")
+    // After all that, the interpreter still works.
+    #expect(try harness.run("1 + 2") == "3")
 }

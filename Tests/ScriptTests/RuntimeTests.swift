@@ -126,3 +126,45 @@ final class Tracked: NativeObject {
     _ = harness.failure("fn bad(x) { return x + 1 }\nbad(make())")
     #expect(Tracked.live == before)
 }
+
+@Test func callbacksFromNativesRunOnTheInterpretersThread() throws {
+    // A native reporting the thread it runs on, called from the program and from inside callbacks
+    // of map, filter and sorted(key=): every call must see the same thread (no thread per callback).
+    let harness = Harness()
+    var threads: Set<String> = []
+    harness.interpreter.define("where", help: "where(): the current thread") { _ in
+        threads.insert("\(pthread_self())")
+        return .number(1)
+    }
+    try harness.run("""
+        where()
+        xs = map(fn(x) { where() + x }, range(50))
+        ys = filter(fn(x) { where() == 1 }, xs)
+        zs = sorted(ys, key=fn(x) { where() - x })
+        """)
+    #expect(threads.count == 1)
+    #expect(try harness.run("zs[0]") == "50")
+}
+
+@Test func deepRecursionThroughCallbacksIsACleanError() {
+    let harness = Harness()
+    let error = harness.failure("fn down(n) { sorted([n], key=fn(x) { down(x + 1) }) }\ndown(0)")
+    #expect(error?.message == "recursion too deep (more than 1000 nested calls)")
+    let filtered = harness.failure("fn deep(n) { filter(fn(x) { len(deep(x + 1)) > 0 }, [n]) }\ndeep(0)")
+    #expect(filtered?.message.hasPrefix("recursion too deep") == true)
+}
+
+@Test func aFailedAssertIsATypedError() {
+    let harness = Harness()
+    let error = harness.failure("x = 1\nassert(x == 2, \"x should be two\")")
+    #expect(error?.isAssertionFailure == true)
+    #expect(error?.message == "assertion failed: x should be two")
+    guard case .assertionFailed(let message, let span)? = error?.diagnostics.first as? RuntimeError else {
+        Issue.record("expected RuntimeError.assertionFailed, got \(String(describing: error))")
+        return
+    }
+    #expect(message == "x should be two")
+    #expect(span.line == 2)
+    // Other runtime errors are not assertion failures, even when their text says so.
+    #expect(harness.failure("y = {}[\"assertion failed\"]")?.isAssertionFailure == false)
+}

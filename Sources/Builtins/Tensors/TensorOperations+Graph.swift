@@ -2,6 +2,7 @@
 // transpose) and the graph controls that are also functions: detach(t) and no_grad(fn).
 
 import Autograd
+import Foundation
 import Script
 
 extension TensorOperations {
@@ -40,6 +41,14 @@ extension TensorOperations {
                "arange(6).reshape(2, -1)") { tensor, arguments in
             let shape = try Conversions.shape(arguments, from: 1, allowInferred: true)
             return Conversions.value(try tensor.reshape(shape))
+        },
+        method("round", "digits=0", "each value rounded to digits places, halves to even (round(t, 2) calls it); no gradient.",
+               "tensor([0.123, 4.567]).round(1)") { tensor, arguments in
+            try arguments.rejectUnknownNames(["t", "digits"])
+            try arguments.expectCount(1 ... 2)
+            let scale = Foundation.pow(10, Double(try arguments.integer(at: 1, named: "digits", default: 0)))
+            let values = tensor.storage.map { Float((Double($0) * scale).rounded(.toNearestOrEven) / scale) }
+            return Conversions.value(try Tensor(shape: tensor.shape, values: values))
         },
         method("unsqueeze", "axis", "insert an axis of size 1.", "tensor([1, 2]).unsqueeze(0).shape   # [1, 2]") { tensor, arguments in
             try arguments.rejectUnknownNames(["t", "axis"])

@@ -1,0 +1,184 @@
+// The interpreter's fast paths, gathered in one place. Each serves every spelling of its
+// construct and falls back to the general code for anything it does not handle, so results and
+// errors are the same (Lua's lesson: cheap calls, no allocation per call, one fast path per
+// construct rather than per shape).
+//
+// - Locals that live in stack slots are read inline (`PlainLocal`), numbers without a generic copy.
+// - Branches: `if c { return a }` guards and `if c { a } else { b }` bodies compile to one
+//   `Branch`; a comparison of a local with a number is tested inline, and arms that are locals or
+//   constants are read inline.
+// - Binary operations on two general operands keep their operands in one object (`BinarySite`).
+// - Calls: a Seek function in a global slot is taken out with one retain and its arguments are
+//   evaluated straight into the new frame (`invoke0/1/2`); natives and built-in methods with a
+//   one-argument body skip the `Arguments` bundle (`callOther1`, `MethodCallSite`).
+// - Indexing: `xs[i]`, `d[k]`, `s[i]` get and set without an index array (`Machine.quickIndexGet`/`Set`).
+
+extension Compiler {
+    // MARK: - Locals read inline
+
+    /// A function local that lives in a stack slot (not captured), read inline by hot paths.
+    struct PlainLocal {
+        let slot: Int
+        let name: String
+        let span: SourceSpan
+    }
+
+    func plainLocal(_ expression: ResolvedExpression) -> PlainLocal? {
+        guard case .variable(.local(let local), let name, let span) = expression, !local.isCaptured else { return nil }
+        return PlainLocal(slot: local.slot, name: name, span: span)
+    }
+
+    @inline(__always)
+    static func read(_ machine: Machine, _ local: PlainLocal) throws -> Value {
+        let pointer = machine.stack + (machine.base + local.slot)
+        if case .number(let number)? = pointer.pointee { return .number(number) }
+        guard let value = pointer.pointee else { throw RuntimeError.unassignedLocal(local.name, local.span) }
+        return value
+    }
+
+    // MARK: - Branches
+
+    /// Where a branch arm's value comes from: read inline, or computed by a closure.
+    enum ValueSource {
+        case local(PlainLocal)
+        case constant(Value)
+        case code(Evaluate)
+    }
+
+    func valueSource(_ expression: ResolvedExpression) -> ValueSource {
+        if let local = plainLocal(expression) { return .local(local) }
+        if case .constant(let value) = expression { return .constant(value) }
+        return .code(self.expression(expression))
+    }
+
+    /// The value of a branch body: a lone `return e` (a trailing expression becomes one) reads
+    /// `e` as a source; anything longer runs as a function body.
+    func tailSource(_ statements: [ResolvedStatement]) -> ValueSource {
+        if statements.count == 1, case .returnStatement(let value) = statements[0] {
+            return value.map(valueSource) ?? .constant(.null)
+        }
+        return .code(functionBody(statements))
+    }
+
+    /// `condition ? then : otherwise` as one object.
+    func branch(_ condition: ResolvedExpression, _ span: SourceSpan, then: ValueSource, otherwise: @escaping Evaluate) -> Evaluate {
+        var slot = -1, operation = BinaryOperator.equal, constant = 0.0
+        if case .binary(let compared, let left, .constant(.number(let number)), _) = condition,
+           compared.isComparison, let local = plainLocal(left) {
+            (slot, operation, constant) = (local.slot, compared, number)
+        }
+        let site = Branch(slot: slot, operation: operation, constant: constant, test: self.condition(condition, span),
+                          then: then, otherwise: otherwise)
+        return { machine in try site.run(machine) }
+    }
+
+    // MARK: - Calls
+
+    /// The Seek function in a global slot, taken out of the slot directly (one retain; copying the
+    /// whole `Value` first and then extracting it costs a second retain/release pair). Not
+    /// inlined: inlined, the optimiser kept the copied `Value` and destroyed it through the
+    /// generic outlined destroy after the call; returned, the caller just releases the object.
+    @inline(never)
+    static func globalFunction(_ machine: Machine, _ index: Int) -> FunctionObject? {
+        guard index >= 0, case .function(let function)? = (machine.globals + index).pointee else { return nil }
+        return function
+    }
+
+    /// A one-argument call of anything but a Seek function: a native with a one-argument body
+    /// (`len(xs)`) is called without an argument array or `Arguments` bundle.
+    static func callOther1(_ machine: Machine, _ function: Value, _ first: Evaluate, _ span: SourceSpan) throws -> Value {
+        let argument = try first(machine)
+        if case .native(let native) = function, let direct = native.oneArgument, let result = direct(argument) {
+            return result
+        }
+        return try machine.call(function, [argument], [], span)
+    }
+
+    @inline(__always)
+    static func invoke0(_ machine: Machine, _ script: FunctionObject, _ span: SourceSpan) throws -> Value {
+        let frame = try machine.reserveFrame(script, arguments: 0, span)
+        defer { machine.releaseFrame(frame, script) }
+        return try machine.enter(script, frameBase: frame, span)
+    }
+
+    @inline(__always)
+    static func invoke1(_ machine: Machine, _ script: FunctionObject, _ first: Evaluate,
+                        _ span: SourceSpan) throws -> Value {
+        let frame = try machine.reserveFrame(script, arguments: 1, span)
+        defer { machine.releaseFrame(frame, script) }
+        machine.stack[frame] = try first(machine)
+        return try machine.enter(script, frameBase: frame, span)
+    }
+
+    @inline(__always)
+    static func invoke2(_ machine: Machine, _ script: FunctionObject, _ first: Evaluate, _ second: Evaluate,
+                        _ span: SourceSpan) throws -> Value {
+        let frame = try machine.reserveFrame(script, arguments: 2, span)
+        defer { machine.releaseFrame(frame, script) }
+        machine.stack[frame] = try first(machine)
+        machine.stack[frame + 1] = try second(machine)
+        return try machine.enter(script, frameBase: frame, span)
+    }
+}
+
+/// A compiled branch (see `Compiler.branch`), in one object: a closure's context is then a
+/// single reference, and its entry thunk does not copy every captured word per call.
+final class Branch {
+    /// The local compared with `constant` (-1: use `test`).
+    let slot: Int
+    let operation: BinaryOperator
+    let constant: Double
+    /// The general condition: the path for anything but a number in the local.
+    let test: (Machine) throws -> Bool
+    let then: Compiler.ValueSource
+    let otherwise: Evaluate
+
+    init(slot: Int, operation: BinaryOperator, constant: Double, test: @escaping (Machine) throws -> Bool,
+         then: Compiler.ValueSource, otherwise: @escaping Evaluate) {
+        self.slot = slot
+        self.operation = operation
+        self.constant = constant
+        self.test = test
+        self.then = then
+        self.otherwise = otherwise
+    }
+
+    @inline(__always)
+    func run(_ machine: Machine) throws -> Value {
+        let taken: Bool
+        if slot >= 0, case .number(let x)? = (machine.stack + (machine.base + slot)).pointee {
+            taken = Machine.compare(operation, x, constant)
+        } else {
+            taken = try test(machine)
+        }
+        guard taken else { return try otherwise(machine) }
+        switch then {
+        case .local(let local): return try Compiler.read(machine, local)
+        case .constant(let value): return value
+        case .code(let code): return try code(machine)
+        }
+    }
+}
+
+/// A compiled binary operation on two general operands, in one object so the closure's context is
+/// a single reference.
+final class BinarySite {
+    let operation: BinaryOperator
+    let left: Evaluate
+    let right: Evaluate
+    let span: SourceSpan
+
+    init(operation: BinaryOperator, left: @escaping Evaluate, right: @escaping Evaluate, span: SourceSpan) {
+        self.operation = operation
+        self.left = left
+        self.right = right
+        self.span = span
+    }
+
+    @inline(__always)
+    func run(_ machine: Machine) throws -> Value {
+        let a = try left(machine), b = try right(machine)
+        if case .number(let x) = a, case .number(let y) = b { return try Machine.arithmetic(operation, x, y, span) }
+        return try machine.binary(operation, a, b, span)
+    }
+}

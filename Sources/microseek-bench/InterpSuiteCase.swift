@@ -1,0 +1,99 @@
+// The interpreter suite: ordinary programs (interp/NN-name.seek) beside their CPython twins
+// (interp/NN-name.py), each timed as a whole program (compile + run, fresh globals) and checked
+// to print the same text. Reported as Seek's time over CPython's (below 1: Seek is faster).
+import Foundation
+import Script
+
+/// Where the programs live: beside this file in the source tree (the bench runs from a checkout).
+private let suiteDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("interp")
+
+/// Runs of each program; the median is reported.
+private let suiteRuns = 7
+
+/// Times a Python file the same way: compile + exec into fresh globals, output captured, CPU
+/// seconds (time.process_time), median of `runs`; prints the output and the median as JSON.
+private let pythonHarness = """
+import contextlib, io, json, sys, time
+path, runs = sys.argv[1], int(sys.argv[2])
+source = open(path).read()
+output, times = None, []
+for _ in range(runs + 1):
+    sink = io.StringIO()
+    start = time.process_time()
+    with contextlib.redirect_stdout(sink):
+        exec(compile(source, path, "exec"), {"__name__": "__main__"})
+    elapsed = time.process_time() - start
+    if output is None: output = sink.getvalue()
+    else: times.append(elapsed)
+times.sort()
+print(json.dumps({"output": output, "median": times[len(times) // 2]}))
+"""
+
+/// One JSON line per program and a summary line with the geometric mean of the ratios.
+func interpreterSuiteCase() throws -> [String] {
+    let programs = try FileManager.default.contentsOfDirectory(atPath: suiteDirectory.path)
+        .filter { $0.hasSuffix(".seek") }.sorted()
+    var lines: [String] = []
+    var logRatios: [Double] = []
+    for file in programs {
+        let name = String(file.dropLast(".seek".count))
+        let source = try String(contentsOf: suiteDirectory.appendingPathComponent(file), encoding: .utf8)
+        let (seekOutput, seekSeconds) = try timeSeek(source, name: file)
+        var fields = ["\"bench\": \"interp\"", "\"program\": \"\(name)\"", "\"seek_s\": \(rounded(seekSeconds, 5))"]
+        if let (pythonOutput, pythonSeconds) = timePython(suiteDirectory.appendingPathComponent(name + ".py").path) {
+            let ratio = seekSeconds / pythonSeconds
+            logRatios.append(Foundation.log(ratio))
+            fields.append("\"cpython_s\": \(rounded(pythonSeconds, 5))")
+            fields.append("\"seek_over_cpython\": \(rounded(ratio, 3))")
+            if pythonOutput != seekOutput {
+                fields.append("\"output_differs\": \"seek \(jsonEscaped(seekOutput)) / cpython \(jsonEscaped(pythonOutput))\"")
+            }
+        }
+        lines.append("{" + fields.joined(separator: ", ") + "}")
+    }
+    if !logRatios.isEmpty {
+        let geometricMean = Foundation.exp(logRatios.reduce(0, +) / Double(logRatios.count))
+        lines.append("{\"bench\": \"interp\", \"programs\": \(logRatios.count), \"geomean_seek_over_cpython\": \(rounded(geometricMean, 3))}")
+    }
+    return lines
+}
+
+/// CPU seconds (median of `suiteRuns`) of compiling and running `source` in a fresh interpreter,
+/// and what it printed on the first run.
+private func timeSeek(_ source: String, name: String) throws -> (String, Double) {
+    var output: String?
+    var times: [Double] = []
+    for _ in 0 ... suiteRuns {
+        let interpreter = Interpreter()
+        StandardLibrary.install(into: interpreter)
+        var printed = ""
+        interpreter.output = { printed += $0 }
+        let start = cpuNow()
+        _ = try interpreter.run(source, file: name)
+        let elapsed = cpuNow() - start
+        if output == nil { output = printed } else { times.append(elapsed) }
+    }
+    return (output ?? "", median(times))
+}
+
+/// The twin's output and median CPU seconds, or nil when python3 is missing or fails.
+private func timePython(_ path: String) -> (String, Double)? {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", pythonHarness, path, String(suiteRuns)]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
+    do { try process.run() } catch { return nil }
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0,
+          let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+          let output = object["output"] as? String, let seconds = object["median"] as? Double else { return nil }
+    return (output, seconds)
+}
+
+private func jsonEscaped(_ text: String) -> String {
+    text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        .replacingOccurrences(of: "\n", with: "\\n")
+}
