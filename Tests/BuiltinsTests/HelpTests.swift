@@ -27,6 +27,7 @@ import Testing
             "index_select", "index_add", "embedding", "clamp", "minimum", "maximum",
             "embedding_layer", "layernorm", "rmsnorm",
             "moe", "clusters", "dataset", "trainer", "specialization",   // Training/, Experts/
+            "blobs", "distiller", "soft_targets", "kd_loss", "kl", "reverse_kl", "entropy",   // Distillation/
         ]
         #expect(names == expected)
     }
