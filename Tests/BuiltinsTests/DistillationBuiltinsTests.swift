@@ -68,10 +68,11 @@ import Testing
             r.backward()
             """)
         #expect(try runner.echo("abs(loss.item() - 0.7435452263) < 2e-6") == "true")
-        #expect(try runner.echo("abs(soft.item() - 0.7843951224) < 2e-6") == "true")
-        #expect(try runner.echo("abs(s.grad[0, 0].item() + 0.1557424795) < 2e-6") == "true")
+        // T² = 100 scales the Float32 rounding of the KL: 5e-6 is about 1e-5 relative.
+        #expect(try runner.echo("abs(soft.item() - 0.7843951224) < 5e-6") == "true")
+        #expect(try runner.echo("abs(s.grad[0, 0] + 0.1557424795) < 2e-6") == "true")
         #expect(try runner.echo("abs(kl(p, q).item() - 0.5744624622) < 1e-6 and abs(r.item() - 0.7258104664) < 1e-6") == "true")
-        #expect(try runner.echo("abs(q.grad[0, 1].item() - 0.8465735903) < 1e-5") == "true")
+        #expect(try runner.echo("abs(q.grad[0, 1] - 0.8465735903) < 1e-5") == "true")
         #expect(try runner.echo("abs(entropy(p).item() - 0.5981081220) < 1e-6") == "true")
     }
 
@@ -84,7 +85,7 @@ import Testing
             hot = soft_targets(m, x, T=20)
             """)
         #expect(try runner.echo("cool.shape") == "[4, 10]")
-        #expect(try runner.echo("abs(hot.sum().item() - 4) < 1e-5 and entropy(hot) > entropy(cool)") == "true")
+        #expect(try runner.echo("abs(hot.sum().item() - 4) < 1e-5 and entropy(hot).item() > entropy(cool).item()") == "true")
         #expect(try runner.echo("cool.requires_grad") == "false")
         #expect(try runner.echo("(cool - softmax(m(x))).abs().max().item() < 1e-6") == "true")
     }
