@@ -30,6 +30,7 @@ import Testing
             "cumsum", "tril", "triu", "floor", "ceil", "int", "detach", "no_grad", "multinomial",
             "moe", "clusters", "dataset", "trainer", "specialization",   // Training/, Experts/
             "save", "load", "csv_write", "csv_read",                    // Interop/
+            "blobs", "distiller", "soft_targets", "kd_loss", "kl", "reverse_kl", "entropy",   // Distillation/
         ]
         #expect(names == expected)
     }
