@@ -190,6 +190,7 @@ func moeStepCase(threads: Int) throws -> String {
     config.gate = .softmax
     config.balancing = .aux
     config.auxiliaryWeight = 0.01
+    config.routerBias = true          // moe_step.py's router is nn.Linear(d, n_exp) with its bias
     let mixture = try MixtureOfExperts(config: config)
     var generator = SeededGenerator(seed: 1)
     let moe = try timedSteps(body: mixture, mixture: mixture, generator: &generator)

@@ -65,12 +65,12 @@ private func seekCells(_ markdown: String) -> [String] {
 @Test func moeTakesTheIssueKeywordsAndReportsItsShape() throws {
     let runner = ScriptRunner()
     try runner.run("""
-        m = moe(dim=4, experts=6, top_k=2, hidden=5, shared=1, gate="sigmoid", balance="bias", aux_weight=0.1,
+        m = moe(dim=4, experts=6, top_k=2, hidden=5, shared=1, gate="sigmoid", balance="bias",
                 z_weight=0.001, bias_rate=0.01, capacity=1.5, noise=0.1, seed=3)
         """)
-    // router 4·6 + 6 = 30; expert 4·5+5 + 5·4+4 = 49; total 30 + 7·49; active 30 + 3·49.
-    #expect(try runner.echo("m.params") == "373")
-    #expect(try runner.echo("m.active_params") == "177")
+    // router 4·6 (no bias) = 24; expert 4·5+5 + 5·4+4 = 49; total 24 + 7·49; active 24 + 3·49.
+    #expect(try runner.echo("m.params") == "367")
+    #expect(try runner.echo("m.active_params") == "171")
     #expect(try runner.echo("[m.dim, m.top_k, m.gate, m.balance]") == "[4, 2, \"sigmoid\", \"bias\"]")
     #expect(try runner.echo("m.bias") == "[0, 0, 0, 0, 0, 0]")
     #expect(try runner.echo("len(m.experts) + len(m.shared)") == "7")

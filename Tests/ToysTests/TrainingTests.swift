@@ -100,7 +100,7 @@ private struct Wrapped: Module {
     #expect(found.count == 1 && found.first === layer)
     // Names follow PyTorch's module paths, own tensors first.
     let names = wrapped.namedParameters().map(\.name)
-    #expect(names.prefix(4) == ["blocks.0.0.weight", "blocks.0.0.bias", "blocks.0.1.router.weight", "blocks.0.1.router.bias"])
+    #expect(names.prefix(4) == ["blocks.0.0.weight", "blocks.0.0.bias", "blocks.0.1.router.weight", "blocks.0.1.experts.0.0.weight"])
     #expect(names.contains("blocks.0.1.experts.3.2.weight"))
     #expect(wrapped.parameterCount == model.parameterCount)
     wrapped.setTraining(true)

@@ -24,6 +24,35 @@ public enum Balancing {
         return try (meanProbability * fractions).sum() * (weight * Float(experts))           // ()
     }
 
+    // MARK: - DeepSeek-V3's sequence-wise loss
+
+    /// DeepSeek-V3's complementary sequence-wise balance loss (eqs. 17–20), averaged over sequences:
+    /// for each run of `sequenceLength` consecutive tokens (all tokens when nil),
+    /// `α · Σᵢ fᵢ · Pᵢ` with fᵢ = N/(K·T) · #{t : i ∈ Topk(sₜ, K)} from the UNBIASED gate values
+    /// (eq. 18; no gradient) and Pᵢ = (1/T) Σₜ sᵢₜ / Σⱼ sⱼₜ (the gradient path). Its value is α at
+    /// uniform load with uniform scores, whatever N and K.
+    public static func sequenceLoss(gateValues: Tensor, k: Int, sequenceLength: Int?, weight: Float) throws -> Tensor {
+        let tokens = gateValues.shape[0], experts = gateValues.shape[1]
+        let length = Swift.min(sequenceLength ?? tokens, tokens)
+        precondition(tokens > 0 && length > 0, "sequenceLoss needs tokens")
+        let normalised = try gateValues / gateValues.sum(axis: 1, keepDims: true)                // (T, N)
+        let chosen = Gate.select(gateValues: gateValues.storage, tokens: tokens, experts: experts, k: k)
+        var total: Tensor?
+        var sequences = 0
+        for start in stride(from: 0, to: tokens, by: length) {
+            let end = Swift.min(start + length, tokens), count = end - start
+            var counts = [Float](repeating: 0, count: experts)
+            for expert in chosen[(start * k) ..< (end * k)] { counts[expert] += 1 }
+            let fractions = try Tensor(counts.map { $0 * Float(experts) / Float(k * count) })       // (N,)
+            let meanScore = try normalised.slice(axis: 0, start: start, end: end).mean(axis: 0)    // (t, N) -> (N,)
+            let loss = try (meanScore * fractions).sum()                                            // ()
+            total = try total.map { try $0 + loss } ?? loss
+            sequences += 1
+        }
+        guard let total else { return Tensor(0) }
+        return try total * (weight / Float(sequences))
+    }
+
     // MARK: - Router z-loss
 
     /// ST-MoE router z-loss `weight · (1/T) · Σₜ (log Σⱼ exp(scoreₜⱼ))²`: keeps router logits small.

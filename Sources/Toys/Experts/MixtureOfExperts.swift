@@ -9,9 +9,9 @@ import NeuralNets
 public final class MixtureOfExperts: Module {
     /// The settings this layer was built with.
     public let config: MixtureOfExpertsConfig
-    /// Linear map d → N expert scores (with a bias, as `nn.Linear` in the reference).
+    /// Linear map d → N expert scores (no bias unless `config.routerBias`, as in Switch/Mixtral/V3).
     public let router: Linear
-    /// The routed experts, each d → hidden → d with GELU.
+    /// The routed experts, each d → hidden → d (GELU MLP or SwiGLU).
     public let experts: [Expert]
     /// Experts every token uses (DeepSeekMoE's shared experts).
     public let sharedExperts: [Expert]
@@ -38,12 +38,13 @@ public final class MixtureOfExperts: Module {
         self.config = config
         var generator = SeededGenerator(seed: config.seed)
         let width = config.dimensions, hidden = config.resolvedHiddenDimensions
-        router = try Linear(inputDimensions: width, outputDimensions: config.expertCount, generator: &generator)
+        router = try Linear(inputDimensions: width, outputDimensions: config.expertCount, bias: config.routerBias,
+                            generator: &generator)
         experts = try (0 ..< config.expertCount).map { _ in
-            try Expert(dimensions: width, hidden: hidden, generator: &generator)
+            try Expert(dimensions: width, hidden: hidden, kind: config.expertKind, generator: &generator)
         }
         sharedExperts = try (0 ..< config.sharedExpertCount).map { _ in
-            try Expert(dimensions: width, hidden: hidden, generator: &generator)
+            try Expert(dimensions: width, hidden: hidden, kind: config.expertKind, generator: &generator)
         }
         bias = [Float](repeating: 0, count: config.expertCount)
         // A separate stream, so turning noise on does not change the initial weights.
@@ -62,6 +63,15 @@ public final class MixtureOfExperts: Module {
     public var layerDescription: String {
         "moe(dim \(config.dimensions), \(config.expertCount) experts, top-\(config.topK))"
     }
+
+    /// The group limit of the selection (nil without groups).
+    var selectionLimit: Gate.Limit? {
+        guard config.groupCount > 1, let top = config.topGroups, top < config.groupCount else { return nil }
+        return Gate.Limit(groups: config.groupCount, topGroups: top)
+    }
+
+    /// The balancing bias when selection uses it.
+    var selectionBias: [Float]? { config.balancing == .bias ? bias : nil }
 
     // MARK: - Forward
 
@@ -87,6 +97,7 @@ public final class MixtureOfExperts: Module {
                                  experts: config.expertCount, capacity: capacity)
         var output = try Dispatch.combine(input: tokens, weights: decision.weights, plan: plan, experts: experts)
         for shared in sharedExperts { output = try output + shared(tokens) }                                   // (T, d)
+        if config.residual { output = try output + tokens }                                                    // u + …
         lastDecision = decision
         lastDropped = plan.dropped
         if isTraining {
@@ -103,8 +114,8 @@ public final class MixtureOfExperts: Module {
             let noise = try Tensor.normal(scores.shape, standardDeviation: config.noise, generator: &noiseGenerator)
             scores = try scores + noise
         }
-        return try Gate.route(scores: scores, function: config.gate, k: config.topK,
-                              bias: config.balancing == .bias ? bias : nil)
+        return try Gate.route(scores: scores, function: config.gate, k: config.topK, bias: selectionBias,
+                              limit: selectionLimit, scale: config.routeScale)
     }
 
     private func auxiliaryLosses(_ decision: RoutingDecision) throws -> [(name: String, loss: Tensor)] {
@@ -112,6 +123,11 @@ public final class MixtureOfExperts: Module {
         if config.balancing == .aux {
             losses.append(("aux", try Balancing.switchLoss(gateValues: decision.gateValues, chosen: decision.chosen,
                                                            gate: config.gate, weight: config.auxiliaryWeight)))
+        }
+        if config.sequenceAuxiliaryWeight > 0 {
+            losses.append(("seq_aux", try Balancing.sequenceLoss(gateValues: decision.gateValues, k: config.topK,
+                                                                 sequenceLength: config.sequenceLength,
+                                                                 weight: config.sequenceAuxiliaryWeight)))
         }
         if config.zLossWeight > 0 {
             losses.append(("z", try Balancing.zLoss(scores: decision.scores, weight: config.zLossWeight)))
@@ -121,7 +137,7 @@ public final class MixtureOfExperts: Module {
 
     // MARK: - The training hook
 
-    /// The Switch loss and z-loss of the last training-mode forward pass (none outside training).
+    /// The Switch loss, sequence-wise loss and z-loss of the last training-mode forward pass (none outside training).
     public func auxiliaryLosses() -> [(name: String, loss: Tensor)] { isTraining ? pendingLosses : [] }
 
     /// The last forward pass's load per expert (the first layer's, in a model with several),
@@ -192,7 +208,7 @@ public final class MixtureOfExperts: Module {
         return try withNoGrad {
             let token = try row.reshape([1, config.dimensions])                                   // (1, d)
             let decision = try Gate.route(scores: router(token), function: config.gate, k: config.topK,
-                                          bias: config.balancing == .bias ? bias : nil)
+                                          bias: selectionBias, limit: selectionLimit, scale: config.routeScale)
             let expertOutputs = try decision.chosen.map { try experts[$0](token).storage }
             var sharedOutput: [Float]?
             for shared in sharedExperts {
@@ -201,15 +217,17 @@ public final class MixtureOfExperts: Module {
             }
             let weights = decision.weights.storage
             var output = sharedOutput ?? [Float](repeating: 0, count: config.dimensions)
+            if config.residual { output = zip(output, token.storage).map { $0 + $1 } }
             for (weight, values) in zip(weights, expertOutputs) {
                 for index in output.indices { output[index] += weight * values[index] }
             }
             return TokenExplanation(
                 scores: decision.scores.storage, gateValues: decision.gateValues.storage, gate: config.gate,
-                bias: config.balancing == .bias ? bias : nil, chosen: decision.chosen,
+                bias: selectionBias, chosen: decision.chosen,
                 chosenGateValues: decision.chosen.map { decision.gateValues.storage[$0] },
                 weights: weights, expertOutputs: expertOutputs, sharedOutput: sharedOutput, output: output,
-                activeParameters: activeParameterCount, totalParameters: parameterCount)
+                activeParameters: activeParameterCount, totalParameters: parameterCount,
+                routeScale: config.routeScale, residual: config.residual)
         }
     }
 }

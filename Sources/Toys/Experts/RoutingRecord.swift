@@ -7,6 +7,9 @@ import Foundation
 public struct RoutingRecord: CustomStringConvertible, Sendable {
     /// tokens × experts gate values: softmax probabilities or sigmoid affinities.
     public let probabilities: [[Float]]
+    /// tokens × experts scores the selection ranked: gate values + balancing bias (equal to
+    /// `probabilities` without bias balancing). Selection uses the bias; the weights do not.
+    public let selectionScores: [[Float]]
     /// tokens × K chosen expert ids, best first.
     public let chosen: [[Int]]
     /// tokens × K weights of the chosen experts (renormalised when K > 1).
@@ -26,6 +29,7 @@ public struct RoutingRecord: CustomStringConvertible, Sendable {
         let values = decision.gateValues.storage, weightValues = decision.weights.storage
         probabilities = (0 ..< tokens).map { Array(values[($0 * experts) ..< ($0 * experts + experts)]) }
         chosen = (0 ..< tokens).map { Array(decision.chosen[($0 * k) ..< ($0 * k + k)]) }
+        selectionScores = (0 ..< tokens).map { Array(decision.selectionScores[($0 * experts) ..< ($0 * experts + experts)]) }
         weights = (0 ..< tokens).map { Array(weightValues[($0 * k) ..< ($0 * k + k)]) }
         let counts = Balancing.counts(decision.chosen, experts: experts)
         load = counts.map { Double($0) / Double(Swift.max(decision.chosen.count, 1)) }

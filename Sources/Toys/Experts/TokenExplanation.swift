@@ -28,6 +28,15 @@ public struct TokenExplanation: CustomStringConvertible, Sendable {
     public let activeParameters: Int
     /// All parameters of the layer.
     public let totalParameters: Int
+    /// DeepSeek-V3's routed scaling factor already in `weights` (1 when off).
+    public var routeScale: Float = 1
+    /// Whether the token itself was added to the output (the residual path).
+    public var residual = false
+
+    /// One line: the chosen experts and their weights (what the REPL echoes; `description` is the trace).
+    public var summary: String {
+        "explanation: experts \(chosen), weights " + "[" + weights.map { String(format: "%.3f", $0) }.joined(separator: ", ") + "]"
+    }
 
     public var description: String {
         func list(_ values: [Float], limit: Int = 8) -> String {
@@ -38,15 +47,19 @@ public struct TokenExplanation: CustomStringConvertible, Sendable {
                      "2. \(gate.rawValue) gate   \(list(gateValues))"]
         if let bias {
             let biased = zip(gateValues, bias).map { $0 + $1 }
-            lines.append("   + bias (selection only) \(list(biased))")
+            lines.append("   + bias = scores for selection \(list(biased))")
+            lines.append("   selection uses the bias; the weights do not (they come from the gate values)")
         }
         lines.append("3. top-\(chosen.count) experts \(chosen)  gate values \(list(chosenGateValues))")
-        lines.append("4. weights        \(list(weights))" + (chosen.count > 1 ? "  (renormalised, sum 1)" : "  (top-1 keeps the gate value)"))
+        let scaleNote = routeScale == 1 ? "" : String(format: " × route scale %g", routeScale)
+        lines.append("4. weights        \(list(weights))"
+                     + (chosen.count > 1 ? "  (renormalised to sum 1\(scaleNote))" : "  (top-1 keeps the gate value\(scaleNote))"))
         for (index, expert) in chosen.enumerated() {
             lines.append(String(format: "5. expert %d output (weight %.3f): ", expert, weights[index]) + list(expertOutputs[index]))
         }
         if let sharedOutput { lines.append("   shared experts: " + list(sharedOutput)) }
-        lines.append("6. output = Σ weight · expert" + (sharedOutput == nil ? "" : " + shared") + ": " + list(output))
+        lines.append("6. output = " + (residual ? "token + " : "") + "Σ weight · expert" + (sharedOutput == nil ? "" : " + shared")
+                     + ": " + list(output))
         let percent = 100 * Double(activeParameters) / Double(Swift.max(totalParameters, 1))
         lines.append(String(format: "parameters run: %d of %d (%.1f%%)", activeParameters, totalParameters, percent))
         return lines.joined(separator: "\n")
