@@ -62,6 +62,7 @@ let package = Package(
         .testTarget(name: "AutogradTests", dependencies: ["Autograd", "TestSupport"]),
         .testTarget(name: "NeuralNetsTests", dependencies: ["NeuralNets", "Autograd", "TestSupport"]),
         .testTarget(name: "ToysTests", dependencies: ["Toys", "NeuralNets", "Autograd", "TestSupport"]),
+        .testTarget(name: "KernelTests", dependencies: ["Kernel"], exclude: ["jupyter_client_test.py", "nbconvert_lessons_test.py"]),
         .testTarget(name: "InteropTests", dependencies: ["Interop", "NeuralNets", "Autograd", "TestSupport"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "TestSupport"],
                     exclude: ["Golden"]),

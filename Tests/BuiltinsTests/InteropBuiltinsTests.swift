@@ -37,7 +37,7 @@ import Testing
     @Test func moeWeightsUseTheReferenceNames() throws {
         let folder = try temporaryFolder()
         let runner = ScriptRunner()
-        try runner.run("save(moe(dim=4, experts=2, top_k=1, hidden=3, seed=0), \"\(folder.path)/moe.safetensors\")")
+        try runner.run("save(moe(dim=4, experts=2, top_k=1, hidden=3, router_bias=true, seed=0), \"\(folder.path)/moe.safetensors\")")
         // list(MoE(4, n_exp=2, hidden=3).state_dict().keys()) of shared/reference/moe_step.py:
         let pytorch = ["router.weight", "router.bias", "experts.0.0.weight", "experts.0.0.bias", "experts.0.2.weight",
                        "experts.0.2.bias", "experts.1.0.weight", "experts.1.0.bias", "experts.1.2.weight", "experts.1.2.bias"]

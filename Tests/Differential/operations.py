@@ -479,6 +479,14 @@ def int_op(rng):
     return "int(x0)", [T(x, False)], lambda a: torch.trunc(a)
 
 
+def round_op(rng):
+    shape = dims(rng, int(rng.integers(0, 4)))
+    x = (values(rng, shape, kind="normal", specials=False) * np.float32(10)).astype(np.float32)
+    digits = int(rng.integers(0, 3))
+    expr = f"round(x0, {digits})" if rng.random() < 0.5 else f"x0.round({digits})"
+    return expr, [T(x, False)], lambda a: torch.round(a, decimals=digits)
+
+
 def detach(rng):
     shape = dims(rng, int(rng.integers(0, 4)))
     x = values(rng, shape)
@@ -526,6 +534,7 @@ OPERATIONS = {
     "abs": unary(torch.abs, "x0.abs()"),
     "floor": unary(torch.floor, "floor(x0)"),
     "ceil": unary(torch.ceil, "x0.ceil()"),
+    "round": round_op,
     "int": int_op,
     "clamp": clamp,
     "compare": compare,
