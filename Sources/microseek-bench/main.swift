@@ -17,7 +17,7 @@ struct Options {
     var sweep = false
     var only: String?
     /// The case names `--only` accepts, in the order they run.
-    static let cases = ["sgemm", "mlp_step", "moe_step", "plots", "loop"]
+    static let cases = ["sgemm", "mlp_step", "moe_step", "plots", "loop", "grpo_toy_step"]
 
     init(arguments: [String]) throws {
         var remaining = arguments.dropFirst()
@@ -211,6 +211,7 @@ do {
     if wanted("moe_step") { print(try moeStepCase(threads: options.threads)) }
     if wanted("plots") { print(try chartCase()) }
     if wanted("loop") { print(try interpreterCase()) }
+    if wanted("grpo_toy_step") { print(try grpoToyStepCase(threads: options.threads)) }
 } catch {
     FileHandle.standardError.write(Data("microseek-bench: \(error)\n".utf8))
     exit(64)

@@ -1,0 +1,57 @@
+// GRPO-1 behaviour on paired seeds (science.md §D.0/§D.3): the format is learned within 50 steps,
+// accuracy grows at least 5× from the first 20 steps to steps 280–300, and GRPO is ahead of
+// REINFORCE without a baseline at step 300. Thresholds from a sweep of this implementation
+// (figures in Toys/README.md), asserted on the mean and on most seeds.
+import Autograd
+import NeuralNets
+import Toys
+import XCTest
+
+final class RewardsBehaviourTests: XCTestCase {
+    static let seeds: [UInt64] = [0, 1, 2, 3]
+
+    /// Sampled accuracy and format rate per step of one 300-step run.
+    static func run(grpo: Bool, seed: UInt64, steps: Int = 300) throws -> (accuracy: [Double], format: [Double]) {
+        let task = try AdditionTask()
+        let policy = try MLPPolicy(task: task, hidden: 64, seed: seed)
+        let objective: any Objective
+        if grpo {
+            var config = GRPOConfig()
+            config.seed = seed + 100
+            objective = try GRPOObjective(policy: policy, task: task, config: config)
+        } else {
+            objective = try ReinforceObjective(policy: policy, task: task, baseline: .none, seed: seed + 100)
+        }
+        let trainer = Trainer(model: policy.module, objective: objective,
+                              optimizer: Adam(parameters: policy.module.parameters(), learningRate: 1e-2))
+        try trainer.run(steps: steps)
+        return (trainer.history.scalars("accuracy"), trainer.history.scalars("format"))
+    }
+
+    static func mean(_ values: ArraySlice<Double>) -> Double { values.reduce(0, +) / Double(Swift.max(values.count, 1)) }
+
+    func testGRPOLearnsTheFormatFirstThenTheAnswers() throws {
+        var growths: [Double] = []
+        for seed in Self.seeds {
+            let run = try Self.run(grpo: true, seed: seed)
+            let firstFormat = run.format.firstIndex { $0 >= 0.95 }
+            XCTAssertNotNil(firstFormat, "seed \(seed): format never reached 0.95")
+            XCTAssertLessThan(firstFormat ?? .max, 50, "seed \(seed): format ≥ 0.95 within 50 steps")
+            let early = Self.mean(run.accuracy.prefix(20)), late = Self.mean(run.accuracy[280 ..< 300])
+            growths.append(late / Swift.max(early, 1e-3))
+            XCTAssertGreaterThan(late, 0.3, "seed \(seed): sampled accuracy over steps 280–300")
+        }
+        XCTAssertGreaterThanOrEqual(growths.filter { $0 >= 5 }.count, Self.seeds.count - 1, "growth per seed: \(growths)")
+        XCTAssertGreaterThanOrEqual(Self.mean(growths[...]), 5, "mean growth: \(growths)")
+    }
+
+    func testGRPOIsAheadOfReinforceWithoutBaseline() throws {
+        var differences: [Double] = []
+        for seed in Self.seeds {
+            let grpo = try Self.run(grpo: true, seed: seed), plain = try Self.run(grpo: false, seed: seed)
+            differences.append(Self.mean(grpo.accuracy[280 ..< 300]) - Self.mean(plain.accuracy[280 ..< 300]))
+        }
+        XCTAssertTrue(differences.allSatisfy { $0 > 0 }, "GRPO − REINFORCE at step 300 per seed: \(differences)")
+        XCTAssertGreaterThan(Self.mean(differences[...]), 0.15, "mean difference: \(differences)")
+    }
+}
