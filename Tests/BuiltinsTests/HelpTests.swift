@@ -27,6 +27,7 @@ import Testing
             "index_select", "index_add", "embedding", "clamp", "minimum", "maximum",
             "embedding_layer", "layernorm", "rmsnorm",
             "moe", "clusters", "dataset", "trainer", "specialization",   // Training/, Experts/
+            "addition", "countdown", "mlp_policy", "reinforce", "grpo",   // Rewards/
         ]
         #expect(names == expected)
     }

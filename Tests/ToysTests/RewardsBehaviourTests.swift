@@ -11,7 +11,12 @@ final class RewardsBehaviourTests: XCTestCase {
     static let seeds: [UInt64] = [0, 1, 2, 3]
 
     /// Sampled accuracy and format rate per step of one 300-step run.
+    /// Runs shared by the tests, so each configuration trains once per test process.
+    nonisolated(unsafe) static var runs: [String: (accuracy: [Double], format: [Double])] = [:]
+
     static func run(grpo: Bool, seed: UInt64, steps: Int = 300) throws -> (accuracy: [Double], format: [Double]) {
+        let key = "\(grpo) \(seed) \(steps)"
+        if let known = runs[key] { return known }
         let task = try AdditionTask()
         let policy = try MLPPolicy(task: task, hidden: 64, seed: seed)
         let objective: any Objective
@@ -22,10 +27,10 @@ final class RewardsBehaviourTests: XCTestCase {
         } else {
             objective = try ReinforceObjective(policy: policy, task: task, baseline: .none, seed: seed + 100)
         }
-        let trainer = Trainer(model: policy.module, objective: objective,
-                              optimizer: Adam(parameters: policy.module.parameters(), learningRate: 1e-2))
+        let trainer = Trainer(model: policy.module, objective: objective, optimizer: policy.defaultOptimizer())
         try trainer.run(steps: steps)
-        return (trainer.history.scalars("accuracy"), trainer.history.scalars("format"))
+        runs[key] = (trainer.history.scalars("accuracy"), trainer.history.scalars("format"))
+        return runs[key] ?? ([], [])
     }
 
     static func mean(_ values: ArraySlice<Double>) -> Double { values.reduce(0, +) / Double(Swift.max(values.count, 1)) }
