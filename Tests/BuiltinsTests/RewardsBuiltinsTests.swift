@@ -62,6 +62,19 @@ import Testing
         #expect(try runner.echo("s2.kl > 0") == "true")
     }
 
+    @Test func rewardObjectsListTheirMembersInHelp() throws {
+        let runner = ScriptRunner()
+        try runner.run("add = addition(); p = mlp_policy(add, seed=0); g = grpo(p, add, seed=0); g.step()")
+        for source in ["add", "countdown()", "add.question(3, 4)", "p", "p.sample(add.question(3, 4), n=2)", "g",
+                       "reinforce(p, add)", "g.last", "g.show_group(0)"] {
+            guard let value = try runner.interpreter.run(source) else { Issue.record("\(source) gave nil"); continue }
+            let help = runner.interpreter.helpText(for: value)
+            for member in runner.interpreter.memberNames(of: value) {
+                #expect(help.contains(member), "help for \(source) mentions '\(member)'")
+            }
+        }
+    }
+
     @Test func badArgumentsNameTheProblem() {
         let runner = ScriptRunner()
         _ = try? runner.run("add = addition(); cd = countdown(); p = mlp_policy(add, seed=0)")

@@ -1,14 +1,16 @@
 // GRPO-1 behaviour on paired seeds (science.md §D.0/§D.3): the format is learned within 50 steps,
 // accuracy grows at least 5× from the first 20 steps to steps 280–300, and GRPO is ahead of
-// REINFORCE without a baseline at step 300. Thresholds from a sweep of this implementation
-// (figures in Toys/README.md), asserted on the mean and on most seeds.
+// REINFORCE without a baseline at step 300. Thresholds from a 10-seed sweep of this implementation
+// (policy seed s, sampling seed s + 100; figures in Toys/README.md): format ≥ 0.95 at step 23–25,
+// accuracy 0.028–0.035 over the first 20 steps and 0.31–0.51 (mean 0.43) over steps 280–300,
+// REINFORCE 0.12–0.28 (mean 0.21); GRPO − REINFORCE 0.10–0.36 (mean 0.22), positive on all 10.
 import Autograd
 import NeuralNets
 import Toys
 import XCTest
 
 final class RewardsBehaviourTests: XCTestCase {
-    static let seeds: [UInt64] = [0, 1, 2, 3]
+    static let seeds: [UInt64] = [0, 1, 2]
 
     /// Sampled accuracy and format rate per step of one 300-step run.
     /// Runs shared by the tests, so each configuration trains once per test process.
@@ -44,9 +46,9 @@ final class RewardsBehaviourTests: XCTestCase {
             XCTAssertLessThan(firstFormat ?? .max, 50, "seed \(seed): format ≥ 0.95 within 50 steps")
             let early = Self.mean(run.accuracy.prefix(20)), late = Self.mean(run.accuracy[280 ..< 300])
             growths.append(late / Swift.max(early, 1e-3))
-            XCTAssertGreaterThan(late, 0.3, "seed \(seed): sampled accuracy over steps 280–300")
+            XCTAssertGreaterThan(late, 0.25, "seed \(seed): sampled accuracy over steps 280–300")
         }
-        XCTAssertGreaterThanOrEqual(growths.filter { $0 >= 5 }.count, Self.seeds.count - 1, "growth per seed: \(growths)")
+        XCTAssertTrue(growths.allSatisfy { $0 >= 5 }, "growth per seed: \(growths)")
         XCTAssertGreaterThanOrEqual(Self.mean(growths[...]), 5, "mean growth: \(growths)")
     }
 
@@ -57,6 +59,6 @@ final class RewardsBehaviourTests: XCTestCase {
             differences.append(Self.mean(grpo.accuracy[280 ..< 300]) - Self.mean(plain.accuracy[280 ..< 300]))
         }
         XCTAssertTrue(differences.allSatisfy { $0 > 0 }, "GRPO − REINFORCE at step 300 per seed: \(differences)")
-        XCTAssertGreaterThan(Self.mean(differences[...]), 0.15, "mean difference: \(differences)")
+        XCTAssertGreaterThan(Self.mean(differences[...]), 0.1, "mean difference: \(differences)")
     }
 }

@@ -147,11 +147,15 @@ public final class MLPPolicy: Policy {
         if scale != 1 { answerLogits = answerLogits * scale; formatLogits = formatLogits * scale }
         let answerLog = try answerLogits.logSoftmax(axis: 1)                                     // (u, answers)
         let formatLog = try formatLogits.logSoftmax(axis: 0)                                     // (formats)
-        let answerPicked = try answerLog.reshape([uniques.count * width])                        // (u · answers)
-            .indexSelect(axis: 0, indices: (0 ..< n).map { rowOf[$0] * width + answerTokens[$0] })
-            .reshape([n, 1])                                                                     // (n, 1)
-        let formatPicked = try formatLog.indexSelect(axis: 0, indices: formatTokens).reshape([n, 1])
-        let values = try Tensor.concat([formatPicked, answerPicked], axis: 1)                   // (n, 2)
+        // One gather from [format log-probs ‖ answer log-probs of each distinct question]:
+        // row i takes its format token, then its answer token from its question's row.
+        let table = try Tensor.concat([formatLog, try answerLog.reshape([uniques.count * width])], axis: 0)
+        var picks = [Int](repeating: 0, count: 2 * n)
+        for row in 0 ..< n {
+            picks[2 * row] = formatTokens[row]
+            picks[2 * row + 1] = AnswerFormat.count + rowOf[row] * width + answerTokens[row]
+        }
+        let values = try table.indexSelect(axis: 0, indices: picks).reshape([n, 2])            // (n, 2)
         // Entropy of each position's distribution, from the log-probabilities already computed.
         let formatEntropy = MLPPolicy.entropy(formatLog.storage)
         let answerEntropy = (0 ..< uniques.count).map { row in

@@ -82,18 +82,24 @@ public enum PolicyGradientMath {
     /// The weight of each token in the loss's sum, so that loss = −Σ weight · term (the mask included).
     public static func tokenWeights(mask: [Float], width: Int, normalisation: LossNormalisation) -> [Float] {
         let rows = mask.count / Swift.max(width, 1)
+        var weights = [Float](repeating: 0, count: mask.count)
         switch normalisation {
         case .grpo:
-            return (0 ..< rows).flatMap { row -> [Float] in
-                let length = (0 ..< width).reduce(Float(0)) { $0 + mask[row * width + $1] }
-                return (0 ..< width).map { length > 0 ? mask[row * width + $0] / (length * Float(rows)) : 0 }
+            for row in 0 ..< rows {
+                var length: Float = 0
+                for column in 0 ..< width { length += mask[row * width + column] }
+                guard length > 0 else { continue }
+                for column in 0 ..< width { weights[row * width + column] = mask[row * width + column] / (length * Float(rows)) }
             }
         case .dapo:
-            let total = mask.reduce(0, +)
-            return mask.map { total > 0 ? $0 / total : 0 }
+            var total: Float = 0
+            for value in mask { total += value }
+            if total > 0 { for index in mask.indices { weights[index] = mask[index] / total } }
         case .drGRPO:
-            return mask.map { $0 / Float(rows * width) }
+            let normaliser = Float(rows * width)
+            for index in mask.indices { weights[index] = mask[index] / normaliser }
         }
+        return weights
     }
 
     /// The masked mean of per-token values.

@@ -120,6 +120,7 @@ struct RolloutSampler {
         } while dynamicSampling && keptRows.count < prompts * groupSize && rounds < maxRounds
         guard let all else { preconditionFailure("at least one round is drawn") }
         // Fill up with dropped groups when too few had any spread (they add no gradient).
+        guard dynamicSampling else { return (all, texts, scores, prompts, scores) }
         let rows = Array((keptRows + spareRows).prefix(prompts * groupSize))
         return (all.selecting(rows), rows.map { texts[$0] }, rows.map { scores[$0] }, all.count / groupSize, scores)
     }
