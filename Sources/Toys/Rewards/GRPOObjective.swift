@@ -34,7 +34,8 @@ public struct GRPOConfig {
 
     func validated() throws -> GRPOConfig {
         guard groupSize >= 2 else { throw RewardError.invalid("group = \(groupSize) must be at least 2 (a group of one has no spread)") }
-        guard prompts >= 1 else { throw RewardError.invalid("prompts = \(prompts) must be at least 1") }
+        guard groupSize <= 4096 else { throw RewardError.invalid("group = \(groupSize) must be at most 4096") }
+        guard (1 ... 10_000).contains(prompts) else { throw RewardError.invalid("prompts = \(prompts) must be between 1 and 10000") }
         guard clip > 0, clip.isFinite else { throw RewardError.invalid("clip = \(clip) must be positive") }
         guard klWeight >= 0, klWeight.isFinite else { throw RewardError.invalid("kl = \(klWeight) must be 0 or more") }
         guard epochs >= 1 else { throw RewardError.invalid("epochs = \(epochs) must be at least 1") }

@@ -28,7 +28,9 @@ public final class ReinforceObjective: Objective {
 
     public init(policy: any Policy, task: any RewardTask, reward: RewardFunction? = nil, baseline: ReinforceBaseline = .none,
                 prompts: Int = 32, samples: Int = 8, temperature: Float = 1, seed: UInt64 = 0) throws {
-        guard prompts >= 1, samples >= 1 else { throw RewardError.invalid("prompts = \(prompts) and samples = \(samples) must be at least 1") }
+        guard (1 ... 10_000).contains(prompts), (1 ... 4096).contains(samples) else {
+            throw RewardError.invalid("prompts = \(prompts) must be 1 … 10000 and samples = \(samples) 1 … 4096")
+        }
         guard temperature > 0, temperature.isFinite else { throw RewardError.invalid("temperature = \(temperature) must be positive") }
         self.policy = policy
         self.task = task
