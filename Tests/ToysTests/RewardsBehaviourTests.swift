@@ -7,9 +7,10 @@
 import Autograd
 import NeuralNets
 import Toys
-import XCTest
+import Testing
+import TestSupport
 
-final class RewardsBehaviourTests: XCTestCase {
+@Suite(.serialized) struct RewardsBehaviourTests {
     static let seeds: [UInt64] = [0, 1, 2]
 
     /// Sampled accuracy and format rate per step of one 300-step run.
@@ -37,28 +38,28 @@ final class RewardsBehaviourTests: XCTestCase {
 
     static func mean(_ values: ArraySlice<Double>) -> Double { values.reduce(0, +) / Double(Swift.max(values.count, 1)) }
 
-    func testGRPOLearnsTheFormatFirstThenTheAnswers() throws {
+    @Test func grpoLearnsTheFormatFirstThenTheAnswers() throws {
         var growths: [Double] = []
         for seed in Self.seeds {
             let run = try Self.run(grpo: true, seed: seed)
             let firstFormat = run.format.firstIndex { $0 >= 0.95 }
-            XCTAssertNotNil(firstFormat, "seed \(seed): format never reached 0.95")
-            XCTAssertLessThan(firstFormat ?? .max, 50, "seed \(seed): format ≥ 0.95 within 50 steps")
+            #expect(firstFormat != nil, "seed \(seed): format never reached 0.95")
+            #expect(firstFormat ?? .max < 50, "seed \(seed): format ≥ 0.95 within 50 steps")
             let early = Self.mean(run.accuracy.prefix(20)), late = Self.mean(run.accuracy[280 ..< 300])
             growths.append(late / Swift.max(early, 1e-3))
-            XCTAssertGreaterThan(late, 0.25, "seed \(seed): sampled accuracy over steps 280–300")
+            #expect(late > 0.25, "seed \(seed): sampled accuracy over steps 280–300")
         }
-        XCTAssertTrue(growths.allSatisfy { $0 >= 5 }, "growth per seed: \(growths)")
-        XCTAssertGreaterThanOrEqual(Self.mean(growths[...]), 5, "mean growth: \(growths)")
+        #expect(growths.allSatisfy { $0 >= 5 }, "growth per seed: \(growths)")
+        #expect(Self.mean(growths[...]) >= 5, "mean growth: \(growths)")
     }
 
-    func testGRPOIsAheadOfReinforceWithoutBaseline() throws {
+    @Test func grpoIsAheadOfReinforceWithoutBaseline() throws {
         var differences: [Double] = []
         for seed in Self.seeds {
             let grpo = try Self.run(grpo: true, seed: seed), plain = try Self.run(grpo: false, seed: seed)
             differences.append(Self.mean(grpo.accuracy[280 ..< 300]) - Self.mean(plain.accuracy[280 ..< 300]))
         }
-        XCTAssertTrue(differences.allSatisfy { $0 > 0 }, "GRPO − REINFORCE at step 300 per seed: \(differences)")
-        XCTAssertGreaterThan(Self.mean(differences[...]), 0.1, "mean difference: \(differences)")
+        #expect(differences.allSatisfy { $0 > 0 }, "GRPO − REINFORCE at step 300 per seed: \(differences)")
+        #expect(Self.mean(differences[...]) > 0.1, "mean difference: \(differences)")
     }
 }
