@@ -31,6 +31,7 @@ public enum Builtins {
         TrainingBuiltins.install(context)
         ExpertBuiltins.install(context)
         DistillationBuiltins.install(context)
+        RewardsBuiltins.install(context)
         // Interop/
         InteropBuiltins.install(context)
         return context

@@ -31,6 +31,7 @@ import Testing
             "moe", "clusters", "dataset", "trainer", "specialization",   // Training/, Experts/
             "save", "load", "csv_write", "csv_read",                    // Interop/
             "blobs", "distiller", "soft_targets", "kd_loss", "kl", "reverse_kl", "entropy",   // Distillation/
+            "addition", "countdown", "mlp_policy", "reinforce", "grpo",   // Rewards/
         ]
         #expect(names == expected)
     }

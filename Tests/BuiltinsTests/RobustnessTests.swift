@@ -23,6 +23,7 @@ import Testing
         "layer_norm", "rms_norm", "logsumexp", "mean", "argmax", "permute", "gather", "scatter_add", "index_select",
         "index_add", "embedding", "clamp", "pow", "minimum", "maximum", "sum", "max", "min", "embedding_layer", "layernorm",
         "rmsnorm",   // their method forms (t.gather, …) run the same bodies
+        "addition", "countdown", "mlp_policy", "reinforce", "grpo",
     ]
 
     static let prelude = """
