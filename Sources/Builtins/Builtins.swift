@@ -30,6 +30,7 @@ public enum Builtins {
         // Training/ and the ideas
         TrainingBuiltins.install(context)
         ExpertBuiltins.install(context)
+        MicroGPTBuiltins.install(context)
         return context
     }
 }

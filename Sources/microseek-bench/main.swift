@@ -11,13 +11,13 @@ import Toys
 
 /// Command-line options: `--threads N` (BLAS threads for large products, default 1 as in the
 /// single-threaded comparison), `--sweep` (also print the 1- vs N-thread sgemm sweep),
-/// `--only CASE` (run one case: sgemm, mlp_step, moe_step, plots or loop).
+/// `--only CASE` (run one case: sgemm, mlp_step, moe_step, gpt_step, plots or loop).
 struct Options {
     var threads = 1
     var sweep = false
     var only: String?
     /// The case names `--only` accepts, in the order they run.
-    static let cases = ["sgemm", "mlp_step", "moe_step", "plots", "loop"]
+    static let cases = ["sgemm", "mlp_step", "moe_step", "gpt_step", "plots", "loop"]
 
     init(arguments: [String]) throws {
         var remaining = arguments.dropFirst()
@@ -209,6 +209,7 @@ do {
     if wanted("sgemm") { print(try sgemmCase(threads: options.threads)) }
     if wanted("mlp_step") { print(try mlpStepCase(threads: options.threads)) }
     if wanted("moe_step") { print(try moeStepCase(threads: options.threads)) }
+    if wanted("gpt_step") { print(try gptStepCase(threads: options.threads)) }
     if wanted("plots") { print(try chartCase()) }
     if wanted("loop") { print(try interpreterCase()) }
 } catch {

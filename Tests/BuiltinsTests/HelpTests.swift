@@ -27,6 +27,7 @@ import Testing
             "index_select", "index_add", "embedding", "clamp", "minimum", "maximum",
             "embedding_layer", "layernorm", "rmsnorm",
             "moe", "clusters", "dataset", "trainer", "specialization",   // Training/, Experts/
+            "chars", "gpt", "arith", "corpus", "routing_text",           // MicroGPT/
         ]
         #expect(names == expected)
     }
