@@ -267,7 +267,7 @@ func routingTextObject(_ routing: TokenRouting, context: BuiltinContext) throws 
           r = routing_text(m, corpus("code"), show=false); r.locality; r.figure.save("out/routing.png")
         properties: tokens (text of each), experts (first choice of each), shares (share per expert), locality (share of
           consecutive tokens with the same first expert), chance (1/N), load_chance (Σ share²: independent choices with
-          these loads), figure (router probabilities per token, and the first choices with a legend)
+          these loads), figure (router probabilities per token, and the first choices with a legend; reading it shows it)
         """, fields: [
             ("tokens", { .list(ListObject(routing.pieces.map(Value.string))) }),
             ("experts", { integerList(routing.firstExpert) }),
@@ -275,7 +275,11 @@ func routingTextObject(_ routing: TokenRouting, context: BuiltinContext) throws 
             ("locality", { .number(routing.locality) }),
             ("chance", { .number(routing.uniformChance) }),
             ("load_chance", { .number(routing.loadChance) }),
-            ("figure", { .object(figure) }),
+            ("figure", {
+                // Reading r.figure shows the chart (a notebook cell collects it like plot(…)'s).
+                context.settings.onFigure?(figure)
+                return .object(figure)
+            }),
         ])
 }
 
