@@ -32,6 +32,7 @@ public enum Builtins {
         ExpertBuiltins.install(context)
         DistillationBuiltins.install(context)
         RewardsBuiltins.install(context)
+        MicroGPTBuiltins.install(context)
         // Interop/
         InteropBuiltins.install(context)
         return context

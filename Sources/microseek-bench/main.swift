@@ -11,13 +11,13 @@ import Toys
 
 /// Command-line options: `--threads N` (BLAS threads for large products, default 1 as in the
 /// single-threaded comparison), `--sweep` (also print the 1- vs N-thread sgemm sweep),
-/// `--only CASE` (run one case: sgemm, mlp_step, moe_step, trainer_step, distill_step, grpo_toy_step, plots, teaching_plots, loop or interp).
+/// `--only CASE` (run one case: sgemm, mlp_step, moe_step, trainer_step, distill_step, grpo_toy_step, gpt_step, plots, teaching_plots, loop or interp).
 struct Options {
     var threads = 1
     var sweep = false
     var only: String?
     /// The case names `--only` accepts, in the order they run.
-    static let cases = ["sgemm", "mlp_step", "moe_step", "trainer_step", "distill_step", "grpo_toy_step", "plots", "teaching_plots", "loop", "interp"]
+    static let cases = ["sgemm", "mlp_step", "moe_step", "trainer_step", "distill_step", "grpo_toy_step", "gpt_step", "plots", "teaching_plots", "loop", "interp"]
 
     init(arguments: [String]) throws {
         var remaining = arguments.dropFirst()
@@ -214,6 +214,7 @@ do {
     if wanted("moe_step") { print(try moeStepCase(threads: options.threads)) }
     if wanted("trainer_step") { print(try trainerStepCase(threads: options.threads)) }
     if wanted("distill_step") { print(try distillStepCase(threads: options.threads)) }
+    if wanted("gpt_step") { print(try gptStepCase(threads: options.threads)) }
     if wanted("plots") { print(try chartCase()) }
     if wanted("teaching_plots") { print(try teachingChartCase()) }
     if wanted("loop") { print(try interpreterCase()) }

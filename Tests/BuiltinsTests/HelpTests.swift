@@ -32,6 +32,7 @@ import Testing
             "save", "load", "csv_write", "csv_read",                    // Interop/
             "blobs", "distiller", "soft_targets", "kd_loss", "kl", "reverse_kl", "entropy",   // Distillation/
             "addition", "countdown", "mlp_policy", "reinforce", "grpo",   // Rewards/
+            "chars", "gpt", "arith", "corpus", "routing_text",           // MicroGPT/
         ]
         #expect(names == expected)
     }

@@ -7,7 +7,7 @@ import Script
 import Toys
 
 /// `clusters(…)`, `dataset(x, y)`: labelled rows.
-final class DatasetObject: NativeObject {
+class DatasetObject: NativeObject {
     let dataset: Dataset
     init(_ dataset: Dataset) { self.dataset = dataset }
 
