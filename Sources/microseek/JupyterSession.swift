@@ -75,7 +75,7 @@ final class JupyterSession: KernelSession {
     /// The kernelspec's 64×64 logo: four experts' shares as a tiny heatmap, drawn by microseek.
     static func logo() -> [UInt8]? {
         let interpreter = Libraries.makeInterpreter(seed: 0)
-        let source = "heatmap([[0.7, 0.1], [0.2, 0.9]], width=64, height=64, colorbar=false)"
+        let source = "heatmap([[0.7, 0.1], [0.2, 0.9]], width=64, height=64)"
         guard case .object(let figure as FigureObject)? = try? interpreter.run(source, file: "<logo>") else { return nil }
         return try? figure.pngData()
     }

@@ -10,6 +10,7 @@ import Autograd
 import Foundation
 import Script
 import Testing
+import TestSupport
 
 // MARK: - Fixture
 
@@ -239,7 +240,7 @@ func replay(_ operation: DifferentialOperation) -> ReplayReport {
 
 // MARK: - Tests
 
-@Suite("Differential replay against PyTorch")
+@Suite("Differential replay against PyTorch", .tags(.slow))
 struct DifferentialTests {
     /// Loaded once; an unreadable fixture leaves this empty and `fixtureLoads` fails. Shared
     /// read-only across the parallel cases (each replay copies its inputs into fresh tensors).

@@ -3,8 +3,9 @@
 
 import Script
 import Testing
+import TestSupport
 
-@Suite struct RobustnessTests {
+@Suite(.tags(.slow)) struct RobustnessTests {
     /// Odd argument values, as Seek source.
     static let pool = [
         "0", "-1", "3", "2.5", "1e300", "nan", "inf", "\"a\"", "nil", "true", "[]", "[[]]", "[1, [2]]",

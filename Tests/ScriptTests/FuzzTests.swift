@@ -2,6 +2,7 @@
 // error. The mutations are seeded, so a failure reproduces.
 import Foundation
 import Testing
+import TestSupport
 @testable import Script
 
 /// SplitMix64: a small, seedable generator (same seed, same sequence).
@@ -49,7 +50,7 @@ private func mutate(_ text: String, _ generator: inout SplitMix64) -> String {
     return String(String.UnicodeScalarView(scalars))
 }
 
-@Test func mutatedScriptsNeverCrashTheFrontEnd() {
+@Test(.tags(.slow)) func mutatedScriptsNeverCrashTheFrontEnd() {
     #expect(corpus.count > 50)
     var generator = SplitMix64(seed: 20_261_129)
     var syntaxErrors = 0
@@ -69,7 +70,7 @@ private func mutate(_ text: String, _ generator: inout SplitMix64) -> String {
     #expect(syntaxErrors > 1_000)
 }
 
-@Test func randomBytesNeverCrashTheFrontEnd() {
+@Test(.tags(.slow)) func randomBytesNeverCrashTheFrontEnd() {
     var generator = SplitMix64(seed: 7)
     let alphabet = Array("abc01 \n\t(){}[]\"'\\#.,:;=+-*/%@<>!éfnifor".unicodeScalars)
     var rejected = 0, accepted = 0
@@ -108,7 +109,7 @@ private final class Watched: @unchecked Sendable {
     }
 }
 
-@Test func mutatedScriptsRunToAValueOrACleanError() throws {
+@Test(.tags(.slow)) func mutatedScriptsRunToAValueOrACleanError() throws {
     var generator = SplitMix64(seed: 99)
     let harness = Harness()
     harness.interpreter.output = { _ in }

@@ -56,7 +56,7 @@ private let seeds: [UInt64] = [0, 1, 2, 3, 4]
 
 private func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
 
-@Test func balancingLowersImbalanceAndKeepsAccuracy() throws {
+@Test(.tags(.slow)) func balancingLowersImbalanceAndKeepsAccuracy() throws {
     let none = try seeds.map { seed in try trainToy(seed: seed) { $0.balancing = .none } }
     let aux = try seeds.map { seed in try trainToy(seed: seed) { $0.balancing = .aux; $0.auxiliaryWeight = 1 } }
     let bias = try seeds.map { seed in try trainToy(seed: seed) { $0.balancing = .bias; $0.biasRate = 0.01 } }
@@ -76,7 +76,7 @@ private func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(v
     #expect(abs(mean(bias.map(\.accuracy)) - noneAccuracy) < 0.02, "bias \(bias.map(\.accuracy)) none \(none.map(\.accuracy))")
 }
 
-@Test func wrongBiasSignDrivesTheRouterTowardImbalance() throws {
+@Test(.tags(.slow)) func wrongBiasSignDrivesTheRouterTowardImbalance() throws {
     let configure: (inout MixtureOfExpertsConfig) -> Void = { $0.balancing = .bias; $0.biasRate = 0.01 }
     let correct = try seeds.map { seed in try trainToy(seed: seed, configure: configure) }
     // Undo each update and apply its opposite: b ← b − γ·sign(c̄ − c) = b + γ·sign(c − c̄).

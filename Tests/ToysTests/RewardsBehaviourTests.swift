@@ -10,7 +10,7 @@ import Toys
 import Testing
 import TestSupport
 
-@Suite(.serialized) struct RewardsBehaviourTests {
+@Suite(.serialized, .tags(.slow)) struct RewardsBehaviourTests {
     static let seeds: [UInt64] = [0, 1, 2]
 
     /// Sampled accuracy and format rate per step of one 300-step run.

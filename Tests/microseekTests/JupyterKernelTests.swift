@@ -4,6 +4,7 @@
 
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct JupyterKernelTests {
     /// The virtual environment `.ci/run` prepares, when its Python can import jupyter_client.
@@ -58,7 +59,7 @@ import Testing
         #expect(scheme.status == 64 && scheme.errors.contains("hmac-md5 is not supported"))
     }
 
-    @Test(.enabled(if: JupyterKernelTests.python != nil,
+    @Test(.tags(.slow), .enabled(if: JupyterKernelTests.python != nil,
                    "jupyter_client is not installed in .build/jupyter-venv (bash .ci/run installs it)"))
     func theRealJupyterClientDrivesTheKernel() throws {
         let (status, output) = try Self.runPython("jupyter_client_test.py", [Invocation.executable.path])
@@ -66,7 +67,7 @@ import Testing
         #expect(output.split(separator: "\n").last?.hasSuffix(" passed, 0 failed") == true, "\(output)")
     }
 
-    @Test(.enabled(if: JupyterKernelTests.python != nil,
+    @Test(.tags(.slow), .enabled(if: JupyterKernelTests.python != nil,
                    "nbconvert is not installed in .build/jupyter-venv (bash .ci/run installs it)"))
     func everyLessonNotebookExecutesUnderNbconvertAsExported() throws {
         let lessons = try FileManager.default.contentsOfDirectory(atPath: Invocation.packageRoot.appendingPathComponent("Lessons").path)

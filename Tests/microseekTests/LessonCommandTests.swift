@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `microseek lessons`, `lesson N --check` over every lesson, `--export`, and broken lessons.
-@Suite("Lesson commands")
+@Suite("Lesson commands", .tags(.slow))
 struct LessonCommandTests {
     /// The lesson files shipped in Lessons/, as (number, path).
     static let shippedLessons: [(Int, String)] = {

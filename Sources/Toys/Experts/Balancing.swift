@@ -50,7 +50,7 @@ public enum Balancing {
             sequences += 1
         }
         guard let total else { return Tensor(0) }
-        return try total * (weight / Float(sequences))
+        return total * (weight / Float(sequences))
     }
 
     // MARK: - Router z-loss

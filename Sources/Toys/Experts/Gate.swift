@@ -102,7 +102,7 @@ public enum Gate {
         let selected = try gateValues.gather(axis: 1, index: index)                    // (T, N) -> (T, K)
         let normalised = k > 1 ? try selected / selected.sum(axis: 1, keepDims: true)  // (T, K) / (T, 1)
                                : selected
-        return scale == 1 ? normalised : try normalised * scale
+        return scale == 1 ? normalised : normalised * scale
     }
 
     // MARK: - All steps
