@@ -56,36 +56,39 @@ private let seeds: [UInt64] = [0, 1, 2, 3, 4]
 
 private func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
 
-@Test(.tags(.slow)) func balancingLowersImbalanceAndKeepsAccuracy() throws {
-    let none = try seeds.map { seed in try trainToy(seed: seed) { $0.balancing = .none } }
-    let aux = try seeds.map { seed in try trainToy(seed: seed) { $0.balancing = .aux; $0.auxiliaryWeight = 1 } }
-    let bias = try seeds.map { seed in try trainToy(seed: seed) { $0.balancing = .bias; $0.biasRate = 0.01 } }
-    let noneImbalance = none.map(\.imbalance), auxImbalance = aux.map(\.imbalance), biasImbalance = bias.map(\.imbalance)
+/// Seed sweeps of whole training runs: slow, so tagged and in a suite the fast loop can skip.
+@Suite(.tags(.slow)) struct BehaviourTests {
+    @Test func balancingLowersImbalanceAndKeepsAccuracy() throws {
+        let none = try seeds.map { seed in try trainToy(seed: seed) { $0.balancing = .none } }
+        let aux = try seeds.map { seed in try trainToy(seed: seed) { $0.balancing = .aux; $0.auxiliaryWeight = 1 } }
+        let bias = try seeds.map { seed in try trainToy(seed: seed) { $0.balancing = .bias; $0.biasRate = 0.01 } }
+        let noneImbalance = none.map(\.imbalance), auxImbalance = aux.map(\.imbalance), biasImbalance = bias.map(\.imbalance)
 
-    // Without balancing the load collapses onto some experts.
-    #expect(mean(noneImbalance) > 1.4, "none: \(noneImbalance)")
-    #expect(noneImbalance.filter { $0 > 1.3 }.count >= 4, "none: \(noneImbalance)")
-    // Both cures bring it near 1, on the mean and paired seed by seed.
-    #expect(mean(auxImbalance) < 1.15, "aux: \(auxImbalance)")
-    #expect(mean(biasImbalance) < 1.25, "bias: \(biasImbalance)")
-    #expect(zip(auxImbalance, noneImbalance).filter { $0 < $1 }.count >= 4, "aux \(auxImbalance) vs none \(noneImbalance)")
-    #expect(zip(biasImbalance, noneImbalance).filter { $0 < $1 }.count >= 4, "bias \(biasImbalance) vs none \(noneImbalance)")
-    // Accuracy stays: mean within 0.02 of the unbalanced runs.
-    let noneAccuracy = mean(none.map(\.accuracy))
-    #expect(abs(mean(aux.map(\.accuracy)) - noneAccuracy) < 0.02, "aux \(aux.map(\.accuracy)) none \(none.map(\.accuracy))")
-    #expect(abs(mean(bias.map(\.accuracy)) - noneAccuracy) < 0.02, "bias \(bias.map(\.accuracy)) none \(none.map(\.accuracy))")
-}
-
-@Test(.tags(.slow)) func wrongBiasSignDrivesTheRouterTowardImbalance() throws {
-    let configure: (inout MixtureOfExpertsConfig) -> Void = { $0.balancing = .bias; $0.biasRate = 0.01 }
-    let correct = try seeds.map { seed in try trainToy(seed: seed, configure: configure) }
-    // Undo each update and apply its opposite: b ← b − γ·sign(c̄ − c) = b + γ·sign(c − c̄).
-    let wrong = try seeds.map { seed in
-        try trainToy(seed: seed, configure: configure) { layer, before in
-            try layer.setBias(zip(before, layer.bias).map { 2 * $0 - $1 })
-        }
+        // Without balancing the load collapses onto some experts.
+        #expect(mean(noneImbalance) > 1.4, "none: \(noneImbalance)")
+        #expect(noneImbalance.filter { $0 > 1.3 }.count >= 4, "none: \(noneImbalance)")
+        // Both cures bring it near 1, on the mean and paired seed by seed.
+        #expect(mean(auxImbalance) < 1.15, "aux: \(auxImbalance)")
+        #expect(mean(biasImbalance) < 1.25, "bias: \(biasImbalance)")
+        #expect(zip(auxImbalance, noneImbalance).filter { $0 < $1 }.count >= 4, "aux \(auxImbalance) vs none \(noneImbalance)")
+        #expect(zip(biasImbalance, noneImbalance).filter { $0 < $1 }.count >= 4, "bias \(biasImbalance) vs none \(noneImbalance)")
+        // Accuracy stays: mean within 0.02 of the unbalanced runs.
+        let noneAccuracy = mean(none.map(\.accuracy))
+        #expect(abs(mean(aux.map(\.accuracy)) - noneAccuracy) < 0.02, "aux \(aux.map(\.accuracy)) none \(none.map(\.accuracy))")
+        #expect(abs(mean(bias.map(\.accuracy)) - noneAccuracy) < 0.02, "bias \(bias.map(\.accuracy)) none \(none.map(\.accuracy))")
     }
-    let correctImbalance = correct.map(\.imbalance), wrongImbalance = wrong.map(\.imbalance)
-    #expect(mean(wrongImbalance) > mean(correctImbalance) + 0.5, "wrong \(wrongImbalance) correct \(correctImbalance)")
-    #expect(zip(wrongImbalance, correctImbalance).filter { $0 > $1 }.count >= 4, "wrong \(wrongImbalance) correct \(correctImbalance)")
+
+    @Test func wrongBiasSignDrivesTheRouterTowardImbalance() throws {
+        let configure: (inout MixtureOfExpertsConfig) -> Void = { $0.balancing = .bias; $0.biasRate = 0.01 }
+        let correct = try seeds.map { seed in try trainToy(seed: seed, configure: configure) }
+        // Undo each update and apply its opposite: b ← b − γ·sign(c̄ − c) = b + γ·sign(c − c̄).
+        let wrong = try seeds.map { seed in
+            try trainToy(seed: seed, configure: configure) { layer, before in
+                try layer.setBias(zip(before, layer.bias).map { 2 * $0 - $1 })
+            }
+        }
+        let correctImbalance = correct.map(\.imbalance), wrongImbalance = wrong.map(\.imbalance)
+        #expect(mean(wrongImbalance) > mean(correctImbalance) + 0.5, "wrong \(wrongImbalance) correct \(correctImbalance)")
+        #expect(zip(wrongImbalance, correctImbalance).filter { $0 > $1 }.count >= 4, "wrong \(wrongImbalance) correct \(correctImbalance)")
+    }
 }
