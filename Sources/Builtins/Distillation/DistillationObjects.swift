@@ -23,14 +23,8 @@ enum Distiller {
         let temperature = try arguments.number(named: "T", default: 4)
         let alpha = try arguments.number(named: "alpha", default: usesLabels ? 0.9 : 1)
         let transfer = try transferSet(try arguments.require(at: 2, named: "data"), usesLabels: usesLabels)
-        let optimizer: any Optimizer
-        if let given = try arguments.value(named: "opt"), !given.isNull {
-            guard case .object(let object as OptimizerObject) = given else {
-                throw NativeError("distiller: opt must be an optimizer over the student such as adam(student), got \(given.typeAndValue)")
-            }
-            optimizer = object.optimizer
-        } else {
-            optimizer = Adam(parameters: student.module.parameters(), learningRate: 0.01)
+        let optimizer = try optimizerArgument(arguments, "distiller", example: "adam(student) over the student") {
+            Adam(parameters: student.module.parameters(), learningRate: 0.01)
         }
         let batch = try arguments.integer(named: "batch", default: 64)
         let objective = try DistillationObjective(teacher: teacher.module, student: student.module, inputs: transfer.inputs,

@@ -161,3 +161,14 @@ enum OptimizerBuiltins {
 
     private static func format(_ value: Float) -> String { Value.number(Conversions.number(value)).description }
 }
+
+/// The `opt=` argument of a trainer: the optimizer object given, or `makeDefault()` when there is
+/// none; anything else is refused, naming the function and an example (`adam(model)`).
+func optimizerArgument(_ arguments: Arguments, _ function: String, example: String,
+                       default makeDefault: () -> any Optimizer) throws -> any Optimizer {
+    guard let given = try arguments.value(named: "opt"), !given.isNull else { return makeDefault() }
+    guard case .object(let object as OptimizerObject) = given else {
+        throw NativeError("\(function): opt must be an optimizer such as \(example), got \(given.typeAndValue)")
+    }
+    return object.optimizer
+}

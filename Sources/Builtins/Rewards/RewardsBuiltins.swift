@@ -156,13 +156,7 @@ enum RewardsBuiltins {
     }
 
     private static func optimizer(_ arguments: Arguments, _ policy: PolicyObject, _ name: String) throws -> any Optimizer {
-        guard let given = try arguments.value(named: "opt"), !given.isNull else {
-            return policy.policy.defaultOptimizer()
-        }
-        guard case .object(let object as OptimizerObject) = given else {
-            throw NativeError("\(name): opt must be an optimizer such as adam(p, lr=0.01), got \(given.typeAndValue)")
-        }
-        return object.optimizer
+        try optimizerArgument(arguments, name, example: "adam(p, lr=0.01)") { policy.policy.defaultOptimizer() }
     }
 
     /// `reward=fn(question, sample)` or `weights={…}` (not both); nil for the task's default rules.

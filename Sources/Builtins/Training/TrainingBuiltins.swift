@@ -71,14 +71,8 @@ enum TrainingBuiltins {
             let model = try modelArgument(arguments)
             let data = try arguments.object(at: 1, named: "data", as: DatasetObject.self, described: "a dataset")
             let loss = try lossArgument(arguments, default: data.dataset.isClassification ? "cross_entropy" : "mse")
-            let optimizer: any Optimizer
-            if let given = try arguments.value(named: "opt"), !given.isNull {
-                guard case .object(let object as OptimizerObject) = given else {
-                    throw NativeError("trainer: opt must be an optimizer such as adam(model), got \(given.typeAndValue)")
-                }
-                optimizer = object.optimizer
-            } else {
-                optimizer = Adam(parameters: model.module.parameters(), learningRate: 0.01)
+            let optimizer = try optimizerArgument(arguments, "trainer", example: "adam(model)") {
+                Adam(parameters: model.module.parameters(), learningRate: 0.01)
             }
             let batch = try arguments.integer(named: "batch", default: 64)
             let objective = try rethrowingNamed("trainer") {
