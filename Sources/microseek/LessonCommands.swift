@@ -43,10 +43,12 @@ extension Microseek {
 
         func run() throws {
             let lesson = try LessonAccess.lesson(number)
-            let kernel = SeekKernel(seed: seedOption.seed, lessonPath: lesson.path)
+            let outputDirectory = LessonAccess.outputDirectory(for: lesson, export: export, check: check)
+            let kernel = SeekKernel(seed: seedOption.seed, lessonPath: lesson.path, outputDirectory: outputDirectory)
             let runner = LessonRunner(lesson: lesson, kernel: kernel)
             if check || export != nil {
                 let failure = runner.runAll()
+                if export == nil { try? FileManager.default.removeItem(atPath: outputDirectory) }
                 if let export {
                     do {
                         let written = try LessonExporter.export(runner.executedLesson,
@@ -72,6 +74,19 @@ extension Microseek {
 // MARK: - Shared by the command line and `:lesson N`
 
 enum LessonAccess {
+    /// The lesson's `out_dir`: the export's image folder (so a GIF a cell writes lands beside
+    /// the PNGs), a throwaway folder for a bare `--check` (nothing left in the working folder),
+    /// else the folder the stepper saves charts in.
+    static func outputDirectory(for lesson: Lesson, export: String?, check: Bool) -> String {
+        if let export {
+            return URL(fileURLWithPath: export).appendingPathComponent(LessonExporter.imageFolderName(for: lesson)).path
+        }
+        if check {
+            return FileManager.default.temporaryDirectory.appendingPathComponent("microseek-check-\(getpid())").path
+        }
+        return LessonStepper.defaultImageFolder(for: lesson)
+    }
+
     /// The lesson library, or exit 66 with where it looked.
     static func library() throws -> LessonLibrary {
         do {
@@ -148,7 +163,8 @@ enum LessonSteppingCommand {
                 return
             }
             guard let lesson = try? LessonAccess.lesson(number) else { return }
-            let runner = LessonRunner(lesson: lesson, kernel: SeekKernel(seed: seed, lessonPath: lesson.path))
+            let runner = LessonRunner(lesson: lesson, kernel: SeekKernel(seed: seed, lessonPath: lesson.path,
+                                                                         outputDirectory: LessonStepper.defaultImageFolder(for: lesson)))
             LessonAccess.step(runner, reader: session.reader)
             print("back in the REPL")
         })

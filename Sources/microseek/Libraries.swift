@@ -7,15 +7,17 @@ import Script
 enum Libraries {
     /// An interpreter with the standard library and microseek's builtins. Creators called
     /// without `seed=` draw from one generator seeded with `seed`; `figures`, when given,
-    /// hears of every chart a script makes (the notebook kernel renders them after each cell).
-    static func makeInterpreter(seed: UInt64, figures: FigureCollector? = nil) -> Interpreter {
-        makeSession(seed: seed, figures: figures).interpreter
+    /// hears of every chart a script makes (the notebook kernel renders them after each cell);
+    /// `outputDirectory` is the folder scripts see as `out_dir`.
+    static func makeInterpreter(seed: UInt64, figures: FigureCollector? = nil, outputDirectory: String = "out") -> Interpreter {
+        makeSession(seed: seed, figures: figures, outputDirectory: outputDirectory).interpreter
     }
 
     /// The interpreter and the builtins' shared state (its default generator, for `:reset`).
-    static func makeSession(seed: UInt64, figures: FigureCollector? = nil) -> (interpreter: Interpreter, builtins: BuiltinContext) {
+    static func makeSession(seed: UInt64, figures: FigureCollector? = nil,
+                            outputDirectory: String = "out") -> (interpreter: Interpreter, builtins: BuiltinContext) {
         let interpreter = Interpreter()
-        var settings = BuiltinSettings(seed: seed)
+        var settings = BuiltinSettings(seed: seed, outputDirectory: outputDirectory)
         if let figures { settings.onFigure = { figure in figures.add(figure) } }
         let context = Builtins.install(into: interpreter, settings: settings)
         return (interpreter, context)

@@ -9,11 +9,13 @@ final class SeekKernel: LessonKernel {
     private let figures: FigureCollector
     private var lessonPath: String
 
-    init(seed: UInt64, lessonPath: String) {
+    /// `outputDirectory` is the lesson's `out_dir`: where files a cell writes itself (an
+    /// `animate` GIF, a `path=` chart) go, e.g. beside the exported PNGs.
+    init(seed: UInt64, lessonPath: String, outputDirectory: String = "out") {
         let collector = FigureCollector()
         self.figures = collector
         self.lessonPath = lessonPath
-        self.interpreter = Libraries.makeInterpreter(seed: seed, figures: collector)
+        self.interpreter = Libraries.makeInterpreter(seed: seed, figures: collector, outputDirectory: outputDirectory)
     }
 
     func execute(_ code: String, firstLine: Int) -> CellOutcome {

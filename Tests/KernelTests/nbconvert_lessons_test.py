@@ -5,9 +5,10 @@ Usage: python nbconvert_lessons_test.py MICROSEEK_BINARY LESSON_NUMBER...
 For each code cell it compares the printed text (stream output) and the echoed value
 (execute_result), and the number of images. Exercise cells (tag "exercise") hold the learner's
 starting code, which is meant to fail its check, so they run with errors allowed and are not
-compared. Ends with the line `N passed, M failed`.
+compared. A `saved PATH` line is compared by file name only: each run has its own `out_dir`
+(the export's image folder, the kernel's working folder). Ends with the line `N passed, M failed`.
 """
-import glob, json, os, subprocess, sys, tempfile
+import glob, json, os, re, subprocess, sys, tempfile
 
 binary = os.path.abspath(sys.argv[1])
 lessons = sys.argv[2:]
@@ -19,6 +20,7 @@ jupyter = os.path.join(os.path.dirname(sys.executable), "jupyter")
 def texts(cell):
     printed = "".join(o.get("text", "") if isinstance(o.get("text"), str) else "".join(o.get("text", []))
                       for o in cell.get("outputs", []) if o["output_type"] == "stream")
+    printed = re.sub(r"^saved .*/", "saved ", printed, flags=re.M)
     values = [o["data"].get("text/plain") for o in cell.get("outputs", []) if o["output_type"] == "execute_result"]
     values = ["".join(v) if isinstance(v, list) else v for v in values]
     images = sum(1 for o in cell.get("outputs", []) if "image/png" in o.get("data", {}))

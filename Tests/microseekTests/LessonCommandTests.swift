@@ -107,4 +107,43 @@ struct LessonCommandTests {
         #expect(result.errors.contains("cell 2"))
         #expect(result.errors.contains(expected), "\(result.errors)")
     }
+
+    /// A lesson whose cell writes a GIF into `out_dir`, as lesson 02's routing animation does.
+    func animatingLesson() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lessons-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let cell = "animate(fn(step) { plot([0, step], width=200, height=150) }, steps=2, path=out_dir + \"/grow.gif\")"
+        let text = "# Animated\n\nA lesson that writes a GIF.\n\n```seek\n\(cell)\n```\n"
+        try text.write(to: folder.appendingPathComponent("01-animated.md"), atomically: true, encoding: .utf8)
+        return folder
+    }
+
+    @Test func aGIFWrittenToOutDirLandsBesideTheExportedPNGs() throws {
+        let lessons = try animatingLesson()
+        let export = FileManager.default.temporaryDirectory.appendingPathComponent("export-gif-\(UUID().uuidString)")
+        defer {
+            try? FileManager.default.removeItem(at: lessons)
+            try? FileManager.default.removeItem(at: export)
+        }
+        let result = try Invocation.run(["lesson", "1", "--export", export.path], environment: ["MICROSEEK_LESSONS": lessons.path])
+        #expect(result.status == 0, "\(result.errors)")
+        let gif = try Data(contentsOf: export.appendingPathComponent("01-animated_files/grow.gif"))
+        #expect(gif.prefix(6) == Data("GIF89a".utf8))
+    }
+
+    @Test func aBareCheckLeavesNoOutputInTheWorkingFolder() throws {
+        let lessons = try animatingLesson()
+        let workingFolder = FileManager.default.temporaryDirectory.appendingPathComponent("cwd-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: workingFolder, withIntermediateDirectories: true)
+        defer {
+            try? FileManager.default.removeItem(at: lessons)
+            try? FileManager.default.removeItem(at: workingFolder)
+        }
+        let result = try Invocation.run(["lesson", "1", "--check"], directory: workingFolder,
+                                        environment: ["MICROSEEK_LESSONS": lessons.path])
+        #expect(result.status == 0, "\(result.errors)")
+        #expect(result.output.contains("every check passed"))
+        // Before lessons had their own out_dir, this left out/grow.gif in the working folder.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: workingFolder.path).isEmpty)
+    }
 }
