@@ -1,6 +1,6 @@
-// trainer_step: what the generalised trainer costs per step over the same work written out by
-// hand (the loop the trainer replaced: draw a batch, forward, cross-entropy + the MoE layer's
-// auxiliary loss, backward, Adam, bias update). Both sides alternate in rounds so load from other
+// trainer_step: what the generalised trainer costs per step over the trainer it replaced, written
+// out here as it was (draw a batch, forward, cross-entropy + the MoE layers' auxiliary losses,
+// backward, Adam, bias update, the record's numbers). Both sides alternate in rounds so load from other
 // processes penalises neither; the figure is the median over all timed steps of each side.
 import Autograd
 import Foundation
@@ -42,24 +42,37 @@ private func subjects() throws -> [TrainerSubject] {
     ]
 }
 
-/// The old trainer's step written out: batch, forward, loss + aux, backward, Adam, post-step.
-private func handStep(model: any Module, data: Dataset, sampler: inout BatchSampler, optimizer: Adam) throws {
+/// The old trainer's step written out, as it was before the training core (commit 6af5f80): batch,
+/// forward, cross-entropy + the MoE layers' auxiliary losses, backward, Adam, the bias update, then
+/// the record's numbers (loss and aux values, batch accuracy, the routing's load and imbalance).
+private func handStep(model: any Module, layers: [MixtureOfExperts], data: Dataset, sampler: inout BatchSampler,
+                      optimizer: Adam) throws -> Double {
     let batch = try data.subset(sampler.next())
-    model.setTraining(true)
-    defer { model.setTraining(false) }
-    var loss = try Tensor.crossEntropy(logits: model(batch.inputs), targets: batch.labels)
-    let modules = model.modules().map(\.module)
-    for module in modules { for (_, term) in module.auxiliaryLosses() { loss = try loss + term } }
+    for layer in layers { layer.setOwnTraining(true) }
+    defer { for layer in layers { layer.setOwnTraining(false) } }
+    let logits = try model(batch.inputs)
+    let task = try Tensor.crossEntropy(logits: logits, targets: batch.labels)
+    var loss = task
+    var auxiliary = 0.0
+    for layer in layers {
+        for (_, term) in layer.auxiliaryLosses() { loss = try loss + term; auxiliary += Double(try term.item()) }
+    }
     optimizer.zeroGrad()
     try loss.backward()
     optimizer.step()
-    for module in modules { module.afterOptimizerStep() }
+    let routings = layers.compactMap(\.lastRouting)
+    for layer in layers { layer.afterOptimizerStep() }
+    let predictions = try logits.argmax(axis: 1).integerValues
+    let correct = zip(predictions, batch.labels).filter { $0 == $1 }.count
+    let imbalance = routings.map(\.imbalance).max() ?? 0
+    return Double(try loss.item()) + Double(try task.item()) + auxiliary + Double(correct) + imbalance + (routings.first?.load.first ?? 0)
 }
 
 func trainerStepCase(threads: Int, rounds: Int = 6, warmup: Int = 10, steps: Int = 50) throws -> String {
     var figures: [String] = []
     for subject in try subjects() {
         let handModel = try subject.makeModel(), trainerModel = try subject.makeModel()
+        let handLayers = mixtureLayers(in: handModel)
         let handOptimizer = Adam(parameters: handModel.parameters(), learningRate: subject.learningRate)
         var sampler = try BatchSampler(rowCount: subject.data.count, batchSize: subject.batch, seed: 3)
         let trainer = try Trainer(model: trainerModel, data: subject.data,
@@ -75,7 +88,8 @@ func trainerStepCase(threads: Int, rounds: Int = 6, warmup: Int = 10, steps: Int
         for round in 0 ..< rounds {
             for step in 0 ..< warmup + steps {
                 let start = now()
-                try handStep(model: handModel, data: subject.data, sampler: &sampler, optimizer: handOptimizer)
+                _ = try handStep(model: handModel, layers: handLayers, data: subject.data, sampler: &sampler,
+                                 optimizer: handOptimizer)
                 if round > 0 || step >= warmup { hand.append(now() - start) }
             }
             for step in 0 ..< warmup + steps {

@@ -22,6 +22,8 @@ public final class Trainer {
 
     /// The parameters the optimizer updates, with their display paths, for the finiteness check.
     private let namedParameters: [(path: String, tensor: Tensor)]
+    /// Every module of the model, found once: a model's tree does not change while it trains.
+    private let modules: [any Module]
     private var lastFiniteLoss: Double?
 
     /// A trainer of `model` on `objective`. `parameterNames` names the optimizer's parameters in
@@ -32,6 +34,7 @@ public final class Trainer {
         self.optimizer = optimizer
         let root = modelName ?? model.layerDescription
         self.modelName = root
+        modules = model.modules().map(\.module)
         let byIdentity = Dictionary(model.namedParameters().map { (ObjectIdentifier($0.tensor), $0.name) },
                                     uniquingKeysWith: { first, _ in first })
         namedParameters = optimizer.parameters.enumerated().map { index, tensor in
@@ -58,10 +61,9 @@ public final class Trainer {
     @discardableResult
     public func step() throws -> StepRecord {
         let step = stepCount + 1
-        let modules = model.modules().map(\.module)
-        model.setTraining(true)
+        for module in modules { module.setOwnTraining(true) }
         defer {
-            model.setTraining(false)
+            for module in modules { module.setOwnTraining(false) }
             for module in modules { module.afterOptimizerStep() }
         }
         let result = try objective.loss(model: model, step: step)
