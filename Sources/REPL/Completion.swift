@@ -71,8 +71,9 @@ public enum Completion {
         String(line.reversed().prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." || $0 == ":" }.reversed())
     }
 
-    /// Follows `a.b.c` through globals and members; nil when any step is unknown.
-    private static func resolve(_ chain: [String], interpreter: Interpreter) -> Value? {
+    /// Follows `a.b.c` through globals and members (member access only, so nothing is called); nil
+    /// when any step is unknown. Also the Jupyter kernel's inspect.
+    public static func resolve(_ chain: [String], interpreter: Interpreter) -> Value? {
         guard let first = chain.first, !first.isEmpty, var value = interpreter.global(first) else { return nil }
         for name in chain.dropFirst() {
             guard case .object(let object) = value, let next = try? object.member(name) else { return nil }

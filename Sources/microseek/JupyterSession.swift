@@ -54,12 +54,7 @@ final class JupyterSession: KernelSession {
         while start > 0 && Self.isWordScalar(scalars[start - 1]) { start -= 1 }
         while end < scalars.count && Self.isWordScalar(scalars[end]) && scalars[end] != "." { end += 1 }
         let chain = String(String.UnicodeScalarView(scalars[start ..< end])).split(separator: ".").map(String.init)
-        guard let first = chain.first, var value = interpreter.global(first) else { return nil }
-        for name in chain.dropFirst() {
-            guard case .object(let object) = value, let next = try? object.member(name) else { return nil }
-            value = next
-        }
-        return interpreter.helpText(for: value)
+        return Completion.resolve(chain, interpreter: interpreter).map(interpreter.helpText(for:))
     }
 
     func completeness(of code: String) -> Completeness {
