@@ -72,7 +72,7 @@ public struct Axes: Sendable, Equatable {
             case .scatter(let scatter): return count + scatter.groupNames.count
             case .bar(let bars): return count + bars.values.count
             case .area(let area): return count + area.rows.count
-            case .heatmap, .regions: return count
+            case .heatmap, .regions, .tokenText: return count
             }
         }
     }

@@ -48,6 +48,7 @@ public struct FigureRenderer: Sendable {
             case .heatmap(let heatmap): drawHeatmap(heatmap, layout: layout, metrics: metrics, on: &canvas)
             case .area(let area): drawArea(area, layout: layout, on: &canvas)
             case .regions: break
+            case .tokenText(let text): drawTokenText(text, layout: layout, on: &canvas)
             }
         }
         drawReferenceLines(axes.referenceLines, layout: layout, on: &canvas)

@@ -116,7 +116,7 @@ struct PanelLayouter {
     var effectiveLegendPosition: LegendPosition {
         guard axes.legend == .best else { return axes.legend }
         let fills = axes.series.contains { item in
-            switch item { case .area, .regions: return true; default: return false }
+            switch item { case .area, .regions, .tokenText: return true; default: return false }
         }
         return fills ? .outside : .best
     }
@@ -182,7 +182,7 @@ struct PanelLayouter {
             case .regions(let regions):
                 limits.lower = limits.lower ?? regions.xRange.lowerBound
                 limits.upper = limits.upper ?? regions.xRange.upperBound
-            case .bar, .heatmap: break
+            case .bar, .heatmap, .tokenText: break
             }
         }
         values += axes.referenceLines.filter { $0.orientation == .vertical }.map(\.value)
@@ -211,7 +211,7 @@ struct PanelLayouter {
             case .regions(let regions):
                 limits.lower = limits.lower ?? regions.yRange.lowerBound
                 limits.upper = limits.upper ?? regions.yRange.upperBound
-            case .heatmap: break
+            case .heatmap, .tokenText: break
             }
         }
         values += axes.referenceLines.filter { $0.orientation == .horizontal }.map(\.value)
@@ -224,6 +224,11 @@ struct PanelLayouter {
     /// Ticks for the current plot size: numeric tick counts scale with length, category labels
     /// rotate (x) or thin out so neighbours never touch.
     func placeTicks(x: inout AxisModel, y: inout AxisModel, colorbar: inout AxisModel?, plot: Rect) {
+        // A token-text panel is a paragraph, not a plane: no ticks on either side.
+        if axes.tokenTextSeries != nil {
+            x.ticks = []; y.ticks = []
+            return
+        }
         let size = metrics.tickSize
         let lineHeight = metrics.lineHeight(size)
         switch y.kind {
@@ -374,6 +379,10 @@ struct PanelLayouter {
             case .regions(let regions):
                 for (name, color) in zip(regions.categoryNames, regions.colors) {
                     entries.append(LegendEntry(label: name, color: RegionSeries.tint(of: color), swatch: .patch))
+                }
+            case .tokenText(let text):
+                for (name, color) in zip(text.categoryNames, text.colors) {
+                    entries.append(LegendEntry(label: name, color: TokenTextSeries.tint(of: color), swatch: .patch))
                 }
             case .heatmap:
                 break

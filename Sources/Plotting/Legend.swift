@@ -83,7 +83,7 @@ struct LegendPlacer {
                         for part in 0...10 { add(area.x[index], top[index] * Double(part) / 10) }
                     }
                 }
-            case .heatmap, .regions:
+            case .heatmap, .regions, .tokenText:
                 break
             }
         }

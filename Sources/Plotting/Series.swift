@@ -115,6 +115,8 @@ public enum Series: Sendable, Equatable {
     case heatmap(HeatmapSeries)
     case area(AreaSeries)
     case regions(RegionSeries)
+    /// A paragraph of tokens on category colours (see TokenText.swift).
+    case tokenText(TokenTextSeries)
 }
 
 // MARK: - Errors

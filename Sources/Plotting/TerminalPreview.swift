@@ -38,6 +38,7 @@ public struct TerminalPreview: Sendable {
             switch item {
             case .bar(let bars): lines += BarPreview(preview: self).lines(bars)
             case .histogram(let histogram): lines += BarPreview(preview: self).lines(histogram)
+            case .tokenText(let text): lines += self.lines(text)
             default: break
             }
         }

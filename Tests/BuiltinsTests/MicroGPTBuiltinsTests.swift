@@ -2,7 +2,9 @@
 // through trainer(…, loss="next_token"), routing_text, and every help example running.
 
 import Foundation
+import Plotting
 import Script
+import Toys
 import Testing
 import TestSupport
 @testable import Builtins
@@ -41,6 +43,35 @@ struct MicroGPTBuiltinsTests {
         #expect(routing.contains("true"))
         #expect(try runner.echo("len(r.experts)") == "6")
         #expect(runner.error("routing_text(m, \"1\", layer=2)")?.contains("layer 2") == true)
+    }
+
+    @Test func routingFigureShowsTheTextOnTheTerminalsColours() throws {
+        let runner = ScriptRunner()
+        try runner.run("""
+            tok = chars(corpus("all"))
+            m = gpt(vocab=tok, dim=16, heads=2, moe={"experts": 4, "top_k": 1}, seed=0)
+            r = routing_text(m, "def f(x):\\n  return x", show=false)
+            """)
+        guard case .object(let object)? = try runner.interpreter.run("r.figure"), let figure = object as? FigureObject else {
+            Issue.record("r.figure is not a figure"); return
+        }
+        // The first panel is the text itself, each token on its first-choice expert's colour.
+        guard case .tokenText(let text) = figure.figure.panels[0].series.first else {
+            Issue.record("the first panel is not the token text"); return
+        }
+        #expect(text.tokens.joined() == "def f(x):\n  return x")
+        #expect(text.categoryNames == (0 ..< 4).map { "expert \($0)" })
+        // The figure's boxes and the terminal's backgrounds are the same colour for every expert.
+        for expert in 0 ..< 10 {
+            let box = TokenTextSeries.tint(of: Palette.color(expert))
+            let (red, green, blue) = TokenRouting.colour(expert)
+            #expect(Int(box.red) == red && Int(box.green) == green && Int(box.blue) == blue)
+        }
+        // And the scatter of first choices colours expert i with palette colour i, whatever order they appear in.
+        guard case .scatter(let scatter) = figure.figure.panels[2].series.first else {
+            Issue.record("the third panel is not the scatter"); return
+        }
+        #expect(scatter.colors == (0 ..< 4).map { Palette.color($0) })
     }
 
     @Test func helpExamplesRun() throws {

@@ -267,7 +267,8 @@ func routingTextObject(_ routing: TokenRouting, context: BuiltinContext) throws 
           r = routing_text(m, corpus("code"), show=false); r.locality; r.figure.save("out/routing.png")
         properties: tokens (text of each), experts (first choice of each), shares (share per expert), locality (share of
           consecutive tokens with the same first expert), chance (1/N), load_chance (Σ share²: independent choices with
-          these loads), figure (router probabilities per token, and the first choices with a legend; reading it shows it)
+          these loads), figure (the text with each token on its first-choice expert's colour, the router probabilities
+          per token, and the first choices; expert i has the terminal view's colour; reading it shows it)
         """, fields: [
             ("tokens", { .list(ListObject(routing.pieces.map(Value.string))) }),
             ("experts", { integerList(routing.firstExpert) }),
@@ -283,23 +284,26 @@ func routingTextObject(_ routing: TokenRouting, context: BuiltinContext) throws 
         ])
 }
 
-/// Two panels: router probabilities (experts × the first tokens, labelled by their text) and the
-/// first choices as points coloured by expert, with a legend.
+/// Three panels: the text with each token on its first-choice expert's colour (Mixtral's Figure 8),
+/// router probabilities (experts × the first tokens, labelled by their text), and the first choices
+/// as points. Expert i has palette colour i everywhere, as in the terminal view (`TokenRouting.ansi`).
 func routingFigure(_ routing: TokenRouting, context: BuiltinContext, shown: Int = 48) throws -> FigureObject {
-    var figure = try Figure(width: 1000, height: 640, title: "Routing of each token, layer \(routing.layer)", rows: 2, columns: 1)
+    var figure = try Figure(width: 1000, height: 960, title: "Routing of each token, layer \(routing.layer)", rows: 3, columns: 1)
+    let expertNames = (0 ..< routing.expertCount).map { "expert \($0)" }
+    try figure[0, 0].tokenText(routing.pieces, categories: routing.firstExpert, names: expertNames)
+    figure[0, 0].title = "each token on its first-choice expert's colour"
     let count = Swift.min(shown, routing.pieces.count)
     let labels = routing.pieces.prefix(count).map { $0 == "\n" ? "↵" : $0 == " " ? "␣" : $0 }
     let matrix = (0 ..< routing.expertCount).map { expert in (0 ..< count).map { Double(routing.probabilities[$0][expert]) } }
-    try figure[0, 0].heatmap(matrix, rowLabels: (0 ..< routing.expertCount).map { "expert \($0)" }, columnLabels: labels,
-                             colorbarLabel: "router probability")
-    figure[0, 0].title = "router probabilities of the first \(count) tokens"
+    try figure[1, 0].heatmap(matrix, rowLabels: expertNames, columnLabels: labels, colorbarLabel: "router probability")
+    figure[1, 0].title = "router probabilities of the first \(count) tokens"
     let positions = (0 ..< count).map(Double.init)
-    try figure[1, 0].scatter(x: positions, y: routing.firstExpert.prefix(count).map(Double.init),
-                             groups: routing.firstExpert.prefix(count).map { "expert \($0)" })
-    figure[1, 0].title = "first-choice expert per token (locality \(StepRecord.format(routing.locality)), 1/N = \(StepRecord.format(routing.uniformChance)))"
-    figure[1, 0].xLabel = "token position"
-    figure[1, 0].yLabel = "expert"
-    figure[1, 0].legend = .outside
+    try figure[2, 0].scatter(x: positions, y: routing.firstExpert.prefix(count).map(Double.init),
+                             categories: Array(routing.firstExpert.prefix(count)), names: expertNames)
+    figure[2, 0].title = "first-choice expert per token (locality \(StepRecord.format(routing.locality)), 1/N = \(StepRecord.format(routing.uniformChance)))"
+    figure[2, 0].xLabel = "token position"
+    figure[2, 0].yLabel = "expert"
+    figure[2, 0].legend = .outside
     return FigureObject(figure, context: context)
 }
 

@@ -39,26 +39,29 @@ public struct TokenRouting: Sendable {
     public var loadChance: Double { shares.reduce(0) { $0 + $1 * $1 } }
 
     /// The text with each token on its expert's background colour (ANSI 24-bit), then a legend.
+    /// The colours are the routing figure's token boxes (`TokenTextSeries.tint` of palette colour i).
     public func ansi() -> String {
+        func onColour(_ text: String, _ expert: Int) -> String {
+            let (r, g, b) = TokenRouting.colour(expert)
+            return "\u{1B}[48;2;\(r);\(g);\(b)m\u{1B}[38;2;0;0;0m\(text)\u{1B}[0m"
+        }
         var text = ""
         for (piece, expert) in zip(pieces, firstExpert) {
-            let (r, g, b) = TokenRouting.colour(expert)
-            let shown = piece == "\n" ? "↵" : piece
-            text += "\u{1B}[48;2;\(r);\(g);\(b)m\u{1B}[38;2;255;255;255m\(shown)\u{1B}[0m"
+            text += onColour(piece == "\n" ? "↵" : piece, expert)
             if piece == "\n" { text += "\n" }
         }
-        let legend = (0 ..< expertCount).map { expert -> String in
-            let (r, g, b) = TokenRouting.colour(expert)
-            return "\u{1B}[48;2;\(r);\(g);\(b)m\u{1B}[38;2;255;255;255m expert \(expert) \u{1B}[0m"
-        }
+        let legend = (0 ..< expertCount).map { onColour(" expert \($0) ", $0) }
         return text + "\n" + legend.joined(separator: " ")
     }
 
-    /// matplotlib's tab10 colours (the charts' palette), cycled.
+    /// Expert i's box colour: matplotlib's tab10 colour i (the charts' palette, cycled) lightened
+    /// 35% towards white, like a highlighter, so black text reads on every expert.
     public static func colour(_ expert: Int) -> (Int, Int, Int) {
         let palette = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
                        (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207)]
-        return palette[((expert % palette.count) + palette.count) % palette.count]
+        let (r, g, b) = palette[((expert % palette.count) + palette.count) % palette.count]
+        func lighten(_ channel: Int) -> Int { Int((Double(channel) + Double(255 - channel) * 0.35).rounded()) }
+        return (lighten(r), lighten(g), lighten(b))
     }
 }
 
