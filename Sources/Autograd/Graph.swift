@@ -60,6 +60,9 @@ extension Tensor {
         }
         let order = topologicalOrder()
         var gradients: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): Tensor(shape: shape, storage: [1])]
+        // Sums this loop allocated itself: no rule holds them, so later contributions add in place
+        // (a rule's own result may be shared, e.g. `add` passes one gradient to both inputs).
+        var ownSums: Set<ObjectIdentifier> = []
         for tensor in order.reversed() {
             guard let gradient = gradients.removeValue(forKey: ObjectIdentifier(tensor)) else { continue }
             guard let node = tensor.node else {
@@ -76,7 +79,12 @@ extension Tensor {
                              "derivative rule for \(node.operation.kind) gave shape \(inputGradient.shape) for \(input.shape)")
                 let key = ObjectIdentifier(input)
                 if let existing = gradients[key] {
-                    gradients[key] = Tensor(shape: input.shape, storage: addValues(existing.storage, inputGradient.storage))
+                    if ownSums.contains(key) {
+                        existing.addInPlace(inputGradient)
+                    } else {
+                        gradients[key] = Tensor(shape: input.shape, storage: addValues(existing.storage, inputGradient.storage))
+                        ownSums.insert(key)
+                    }
                 } else {
                     gradients[key] = inputGradient
                 }
@@ -105,14 +113,20 @@ extension Tensor {
         return order
     }
 
+    /// Adds `other`'s values (same count) into this tensor's storage (copy-on-write keeps a shared buffer safe).
+    func addInPlace(_ other: Tensor) {
+        precondition(count == other.count, "addInPlace: \(count) vs \(other.count) values")
+        storage.withUnsafeMutableBufferPointer { target in
+            other.storage.withUnsafeBufferPointer { source in
+                for index in 0 ..< target.count { target[index] += source[index] }
+            }
+        }
+    }
+
     /// Adds `gradient` into `grad`, sharing storage on the first write (copy-on-write keeps it safe).
     func accumulateGrad(_ gradient: Tensor) {
         if let existing = grad {
-            existing.storage.withUnsafeMutableBufferPointer { target in
-                gradient.storage.withUnsafeBufferPointer { source in
-                    for index in 0 ..< target.count { target[index] += source[index] }
-                }
-            }
+            existing.addInPlace(gradient)
         } else {
             grad = Tensor(shape: shape, storage: gradient.storage)
         }

@@ -129,6 +129,18 @@ let gradientCases: [OperationKind: [GradientCase]] = [
             try Tensor.linear($0[0], weight: $0[1], bias: nil)
         },
     ],
+    .attention: [
+        gradientCase("packed causal [2,4,18], 3 heads", { [try randomTensor([2, 4, 18], seed: 82, low: -2, high: 2)] }) {
+            try Tensor.attention(packed: $0[0], heads: 3)
+        },
+        gradientCase("q [2,2,9] after 3 keys, causal", {
+            [try randomTensor([2, 2, 9], seed: 83, low: -2, high: 2), try randomTensor([2, 3, 9], seed: 84, low: -2, high: 2),
+             try randomTensor([2, 3, 9], seed: 85)]
+        }) { try Tensor.scaledDotProductAttention(query: $0[0], key: $0[1], value: $0[2], causal: true) },
+        gradientCase("full attention, scale 0.7", {
+            [try randomTensor([1, 3, 4], seed: 86), try randomTensor([1, 5, 4], seed: 87), try randomTensor([1, 5, 4], seed: 88)]
+        }) { try Tensor.scaledDotProductAttention(query: $0[0], key: $0[1], value: $0[2], causal: false, scale: 0.7) },
+    ],
     .softmax: [
         gradientCase("softmax last axis", { [try randomTensor([3, 4], seed: 63, low: -2, high: 2)] }) { try $0[0].softmax() },
         gradientCase("softmax axis 0", { [try randomTensor([3, 4], seed: 64, low: -2, high: 2)] }) { try $0[0].softmax(axis: 0) },
