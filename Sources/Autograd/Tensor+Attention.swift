@@ -138,12 +138,25 @@ private typealias Lanes = SIMD8<Float>
 }
 
 /// out[j] = Σ_c row[c] · transposed[c·stride + j] for j < columns: one row times a matrix kept
-/// transposed ([width, stride], stride a multiple of 8 and ≥ columns, padding readable), eight
-/// columns per pass so no horizontal sums are needed. `out` has room for `columns` rounded up to 8.
+/// transposed ([width, stride], stride a multiple of 8 and ≥ columns, padding readable), eight or
+/// sixteen columns per pass so no horizontal sums are needed. `out` has room for `stride` values.
 @inline(__always)
 private func rowTimesTransposed(_ row: UnsafePointer<Float>, width: Int, _ transposed: UnsafePointer<Float>, stride: Int,
                                 columns: Int, into out: UnsafeMutablePointer<Float>) {
     var column = 0
+    // Sixteen columns per pass while more than eight remain (two independent sums in flight;
+    // column + 16 ≤ stride then, as stride is a multiple of 8 above column + 8).
+    while column + 8 < columns {
+        var low = Lanes(), high = Lanes()
+        for c in 0 ..< width {
+            let value = row[c], base = transposed + (c &* stride &+ column)
+            low += value * load(base)
+            high += value * load(base + 8)
+        }
+        store(low, out + column)
+        store(high, out + column + 8)
+        column += 16
+    }
     while column < columns {
         var sum = Lanes()
         for c in 0 ..< width { sum += row[c] * load(transposed + (c &* stride &+ column)) }
@@ -182,6 +195,49 @@ private func weightedRowSum(_ weights: UnsafePointer<Float>, weightStride: Int, 
         var sum: Float = 0
         for j in 0 ..< count { sum += weights[j &* weightStride] * rows[j &* rowStride &+ feature] }
         out[feature] = sum * scale
+        feature += 1
+    }
+}
+
+/// The weighted sums of the same `count` rows with two weight vectors at once (each row is loaded
+/// once for both, and the two outputs' multiply-adds are independent, so twice as many are in
+/// flight): first[c] = Σ_j a[j·s]·rows[j][c], second[c] = Σ_j b[j·s]·rows[j][c].
+@inline(__always)
+private func weightedRowSumPair(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, weightStride: Int, count: Int,
+                                _ rows: UnsafePointer<Float>, rowStride: Int, width: Int,
+                                into first: UnsafeMutablePointer<Float>, _ second: UnsafeMutablePointer<Float>,
+                                scale: Float = 1) {
+    var feature = 0
+    while feature + 16 <= width {
+        var a0 = Lanes(), a1 = Lanes(), b0 = Lanes(), b1 = Lanes()
+        for j in 0 ..< count {
+            let wa = a[j &* weightStride], wb = b[j &* weightStride], row = rows + (j &* rowStride &+ feature)
+            let low = load(row), high = load(row + 8)
+            a0 += wa * low; a1 += wa * high
+            b0 += wb * low; b1 += wb * high
+        }
+        store(a0 * scale, first + feature); store(a1 * scale, first + feature + 8)
+        store(b0 * scale, second + feature); store(b1 * scale, second + feature + 8)
+        feature += 16
+    }
+    while feature + 8 <= width {
+        var sumA = Lanes(), sumB = Lanes()
+        for j in 0 ..< count {
+            let lanes = load(rows + (j &* rowStride &+ feature))
+            sumA += a[j &* weightStride] * lanes
+            sumB += b[j &* weightStride] * lanes
+        }
+        store(sumA * scale, first + feature); store(sumB * scale, second + feature)
+        feature += 8
+    }
+    while feature < width {
+        var sumA: Float = 0, sumB: Float = 0
+        for j in 0 ..< count {
+            let value = rows[j &* rowStride &+ feature]
+            sumA += a[j &* weightStride] * value
+            sumB += b[j &* weightStride] * value
+        }
+        first[feature] = sumA * scale; second[feature] = sumB * scale
         feature += 1
     }
 }
@@ -258,10 +314,20 @@ func attentionForward(_ layout: AttentionLayout, query: UnsafePointer<Float>, ke
                 let visible = layout.visibleKeys(row)
                 rowTimesTransposed(q + row * layout.query.rowStride, width: width, transposedKeys, stride: stride,
                                    columns: visible, into: scores)
-                let weightRow = weights + row * keys
-                softmaxRow(scores, count: visible, scale: layout.scale, into: weightRow)
-                weightedRowSum(weightRow, weightStride: 1, count: visible, v, rowStride: layout.value.rowStride,
-                               width: width, into: out + row * layout.output.rowStride)
+                softmaxRow(scores, count: visible, scale: layout.scale, into: weights + row * keys)
+            }
+            // Two query rows per pass over the value rows; the first row's weights past its
+            // visible keys are the masked zeros, so both can run to the second row's count.
+            var row = 0
+            while row + 1 < queries {
+                weightedRowSumPair(weights + row * keys, weights + (row + 1) * keys, weightStride: 1,
+                                   count: layout.visibleKeys(row + 1), v, rowStride: layout.value.rowStride, width: width,
+                                   into: out + row * layout.output.rowStride, out + (row + 1) * layout.output.rowStride)
+                row += 2
+            }
+            if row < queries {
+                weightedRowSum(weights + row * keys, weightStride: 1, count: layout.visibleKeys(row), v,
+                               rowStride: layout.value.rowStride, width: width, into: out + row * layout.output.rowStride)
             }
         }
     }
@@ -297,25 +363,55 @@ func attentionBackward(_ layout: AttentionLayout, probabilities: UnsafePointer<F
                 let weightRow = weights + i * keys, gradientRow = scoreGradients + i * keys
                 let centre = dot(weightRow, row, count: visible)
                 for j in 0 ..< visible { gradientRow[j] = weightRow[j] * (row[j] - centre) }
-                if let queryGradient {
-                    weightedRowSum(gradientRow, weightStride: 1, count: visible, k, rowStride: layout.key.rowStride,
-                                   width: width, into: queryGradient + layout.query.start(batch: batch, head: head) + i * layout.query.rowStride,
+            }
+            // dq two rows at a time, dk and dv two keys at a time (as in the forward pass: the
+            // entries past a row's visible keys, or before a key's first query, are zeros).
+            if let queryGradient {
+                let dq = queryGradient + layout.query.start(batch: batch, head: head)
+                var i = 0
+                while i + 1 < queries {
+                    weightedRowSumPair(scoreGradients + i * keys, scoreGradients + (i + 1) * keys, weightStride: 1,
+                                       count: layout.visibleKeys(i + 1), k, rowStride: layout.key.rowStride, width: width,
+                                       into: dq + i * layout.query.rowStride, dq + (i + 1) * layout.query.rowStride,
+                                       scale: layout.scale)
+                    i += 2
+                }
+                if i < queries {
+                    weightedRowSum(scoreGradients + i * keys, weightStride: 1, count: layout.visibleKeys(i), k,
+                                   rowStride: layout.key.rowStride, width: width, into: dq + i * layout.query.rowStride,
                                    scale: layout.scale)
                 }
             }
-            for j in 0 ..< keys {
+            let dk = keyGradient.map { $0 + layout.key.start(batch: batch, head: head) }
+            let dv = valueGradient.map { $0 + layout.value.start(batch: batch, head: head) }
+            var j = 0
+            while j < keys {
+                let pair = j + 1 < keys
                 let first = layout.firstQuery(seeing: j), count = queries - first
-                if let keyGradient {
-                    weightedRowSum(scoreGradients + first * keys + j, weightStride: keys, count: count,
-                                   q + first * layout.query.rowStride, rowStride: layout.query.rowStride, width: width,
-                                   into: keyGradient + layout.key.start(batch: batch, head: head) + j * layout.key.rowStride,
-                                   scale: layout.scale)
+                if let dk {
+                    let weightsA = scoreGradients + first * keys + j, rowsA = q + first * layout.query.rowStride
+                    if pair {
+                        weightedRowSumPair(weightsA, weightsA + 1, weightStride: keys, count: count, rowsA,
+                                           rowStride: layout.query.rowStride, width: width,
+                                           into: dk + j * layout.key.rowStride, dk + (j + 1) * layout.key.rowStride,
+                                           scale: layout.scale)
+                    } else {
+                        weightedRowSum(weightsA, weightStride: keys, count: count, rowsA, rowStride: layout.query.rowStride,
+                                       width: width, into: dk + j * layout.key.rowStride, scale: layout.scale)
+                    }
                 }
-                if let valueGradient {
-                    weightedRowSum(weights + first * keys + j, weightStride: keys, count: count,
-                                   dOut + first * layout.output.rowStride, rowStride: layout.output.rowStride, width: width,
-                                   into: valueGradient + layout.value.start(batch: batch, head: head) + j * layout.value.rowStride)
+                if let dv {
+                    let weightsA = weights + first * keys + j, rowsA = dOut + first * layout.output.rowStride
+                    if pair {
+                        weightedRowSumPair(weightsA, weightsA + 1, weightStride: keys, count: count, rowsA,
+                                           rowStride: layout.output.rowStride, width: width,
+                                           into: dv + j * layout.value.rowStride, dv + (j + 1) * layout.value.rowStride)
+                    } else {
+                        weightedRowSum(weightsA, weightStride: keys, count: count, rowsA, rowStride: layout.output.rowStride,
+                                       width: width, into: dv + j * layout.value.rowStride)
+                    }
                 }
+                j += pair ? 2 : 1
             }
         }
     }
