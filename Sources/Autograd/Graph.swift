@@ -69,6 +69,7 @@ extension Tensor {
                 tensor.accumulateGrad(gradient)
                 continue
             }
+            if addSelectedRows(node, gradient: gradient, into: &gradients, ownSums: &ownSums) { continue }
             let inputGradients = DerivativeRules.inputGradients(
                 of: node.operation, inputs: node.inputs, output: tensor, outputGradient: gradient)
             precondition(inputGradients.count == node.inputs.count,
@@ -90,6 +91,28 @@ extension Tensor {
                 }
             }
         }
+    }
+
+    /// indexSelect's gradient is its output gradient added back into a few rows of a zero tensor
+    /// the size of its input. When the input already has a gradient, the rows go straight into
+    /// that sum instead (a MoE layer selects each expert's tokens from one [T, d] input: eight
+    /// input-sized zero tensors and sums per layer otherwise). Returns false when it did nothing.
+    private func addSelectedRows(_ node: Node, gradient: Tensor, into gradients: inout [ObjectIdentifier: Tensor],
+                                 ownSums: inout Set<ObjectIdentifier>) -> Bool {
+        guard case let .indexSelect(layout, indices) = node.operation, let input = node.inputs.first,
+              input.requiresGrad, let existing = gradients[ObjectIdentifier(input)] else { return false }
+        let key = ObjectIdentifier(input)
+        let sum: Tensor
+        if ownSums.contains(key) {
+            sum = existing
+        } else {
+            // A rule's result may be shared: copy it once (copy-on-write does, on the first write).
+            sum = Tensor(shape: input.shape, storage: existing.storage)
+            gradients[key] = sum
+            ownSums.insert(key)
+        }
+        indexAddValues(&sum.storage, layout, indices: indices, source: gradient.storage)
+        return true
     }
 
     /// Inputs before outputs, by an explicit-stack depth-first search (deep graphs, no recursion).

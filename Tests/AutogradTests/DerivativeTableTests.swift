@@ -87,7 +87,16 @@ let gradientCases: [OperationKind: [GradientCase]] = [
     .concat: [gradientCase("concat axis 1", { [try randomTensor([2, 3], seed: 34), try randomTensor([2, 2], seed: 35)] }) {
         try Tensor.concat($0, axis: 1)
     }],
-    .indexSelect: [gradientCase("indexSelect repeated", { [try randomTensor([4, 3], seed: 36)] }) { try $0[0].indexSelect(axis: 0, indices: [2, 0, 2]) }],
+    .indexSelect: [
+        gradientCase("indexSelect repeated", { [try randomTensor([4, 3], seed: 36)] }) { try $0[0].indexSelect(axis: 0, indices: [2, 0, 2]) },
+        // x reaches the result through a select and a slice: one of the two finds x's gradient
+        // already started and adds its rows straight into it (Graph.addSelectedRows).
+        gradientCase("indexSelect into a started sum", { [try randomTensor([4, 3], seed: 89)] }) { inputs in
+            let x = inputs[0]
+            return try (x.indexSelect(axis: 0, indices: [3, 1, 3]) * 2 + x.slice(axis: 0, start: 1, end: 4))
+                .indexSelect(axis: 1, indices: [2, 0])
+        },
+    ],
     .indexAdd: [gradientCase("indexAdd repeated", { [try randomTensor([4, 3], seed: 37), try randomTensor([3, 3], seed: 38)] }) {
         try $0[0].indexAdd(axis: 0, indices: [1, 3, 1], source: $0[1])
     }],
