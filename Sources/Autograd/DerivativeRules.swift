@@ -58,9 +58,9 @@ enum DerivativeRules {
             return [make(zipValues(gradient.storage, output.storage) { g, y in g * y * (1 - y) }, like: x)]
         case .relu:
             return [make(multiplyByDerivative(gradient.storage, x.storage, .relu), like: x)]
-        case let .gelu(innerTanh):
+        case let .gelu(logistic):
             // See geluBackwardValues in Tensor+Elementwise.swift.
-            return [make(geluBackwardValues(gradient.storage, x.storage, innerTanh: innerTanh), like: x)]
+            return [make(geluBackwardValues(gradient.storage, x.storage, logistic: logistic), like: x)]
         case .silu:
             // See siluDerivative in Tensor+Elementwise.swift.
             return [make(multiplyByDerivative(gradient.storage, x.storage, .silu), like: x)]
@@ -183,6 +183,8 @@ enum DerivativeRules {
             return matmulGradients(inputs[0], inputs[1], transposeA: transposeA, transposeB: transposeB, gradient: gradient)
         case .linear:
             return linearGradients(inputs, gradient: gradient)
+        case let .attention(layout, probabilities):
+            return attentionGradients(layout, probabilities: probabilities, inputs: inputs, gradient: gradient)
 
         // MARK: Probabilities and losses
         case let .softmax(layout, probabilities):
@@ -236,12 +238,10 @@ enum DerivativeRules {
 
         // MARK: Normalisation
         case let .layerNorm(normalized, inverseDeviation):
-            return normalizationGradients(inputs, gradient: gradient, normalized: { Double(normalized[$0]) },
+            return normalizationGradients(inputs, gradient: gradient, normalized: normalized,
                                           inverse: inverseDeviation.map(Double.init), centered: true)
         case let .rmsNorm(inverseRootMeanSquare):
-            let width = Swift.max(x.shape.last ?? 1, 1)
-            return normalizationGradients(inputs, gradient: gradient,
-                                          normalized: { Double(x.storage[$0]) * inverseRootMeanSquare[$0 / width] },
+            return normalizationGradients(inputs, gradient: gradient, normalized: nil,
                                           inverse: inverseRootMeanSquare, centered: false)
         }
     }
@@ -295,8 +295,9 @@ enum DerivativeRules {
                     guard let g = gradientBuffer.baseAddress, let aValues = aBuffer.baseAddress,
                           let bValues = bBuffer.baseAddress else { return }
                     if a.requiresGrad {
-                        var values = [Float](repeating: 0, count: a.count)
-                        values.withUnsafeMutableBufferPointer { output in
+                        // gemm writes every entry (β = 0; zeros when the inner size is 0): no zero-fill.
+                        let values = [Float](unsafeUninitializedCapacity: a.count) { output, initialized in
+                            initialized = a.count
                             guard let out = output.baseAddress else { return }
                             if !transposeA {   // dA (m×k) = g · op(B)ᵀ
                                 gemm(batch: plan.batch, m: plan.m, n: plan.k, k: plan.n,
@@ -313,8 +314,8 @@ enum DerivativeRules {
                         gradientA = Tensor(shape: a.shape, storage: values)
                     }
                     if b.requiresGrad {
-                        var values = [Float](repeating: 0, count: b.count)
-                        values.withUnsafeMutableBufferPointer { output in
+                        let values = [Float](unsafeUninitializedCapacity: b.count) { output, initialized in
+                            initialized = b.count
                             guard let out = output.baseAddress else { return }
                             if !transposeB {   // dB (k×n) = op(A)ᵀ · g
                                 gemm(batch: plan.batch, m: plan.k, n: plan.n, k: plan.m,
@@ -347,27 +348,27 @@ enum DerivativeRules {
             x.storage.withUnsafeBufferPointer { xBuffer in
                 weight.storage.withUnsafeBufferPointer { weightBuffer in
                     let g = gradientBuffer.baseAddress, xValues = xBuffer.baseAddress, weightValues = weightBuffer.baseAddress
+                    // gemm writes every entry (β = 0), so the arrays are not zero-filled first;
+                    // an empty operand (no base address) leaves zeros.
                     if x.requiresGrad {
-                        var values = [Float](repeating: 0, count: x.count)
-                        if let g, let weightValues {
-                            values.withUnsafeMutableBufferPointer { output in
-                                guard let out = output.baseAddress else { return }
-                                gemm(batch: 1, m: rows, n: width, k: outputs, x: g, xTransposed: false, xBatchStride: 0,
-                                     y: weightValues, yTransposed: false, yBatchStride: 0,
-                                     output: out, outputBatchStride: 0, accumulate: false)
-                            }
+                        let values = [Float](unsafeUninitializedCapacity: x.count) { output, initialized in
+                            initialized = x.count
+                            guard let out = output.baseAddress else { return }
+                            guard let g, let weightValues else { out.initialize(repeating: 0, count: x.count); return }
+                            gemm(batch: 1, m: rows, n: width, k: outputs, x: g, xTransposed: false, xBatchStride: 0,
+                                 y: weightValues, yTransposed: false, yBatchStride: 0,
+                                 output: out, outputBatchStride: 0, accumulate: false)
                         }
                         result[0] = Tensor(shape: x.shape, storage: values)
                     }
                     if weight.requiresGrad {
-                        var values = [Float](repeating: 0, count: weight.count)
-                        if let g, let xValues {
-                            values.withUnsafeMutableBufferPointer { output in
-                                guard let out = output.baseAddress else { return }
-                                gemm(batch: 1, m: outputs, n: width, k: rows, x: g, xTransposed: true, xBatchStride: 0,
-                                     y: xValues, yTransposed: false, yBatchStride: 0,
-                                     output: out, outputBatchStride: 0, accumulate: false)
-                            }
+                        let values = [Float](unsafeUninitializedCapacity: weight.count) { output, initialized in
+                            initialized = weight.count
+                            guard let out = output.baseAddress else { return }
+                            guard let g, let xValues else { out.initialize(repeating: 0, count: weight.count); return }
+                            gemm(batch: 1, m: outputs, n: width, k: rows, x: g, xTransposed: true, xBatchStride: 0,
+                                 y: xValues, yTransposed: false, yBatchStride: 0,
+                                 output: out, outputBatchStride: 0, accumulate: false)
                         }
                         result[1] = Tensor(shape: weight.shape, storage: values)
                     }
@@ -377,43 +378,6 @@ enum DerivativeRules {
         if inputs.count > 2, inputs[2].requiresGrad {
             result[2] = Tensor(shape: [outputs], storage: reduceLanes(gradient.storage, ReductionLayout(outer: 1, length: rows, inner: outputs)))
         }
-        return result
-    }
-
-    /// Shared backward of layer-norm (centered) and RMS-norm: with x̂ the normalised input and
-    /// ĝ = g ⊙ weight, dx = inverse · (ĝ − [mean ĝ] − x̂ · mean(ĝ ⊙ x̂)); dweight = Σ g ⊙ x̂; dbias = Σ g.
-    static func normalizationGradients(_ inputs: [Tensor], gradient: Tensor, normalized: (Int) -> Double,
-                                       inverse: [Double], centered: Bool) -> [Tensor?] {
-        let x = inputs[0]
-        let width = x.shape.last ?? 0
-        let rows = inverse.count
-        let weightValues = inputs.count > 1 ? inputs[1].storage : nil
-        var dx = [Float](repeating: 0, count: x.count)
-        var dWeight = [Float](repeating: 0, count: width), dBias = [Float](repeating: 0, count: width)
-        for row in 0 ..< rows {
-            let base = row * width
-            // The row means accumulate in Double: they cancel against ĝ, and a Float sum's
-            // rounding showed up as whole-percent errors in small gradient entries.
-            var meanScaled = 0.0, meanProduct = 0.0
-            for column in 0 ..< width {
-                let g = gradient.storage[base + column]
-                let scaledGradient = Double(g) * Double(weightValues?[column] ?? 1)
-                meanScaled += scaledGradient
-                meanProduct += scaledGradient * normalized(base + column)
-                dWeight[column] += g * Float(normalized(base + column))
-                dBias[column] += g
-            }
-            meanScaled /= Double(width); meanProduct /= Double(width)
-            for column in 0 ..< width {
-                let scaledGradient = Double(gradient.storage[base + column]) * Double(weightValues?[column] ?? 1)
-                let centeredPart = centered ? meanScaled : 0
-                dx[base + column] = Float(inverse[row]
-                    * (scaledGradient - centeredPart - normalized(base + column) * meanProduct))
-            }
-        }
-        var result: [Tensor?] = [Tensor(shape: x.shape, storage: dx)]
-        if inputs.count > 1 { result.append(Tensor(shape: [width], storage: dWeight)) }
-        if inputs.count > 2 { result.append(Tensor(shape: [width], storage: dBias)) }
         return result
     }
 }

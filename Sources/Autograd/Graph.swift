@@ -60,12 +60,16 @@ extension Tensor {
         }
         let order = topologicalOrder()
         var gradients: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): Tensor(shape: shape, storage: [1])]
+        // Sums this loop allocated itself: no rule holds them, so later contributions add in place
+        // (a rule's own result may be shared, e.g. `add` passes one gradient to both inputs).
+        var ownSums: Set<ObjectIdentifier> = []
         for tensor in order.reversed() {
             guard let gradient = gradients.removeValue(forKey: ObjectIdentifier(tensor)) else { continue }
             guard let node = tensor.node else {
                 tensor.accumulateGrad(gradient)
                 continue
             }
+            if addSelectedRows(node, gradient: gradient, into: &gradients, ownSums: &ownSums) { continue }
             let inputGradients = DerivativeRules.inputGradients(
                 of: node.operation, inputs: node.inputs, output: tensor, outputGradient: gradient)
             precondition(inputGradients.count == node.inputs.count,
@@ -76,12 +80,39 @@ extension Tensor {
                              "derivative rule for \(node.operation.kind) gave shape \(inputGradient.shape) for \(input.shape)")
                 let key = ObjectIdentifier(input)
                 if let existing = gradients[key] {
-                    gradients[key] = Tensor(shape: input.shape, storage: addValues(existing.storage, inputGradient.storage))
+                    if ownSums.contains(key) {
+                        existing.addInPlace(inputGradient)
+                    } else {
+                        gradients[key] = Tensor(shape: input.shape, storage: addValues(existing.storage, inputGradient.storage))
+                        ownSums.insert(key)
+                    }
                 } else {
                     gradients[key] = inputGradient
                 }
             }
         }
+    }
+
+    /// indexSelect's gradient is its output gradient added back into a few rows of a zero tensor
+    /// the size of its input. When the input already has a gradient, the rows go straight into
+    /// that sum instead (a MoE layer selects each expert's tokens from one [T, d] input: eight
+    /// input-sized zero tensors and sums per layer otherwise). Returns false when it did nothing.
+    private func addSelectedRows(_ node: Node, gradient: Tensor, into gradients: inout [ObjectIdentifier: Tensor],
+                                 ownSums: inout Set<ObjectIdentifier>) -> Bool {
+        guard case let .indexSelect(layout, indices) = node.operation, let input = node.inputs.first,
+              input.requiresGrad, let existing = gradients[ObjectIdentifier(input)] else { return false }
+        let key = ObjectIdentifier(input)
+        let sum: Tensor
+        if ownSums.contains(key) {
+            sum = existing
+        } else {
+            // A rule's result may be shared: copy it once (copy-on-write does, on the first write).
+            sum = Tensor(shape: input.shape, storage: existing.storage)
+            gradients[key] = sum
+            ownSums.insert(key)
+        }
+        indexAddValues(&sum.storage, layout, indices: indices, source: gradient.storage)
+        return true
     }
 
     /// Inputs before outputs, by an explicit-stack depth-first search (deep graphs, no recursion).
@@ -105,14 +136,20 @@ extension Tensor {
         return order
     }
 
+    /// Adds `other`'s values (same count) into this tensor's storage (copy-on-write keeps a shared buffer safe).
+    func addInPlace(_ other: Tensor) {
+        precondition(count == other.count, "addInPlace: \(count) vs \(other.count) values")
+        storage.withUnsafeMutableBufferPointer { target in
+            other.storage.withUnsafeBufferPointer { source in
+                for index in 0 ..< target.count { target[index] += source[index] }
+            }
+        }
+    }
+
     /// Adds `gradient` into `grad`, sharing storage on the first write (copy-on-write keeps it safe).
     func accumulateGrad(_ gradient: Tensor) {
         if let existing = grad {
-            existing.storage.withUnsafeMutableBufferPointer { target in
-                gradient.storage.withUnsafeBufferPointer { source in
-                    for index in 0 ..< target.count { target[index] += source[index] }
-                }
-            }
+            existing.addInPlace(gradient)
         } else {
             grad = Tensor(shape: shape, storage: gradient.storage)
         }

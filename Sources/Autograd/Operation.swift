@@ -18,8 +18,8 @@ enum Operation {
     case multiplyScalar(Float)
     // Elementwise unary; input (x).
     case negate, exp, log, squareRoot, absolute, tanh, sigmoid, relu, silu
-    /// GELU keeps tanh(√(2/π)(x + 0.044715x³)) from the forward pass, so backward needs no exp.
-    case gelu(innerTanh: [Float])
+    /// GELU keeps s = (1 + tanh(√(2/π)(x + 0.044715x³)))/2 from the forward pass, so backward needs no exp.
+    case gelu(logistic: [Float])
     case power(Float)
     case clamp(lower: Float, upper: Float)
     /// `Tensor.where(condition, a, b)`: inputs (a, b); the condition already expanded to the output shape.
@@ -50,6 +50,9 @@ enum Operation {
     // Linear algebra.
     case matmul(transposeA: Bool, transposeB: Bool)              // inputs (a, b)
     case linear                                                  // inputs (x, weight[, bias])
+    /// Scaled-dot-product attention: inputs (packed qkv) or (query, key, value); the softmax
+    /// probabilities [batch·heads, queries, keys] kept for the backward pass.
+    case attention(AttentionLayout, probabilities: [Float])
     // Probabilities and losses (over the middle of a layout).
     case softmax(ReductionLayout, probabilities: [Double])
     case logSoftmax(ReductionLayout, probabilities: [Float])
@@ -99,6 +102,7 @@ enum Operation {
         case .scatterAdd: .scatterAdd
         case .matmul: .matmul
         case .linear: .linear
+        case .attention: .attention
         case .softmax: .softmax
         case .logSoftmax: .logSoftmax
         case .crossEntropy: .crossEntropy
@@ -117,7 +121,7 @@ public enum OperationKind: String, CaseIterable, Sendable {
     case sum, mean, extremum, logSumExp, cumulativeSum
     case reshape, permute, slice, concat
     case indexSelect, indexAdd, gather, scatterAdd
-    case matmul, linear
+    case matmul, linear, attention
     case softmax, logSoftmax, crossEntropy, klDivergence
     case layerNorm, rmsNorm
 }

@@ -29,43 +29,47 @@ func zipValues(_ lhs: [Float], _ rhs: [Float], _ combine: (Float, Float) -> Floa
     }
 }
 
-/// The tanh-form GELU (Hendrycks & Gimpel), 0.5x(1 + t), and the inner tanh
-/// t = tanh(√(2/π)(x + 0.044715x³)) the backward pass reuses.
-func geluForwardValues(_ input: [Float]) -> (values: [Float], innerTanh: [Float]) {
+/// The tanh-form GELU (Hendrycks & Gimpel), 0.5x(1 + tanh(u)) with u = √(2/π)(x + 0.044715x³),
+/// computed as x·s with s = (1 + tanh u)/2 = 1/(1 + e^(−2u)), which the backward pass reuses.
+/// One exp and one division per value (fastTanh's two branches cost twice as much), and no
+/// cancellation: 1 + tanh(u) for a very negative x rounds to 0 or an ulp of 1, x·s keeps its digits.
+func geluForwardValues(_ input: [Float]) -> (values: [Float], logistic: [Float]) {
     // Two single-output loops: the optimizer vectorised neither half of a loop writing both arrays.
     let count = input.count
-    let innerTanh = [Float](unsafeUninitializedCapacity: count) { tanhValues, initialized in
+    let logistic = [Float](unsafeUninitializedCapacity: count) { logisticValues, initialized in
         input.withUnsafeBufferPointer { x in
             for index in 0 ..< count {
                 let value = x[index]
-                tanhValues[index] = fastTanh(0.797_884_56 * (value + 0.044_715 * value * value * value))
+                let u = 0.797_884_56 * (value + 0.044_715 * value * value * value)
+                logisticValues[index] = 1 / (1 + fastExp(-2 * u))
             }
         }
         initialized = count
     }
     let values = [Float](unsafeUninitializedCapacity: count) { output, initialized in
         input.withUnsafeBufferPointer { x in
-            innerTanh.withUnsafeBufferPointer { t in
-                for index in 0 ..< count { output[index] = 0.5 * x[index] * (1 + t[index]) }
+            logistic.withUnsafeBufferPointer { s in
+                for index in 0 ..< count { output[index] = x[index] * s[index] }
             }
         }
         initialized = count
     }
-    return (values, innerTanh)
+    return (values, logistic)
 }
 
-/// gradient ⊙ GELU'(x) with the saved t: 0.5(1 + t) + 0.5x(1 − t²)·√(2/π)(1 + 3·0.044715x²).
-func geluBackwardValues(_ gradient: [Float], _ input: [Float], innerTanh: [Float]) -> [Float] {
-    precondition(gradient.count == input.count && innerTanh.count == input.count,
-                 "geluBackwardValues: \(gradient.count), \(input.count), \(innerTanh.count) values")
+/// gradient ⊙ GELU'(x) with the saved s = (1 + t)/2: d/dx 0.5x(1 + t) = 0.5(1 + t) + 0.5x(1 − t²)·u'
+/// = s + 2x·s(1 − s)·√(2/π)(1 + 3·0.044715x²) (1 − t² = 4s(1 − s), so nothing cancels).
+func geluBackwardValues(_ gradient: [Float], _ input: [Float], logistic: [Float]) -> [Float] {
+    precondition(gradient.count == input.count && logistic.count == input.count,
+                 "geluBackwardValues: \(gradient.count), \(input.count), \(logistic.count) values")
     return [Float](unsafeUninitializedCapacity: input.count) { output, initialized in
         gradient.withUnsafeBufferPointer { g in
             input.withUnsafeBufferPointer { x in
-                innerTanh.withUnsafeBufferPointer { t in
+                logistic.withUnsafeBufferPointer { s in
                     for index in 0 ..< x.count {
-                        let value = x[index], tanhValue = t[index]
-                        let derivative = 0.5 * (1 + tanhValue)
-                            + 0.5 * value * (1 - tanhValue * tanhValue) * 0.797_884_56 * (1 + 0.134_145 * value * value)
+                        let value = x[index], sigma = s[index]
+                        let derivative = sigma
+                            + 2 * value * sigma * (1 - sigma) * 0.797_884_56 * (1 + 0.134_145 * value * value)
                         output[index] = g[index] * derivative
                     }
                 }
@@ -189,8 +193,8 @@ extension Tensor {
     public func relu() -> Tensor { unary(.relu) { $0 < 0 ? 0 : $0 } }
     /// GELU, tanh approximation (PyTorch's `gelu(approximate="tanh")`).
     public func gelu() -> Tensor {
-        let (values, innerTanh) = geluForwardValues(storage)
-        return Tensor.result(shape: shape, storage: values, inputs: [self], .gelu(innerTanh: innerTanh))
+        let (values, logistic) = geluForwardValues(storage)
+        return Tensor.result(shape: shape, storage: values, inputs: [self], .gelu(logistic: logistic))
     }
     /// SiLU / swish: x · sigmoid(x).
     public func silu() -> Tensor { unary(.silu) { $0 * sigmoidValue($0) } }

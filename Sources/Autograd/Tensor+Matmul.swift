@@ -180,7 +180,11 @@ extension Tensor {
             if let bias {
                 bias.storage.withUnsafeBufferPointer { biasValues in
                     guard let source = biasValues.baseAddress else { return }
-                    for row in 0 ..< rows { (out + row * outputs).initialize(from: source, count: outputs) }
+                    // A plain loop per row: a memcpy call per short row cost more than the copy.
+                    for row in 0 ..< rows {
+                        let target = out + row * outputs
+                        for column in 0 ..< outputs { target[column] = source[column] }
+                    }
                 }
             }
             x.storage.withUnsafeBufferPointer { left in

@@ -1,5 +1,57 @@
 // Layer normalisation and RMS normalisation over the last axis, fused into one op each so the
-// backward pass is one loop (the closed forms are in DerivativeRules.swift).
+// backward pass is one loop over each row (the closed forms are below). Row sums run in Double
+// (see the README's numerics) with four-lane Double accumulators, and the per-element loops read
+// and write through pointers with the weight and bias cases hoisted out, so each loop vectorises.
+
+/// Σ x over `count` Floats, in Double (eight at a time into two four-lane accumulators).
+@inline(__always)
+func sumInDouble(_ x: UnsafePointer<Float>, count: Int) -> Double {
+    var low = SIMD4<Double>(), high = SIMD4<Double>()
+    var index = 0
+    while index + 8 <= count {
+        let lanes = UnsafeRawPointer(x + index).loadUnaligned(as: SIMD8<Float>.self)
+        low += SIMD4<Double>(lanes.lowHalf)
+        high += SIMD4<Double>(lanes.highHalf)
+        index += 8
+    }
+    var total = (low + high).sum()
+    while index < count { total += Double(x[index]); index += 1 }
+    return total
+}
+
+/// Σ (x − centre)² over `count` Floats, in Double.
+@inline(__always)
+func squaredDeviationsInDouble(_ x: UnsafePointer<Float>, count: Int, centre: Double) -> Double {
+    var low = SIMD4<Double>(), high = SIMD4<Double>()
+    let centres = SIMD4<Double>(repeating: centre)
+    var index = 0
+    while index + 8 <= count {
+        let lanes = UnsafeRawPointer(x + index).loadUnaligned(as: SIMD8<Float>.self)
+        let first = SIMD4<Double>(lanes.lowHalf) - centres, second = SIMD4<Double>(lanes.highHalf) - centres
+        low += first * first
+        high += second * second
+        index += 8
+    }
+    var total = (low + high).sum()
+    while index < count { let centred = Double(x[index]) - centre; total += centred * centred; index += 1 }
+    return total
+}
+
+/// (Σ a, Σ a·b) over `count` Doubles, four lanes at a time.
+@inline(__always)
+func sumAndDotInDouble(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count: Int) -> (Double, Double) {
+    var sums = SIMD4<Double>(), dots = SIMD4<Double>()
+    var index = 0
+    while index + 4 <= count {
+        let left = UnsafeRawPointer(a + index).loadUnaligned(as: SIMD4<Double>.self)
+        sums += left
+        dots += left * UnsafeRawPointer(b + index).loadUnaligned(as: SIMD4<Double>.self)
+        index += 4
+    }
+    var sum = sums.sum(), dot = dots.sum()
+    while index < count { sum += a[index]; dot += a[index] * b[index]; index += 1 }
+    return (sum, dot)
+}
 
 extension Tensor {
     /// (x − mean) / √(variance + ε) over the last axis, then × weight + bias when given ([D] each).
@@ -13,27 +65,39 @@ extension Tensor {
             throw TensorError.shapeMismatch(op: "layerNorm", lhs: shape, rhs: parameter.shape)
         }
         let rows = width == 0 ? 0 : count / width
-        var normalized = [Float](repeating: 0, count: count)
+        // Every entry is written below: no zero-fill.
+        var normalized = [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
         var inverseDeviation = [Float](repeating: 0, count: rows)
-        var output = [Float](repeating: 0, count: count)
-        let weightValues = weight?.storage, biasValues = bias?.storage
-        storage.withUnsafeBufferPointer { input in
-            for row in 0 ..< rows {
-                let base = row * width
-                // Two passes in Double: a mean far from the spread keeps its digits, and the
-                // squares of values near Float's limit (1e20) do not overflow to a zero output.
-                var mean = 0.0
-                for column in 0 ..< width { mean += Double(input[base + column]) }
-                mean /= Double(width)
-                var variance = 0.0
-                for column in 0 ..< width { let centered = Double(input[base + column]) - mean; variance += centered * centered }
-                variance /= Double(width)
-                let inverse = 1 / (variance + Double(epsilon)).squareRoot()
-                inverseDeviation[row] = Float(inverse)
-                for column in 0 ..< width {
-                    let value = (Double(input[base + column]) - mean) * inverse
-                    normalized[base + column] = Float(value)
-                    output[base + column] = Float(value * Double(weightValues?[column] ?? 1) + Double(biasValues?[column] ?? 0))
+        var output = [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+        // Ones and zeros stand in for an absent weight or bias: x·1 + 0 is exact, so one loop serves all.
+        let weightValues = weight?.storage ?? [Float](repeating: 1, count: width)
+        let biasValues = bias?.storage ?? [Float](repeating: 0, count: width)
+        storage.withUnsafeBufferPointer { inputBuffer in
+            normalized.withUnsafeMutableBufferPointer { normalizedBuffer in
+                output.withUnsafeMutableBufferPointer { outputBuffer in
+                    weightValues.withUnsafeBufferPointer { weightBuffer in
+                        biasValues.withUnsafeBufferPointer { biasBuffer in
+                            guard let input = inputBuffer.baseAddress, let normal = normalizedBuffer.baseAddress,
+                                  let out = outputBuffer.baseAddress, let scale = weightBuffer.baseAddress,
+                                  let shift = biasBuffer.baseAddress else { return }
+                            for row in 0 ..< rows {
+                                let base = row * width
+                                // Two passes in Double: a mean far from the spread keeps its digits, and the
+                                // squares of values near Float's limit (1e20) do not overflow to a zero output.
+                                let mean = sumInDouble(input + base, count: width) / Double(width)
+                                let variance = squaredDeviationsInDouble(input + base, count: width, centre: mean) / Double(width)
+                                let inverse = 1 / (variance + Double(epsilon)).squareRoot()
+                                inverseDeviation[row] = Float(inverse)
+                                // Row pointers: no overflow-checked index arithmetic in the loop, so it vectorises.
+                                let source = input + base, normalRow = normal + base, outRow = out + base
+                                for column in 0 ..< width {
+                                    let value = (Double(source[column]) - mean) * inverse
+                                    normalRow[column] = Float(value)
+                                    outRow[column] = Float(value * Double(scale[column]) + Double(shift[column]))
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -51,22 +115,95 @@ extension Tensor {
         }
         let rows = width == 0 ? 0 : count / width
         var inverseRoot = [Double](repeating: 0, count: rows)
-        var output = [Float](repeating: 0, count: count)
-        let weightValues = weight?.storage
-        storage.withUnsafeBufferPointer { input in
-            for row in 0 ..< rows {
-                let base = row * width
-                var meanSquare = 0.0   // Double: no overflow of x² and no lost digits
-                for column in 0 ..< width { meanSquare += Double(input[base + column]) * Double(input[base + column]) }
-                meanSquare /= Double(width)
-                let inverse = 1 / (meanSquare + Double(epsilon)).squareRoot()
-                inverseRoot[row] = inverse
-                for column in 0 ..< width {
-                    output[base + column] = Float(Double(input[base + column]) * inverse * Double(weightValues?[column] ?? 1))
+        var output = [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+        let weightValues = weight?.storage ?? [Float](repeating: 1, count: width)
+        storage.withUnsafeBufferPointer { inputBuffer in
+            output.withUnsafeMutableBufferPointer { outputBuffer in
+                weightValues.withUnsafeBufferPointer { weightBuffer in
+                    guard let input = inputBuffer.baseAddress, let out = outputBuffer.baseAddress,
+                          let scale = weightBuffer.baseAddress else { return }
+                    for row in 0 ..< rows {
+                        let base = row * width
+                        // Double: no overflow of x² and no lost digits.
+                        let meanSquare = squaredDeviationsInDouble(input + base, count: width, centre: 0) / Double(width)
+                        let inverse = 1 / (meanSquare + Double(epsilon)).squareRoot()
+                        inverseRoot[row] = inverse
+                        let source = input + base, outRow = out + base
+                        for column in 0 ..< width {
+                            outRow[column] = Float(Double(source[column]) * inverse * Double(scale[column]))
+                        }
+                    }
                 }
             }
         }
         let inputs = [self] + [weight].compactMap { $0 }
         return Tensor.result(shape: shape, storage: output, inputs: inputs, .rmsNorm(inverseRootMeanSquare: inverseRoot))
+    }
+}
+
+// MARK: - Backward
+
+extension DerivativeRules {
+    /// Shared backward of layer-norm (centered) and RMS-norm: with x̂ the normalised input and
+    /// ĝ = g ⊙ weight, dx = inverse · (ĝ − [mean ĝ] − x̂ · mean(ĝ ⊙ x̂)); dweight = Σ g ⊙ x̂; dbias = Σ g.
+    /// x̂ is the saved Float `normalized` (layer norm) or x · inverse in Double (RMS norm).
+    static func normalizationGradients(_ inputs: [Tensor], gradient: Tensor, normalized: [Float]?,
+                                       inverse: [Double], centered: Bool) -> [Tensor?] {
+        let x = inputs[0]
+        let width = x.shape.last ?? 0
+        let rows = inverse.count
+        let weightValues = inputs.count > 1 ? inputs[1].storage : [Float](repeating: 1, count: width)
+        var dx = [Float](repeating: 0, count: x.count)
+        var dWeight = [Float](repeating: 0, count: width), dBias = [Float](repeating: 0, count: width)
+        // x̂ and ĝ of the current row, in Double.
+        let rowValues = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(width, 1))
+        let scaledRow = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(width, 1))
+        defer { rowValues.deallocate(); scaledRow.deallocate() }
+        gradient.storage.withUnsafeBufferPointer { gradientBuffer in
+        x.storage.withUnsafeBufferPointer { xBuffer in
+        weightValues.withUnsafeBufferPointer { weightBuffer in
+        (normalized ?? []).withUnsafeBufferPointer { normalizedBuffer in
+        dx.withUnsafeMutableBufferPointer { dxBuffer in
+        dWeight.withUnsafeMutableBufferPointer { dWeightBuffer in
+        dBias.withUnsafeMutableBufferPointer { dBiasBuffer in
+            guard let g = gradientBuffer.baseAddress, let input = xBuffer.baseAddress, let scale = weightBuffer.baseAddress,
+                  let out = dxBuffer.baseAddress, let weightSums = dWeightBuffer.baseAddress,
+                  let biasSums = dBiasBuffer.baseAddress else { return }
+            for row in 0 ..< rows {
+                // Row pointers: no overflow-checked index arithmetic in the loops, so they vectorise.
+                let rowInverse = inverse[row], gRow = g + row * width, outRow = out + row * width
+                // (An empty array may still have a base address: test the optional, not the pointer.)
+                if normalized != nil, let saved = normalizedBuffer.baseAddress {
+                    let savedRow = saved + row * width
+                    for column in 0 ..< width { rowValues[column] = Double(savedRow[column]) }
+                } else {
+                    let inputRow = input + row * width
+                    for column in 0 ..< width { rowValues[column] = Double(inputRow[column]) * rowInverse }
+                }
+                for column in 0 ..< width { scaledRow[column] = Double(gRow[column]) * Double(scale[column]) }
+                for column in 0 ..< width {
+                    weightSums[column] += gRow[column] * Float(rowValues[column])
+                    biasSums[column] += gRow[column]
+                }
+                // The row means accumulate in Double: they cancel against ĝ, and a Float sum's
+                // rounding showed up as whole-percent errors in small gradient entries.
+                let (sumScaled, sumProduct) = sumAndDotInDouble(scaledRow, rowValues, count: width)
+                let meanScaled = sumScaled / Double(width), meanProduct = sumProduct / Double(width)
+                let centeredPart = centered ? meanScaled : 0
+                for column in 0 ..< width {
+                    outRow[column] = Float(rowInverse * (scaledRow[column] - centeredPart - rowValues[column] * meanProduct))
+                }
+            }
+        }
+        }
+        }
+        }
+        }
+        }
+        }
+        var result: [Tensor?] = [Tensor(shape: x.shape, storage: dx)]
+        if inputs.count > 1 { result.append(Tensor(shape: [width], storage: dWeight)) }
+        if inputs.count > 2 { result.append(Tensor(shape: [width], storage: dBias)) }
+        return result
     }
 }

@@ -1,7 +1,8 @@
 // Causal multi-head self-attention, as in GPT-2/nanoGPT: one fused projection to queries, keys
-// and values, every head at once through batched matrix products (no per-token or per-head
-// loops), a causal mask, and an output projection. An optional key/value cache lets generation
-// feed one new token at a time and reuse the keys and values of the tokens before it.
+// and values, every head at once through Autograd's fused attention op (scores, causal softmax
+// and weighted values in one kernel: no per-token loops, no mask tensor), and an output
+// projection. An optional key/value cache lets generation feed one new token at a time and reuse
+// the keys and values of the tokens before it.
 import Autograd
 
 /// The keys and values seen so far, one cache per attention layer (generation only: no gradients).
@@ -86,7 +87,13 @@ public struct CausalSelfAttention: Module {
         }
         let (batch, time, d, h, hd) = (input.shape[0], input.shape[1], dimensions, heads, headDimensions)
         let offset = cache?.length ?? 0
-        let packed = try forward(child: "qkv", qkv, input)                                 // (B, T, 3d)
+        let projected = try forward(child: "qkv", qkv, input)                              // (B, T, 3d)
+        guard rotary != nil || cache != nil else {
+            // The fused op reads the heads inside the packed projection and writes them joined.
+            let mixed = try Tensor.attention(packed: projected, heads: h, causal: true)       // (B, T, d)
+            return try forward(child: "proj", proj, mixed)                                 // (B, T, d)
+        }
+        let packed = try projected
             .reshape([batch, time, 3, h, hd])                                              // (B, T, 3, H, hd)
             .permute([2, 0, 3, 1, 4])                                                      // (3, B, H, T, hd)
             .reshape([3, batch * h, time, hd])                                             // (3, B·H, T, hd)
@@ -98,12 +105,8 @@ public struct CausalSelfAttention: Module {
             k = try rotary.rotate(k, offset: offset)                                       // (B·H, T, hd)
         }
         if let cache { (k, v) = try cache.append(keys: k, values: v) }                     // (B·H, S, hd), S = offset + T
-        let keyCount = k.shape[1]
-        let scaled = q * (1 / Float(hd).squareRoot())                                      // (B·H, T, hd)
-        let scores = try Tensor.matmul(scaled, k, transposeB: true)                        // (B·H, T, S)
-        let masked = try scores + CausalSelfAttention.mask(queries: time, keys: keyCount)  // (B·H, T, S)
-        let weights = try masked.softmax(axis: -1)                                         // (B·H, T, S)
-        let mixed = try Tensor.matmul(weights, v)                                          // (B·H, T, hd)
+        // Causal with the T queries as the last T of the S positions (the mask below, fused).
+        let mixed = try Tensor.scaledDotProductAttention(query: q, key: k, value: v, causal: true)  // (B·H, T, hd)
             .reshape([batch, h, time, hd])                                                 // (B, H, T, hd)
             .permute([0, 2, 1, 3])                                                         // (B, T, H, hd)
             .reshape([batch, time, d])                                                     // (B, T, d)
@@ -111,7 +114,8 @@ public struct CausalSelfAttention: Module {
     }
 
     /// The additive causal mask [queries, keys]: 0 where key j may be seen by query i (the
-    /// queries are the last `queries` of the `keys` positions), −∞ after it.
+    /// queries are the last `queries` of the `keys` positions), −∞ after it. The fused attention
+    /// op applies the same rule without building it; this tensor is for showing and testing it.
     public static func mask(queries: Int, keys: Int) throws -> Tensor {
         let offset = keys - queries
         var values = [Float](repeating: 0, count: queries * keys)

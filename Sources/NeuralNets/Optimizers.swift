@@ -71,8 +71,9 @@ struct AdamMoments {
         second = [Float](repeating: 0, count: count)
     }
 
-    /// m = β1·m + (1−β1)·g; v = β2·v + (1−β2)·g²; p −= (lr/(1−β1ᵗ)) · m / (√v/√(1−β2ᵗ) + ε).
-    mutating func update(_ values: UnsafeMutableBufferPointer<Float>, gradient: [Float], l2: Float,
+    /// p ×= shrink (AdamW's decoupled decay; 1 for none); m = β1·m + (1−β1)·g; v = β2·v + (1−β2)·g²;
+    /// p −= (lr/(1−β1ᵗ)) · m / (√v/√(1−β2ᵗ) + ε). One pass over the buffers.
+    mutating func update(_ values: UnsafeMutableBufferPointer<Float>, gradient: [Float], l2: Float, shrink: Float,
                          learningRate: Float, beta1: Float, beta2: Float, epsilon: Float, step: Int) {
         let correction1 = 1 - Foundation.pow(Double(beta1), Double(step))
         let correction2 = 1 - Foundation.pow(Double(beta2), Double(step))
@@ -90,12 +91,12 @@ struct AdamMoments {
                     typealias Lanes = SIMD8<Float>
                     var element = 0
                     while element + 8 <= count {
-                        let grad = UnsafeRawPointer(g + element).loadUnaligned(as: Lanes.self)
-                            + l2 * UnsafeRawPointer(parameter + element).loadUnaligned(as: Lanes.self)
+                        // The decay shrinks p before the gradient's L2 term reads it (one of the two is off).
+                        let current = shrink * UnsafeRawPointer(parameter + element).loadUnaligned(as: Lanes.self)
+                        let grad = UnsafeRawPointer(g + element).loadUnaligned(as: Lanes.self) + l2 * current
                         let mean = beta1 * UnsafeRawPointer(m + element).loadUnaligned(as: Lanes.self) + (1 - beta1) * grad
                         let square = beta2 * UnsafeRawPointer(v + element).loadUnaligned(as: Lanes.self)
                             + (1 - beta2) * grad * grad
-                        let current = UnsafeRawPointer(parameter + element).loadUnaligned(as: Lanes.self)
                         let updated = current - stepSize * mean / (square.squareRoot() * inverseRootCorrection2 + epsilon)
                         UnsafeMutableRawPointer(m + element).storeBytes(of: mean, as: Lanes.self)
                         UnsafeMutableRawPointer(v + element).storeBytes(of: square, as: Lanes.self)
@@ -103,12 +104,13 @@ struct AdamMoments {
                         element += 8
                     }
                     while element < count {
-                        let grad = g[element] + l2 * parameter[element]
+                        let current = shrink * parameter[element]
+                        let grad = g[element] + l2 * current
                         let mean = beta1 * m[element] + (1 - beta1) * grad
                         let square = beta2 * v[element] + (1 - beta2) * grad * grad
                         m[element] = mean
                         v[element] = square
-                        parameter[element] -= stepSize * mean / (square.squareRoot() * inverseRootCorrection2 + epsilon)
+                        parameter[element] = current - stepSize * mean / (square.squareRoot() * inverseRootCorrection2 + epsilon)
                         element += 1
                     }
                 }
@@ -147,8 +149,7 @@ public class Adam: Optimizer {
             guard let gradient = parameter.grad?.storage else { continue }
             steps[index] += 1
             parameter.withUnsafeMutableValues { values in
-                if shrink != 1 { for element in 0 ..< values.count { values[element] *= shrink } }
-                moments[index].update(values, gradient: gradient, l2: l2, learningRate: learningRate,
+                moments[index].update(values, gradient: gradient, l2: l2, shrink: shrink, learningRate: learningRate,
                                       beta1: beta1, beta2: beta2, epsilon: epsilon, step: steps[index])
             }
         }

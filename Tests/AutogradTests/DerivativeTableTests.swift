@@ -87,7 +87,16 @@ let gradientCases: [OperationKind: [GradientCase]] = [
     .concat: [gradientCase("concat axis 1", { [try randomTensor([2, 3], seed: 34), try randomTensor([2, 2], seed: 35)] }) {
         try Tensor.concat($0, axis: 1)
     }],
-    .indexSelect: [gradientCase("indexSelect repeated", { [try randomTensor([4, 3], seed: 36)] }) { try $0[0].indexSelect(axis: 0, indices: [2, 0, 2]) }],
+    .indexSelect: [
+        gradientCase("indexSelect repeated", { [try randomTensor([4, 3], seed: 36)] }) { try $0[0].indexSelect(axis: 0, indices: [2, 0, 2]) },
+        // x reaches the result through a select and a slice: one of the two finds x's gradient
+        // already started and adds its rows straight into it (Graph.addSelectedRows).
+        gradientCase("indexSelect into a started sum", { [try randomTensor([4, 3], seed: 89)] }) { inputs in
+            let x = inputs[0]
+            return try (x.indexSelect(axis: 0, indices: [3, 1, 3]) * 2 + x.slice(axis: 0, start: 1, end: 4))
+                .indexSelect(axis: 1, indices: [2, 0])
+        },
+    ],
     .indexAdd: [gradientCase("indexAdd repeated", { [try randomTensor([4, 3], seed: 37), try randomTensor([3, 3], seed: 38)] }) {
         try $0[0].indexAdd(axis: 0, indices: [1, 3, 1], source: $0[1])
     }],
@@ -128,6 +137,18 @@ let gradientCases: [OperationKind: [GradientCase]] = [
         gradientCase("linear 3-D, no bias", { [try randomTensor([2, 2, 4], seed: 61), try randomTensor([3, 4], seed: 62)] }) {
             try Tensor.linear($0[0], weight: $0[1], bias: nil)
         },
+    ],
+    .attention: [
+        gradientCase("packed causal [2,4,18], 3 heads", { [try randomTensor([2, 4, 18], seed: 82, low: -2, high: 2)] }) {
+            try Tensor.attention(packed: $0[0], heads: 3)
+        },
+        gradientCase("q [2,2,9] after 3 keys, causal", {
+            [try randomTensor([2, 2, 9], seed: 83, low: -2, high: 2), try randomTensor([2, 3, 9], seed: 84, low: -2, high: 2),
+             try randomTensor([2, 3, 9], seed: 85)]
+        }) { try Tensor.scaledDotProductAttention(query: $0[0], key: $0[1], value: $0[2], causal: true) },
+        gradientCase("full attention, scale 0.7", {
+            [try randomTensor([1, 3, 4], seed: 86), try randomTensor([1, 5, 4], seed: 87), try randomTensor([1, 5, 4], seed: 88)]
+        }) { try Tensor.scaledDotProductAttention(query: $0[0], key: $0[1], value: $0[2], causal: false, scale: 0.7) },
     ],
     .softmax: [
         gradientCase("softmax last axis", { [try randomTensor([3, 4], seed: 63, low: -2, high: 2)] }) { try $0[0].softmax() },
