@@ -38,12 +38,24 @@ extension Compiler {
 
     // MARK: - Branches
 
-    /// Where a branch arm's value comes from: read inline, or computed by a closure.
+    /// Where a value comes from: read inline (a plain local, a constant), or computed by a
+    /// closure. Branch arms, call arguments, operands and indices use it.
     enum ValueSource {
         case local(PlainLocal)
         case constant(Value)
         case code(Evaluate)
+
+        @inline(__always)
+        func read(_ machine: Machine) throws -> Value {
+            switch self {
+            case .local(let local): return try Compiler.read(machine, local)
+            case .constant(let value): return value
+            case .code(let code): return try code(machine)
+            }
+        }
     }
+
+    func operand(_ expression: ResolvedExpression) -> Operand { Operand(valueSource(expression)) }
 
     func valueSource(_ expression: ResolvedExpression) -> ValueSource {
         if let local = plainLocal(expression) { return .local(local) }
@@ -86,12 +98,25 @@ extension Compiler {
 
     /// A one-argument call of anything but a Seek function: a native with a one-argument body
     /// (`len(xs)`) is called without an argument array or `Arguments` bundle.
-    static func callOther1(_ machine: Machine, _ function: Value, _ first: Evaluate, _ span: SourceSpan) throws -> Value {
-        let argument = try first(machine)
+    static func callOther1(_ machine: Machine, _ function: Value, _ first: Operand, _ span: SourceSpan) throws -> Value {
+        let argument = try first.run(machine)
         if case .native(let native) = function, let direct = native.oneArgument, let result = direct(argument) {
             return result
         }
         return try machine.call(function, [argument], [], span)
+    }
+
+    /// Any arity: arguments evaluated in order straight into the new frame.
+    static func invoke(_ machine: Machine, _ script: FunctionObject, _ arguments: [Operand],
+                       _ span: SourceSpan) throws -> Value {
+        let frame = try machine.reserveFrame(script, arguments: arguments.count, span)
+        defer { machine.releaseFrame(frame, script) }
+        var slot = frame
+        for argument in arguments {
+            machine.stack[slot] = try argument.run(machine)
+            slot += 1
+        }
+        return try machine.enter(script, frameBase: frame, span)
     }
 
     @inline(__always)
@@ -102,21 +127,21 @@ extension Compiler {
     }
 
     @inline(__always)
-    static func invoke1(_ machine: Machine, _ script: FunctionObject, _ first: Evaluate,
+    static func invoke1(_ machine: Machine, _ script: FunctionObject, _ first: Operand,
                         _ span: SourceSpan) throws -> Value {
         let frame = try machine.reserveFrame(script, arguments: 1, span)
         defer { machine.releaseFrame(frame, script) }
-        machine.stack[frame] = try first(machine)
+        machine.stack[frame] = try first.run(machine)
         return try machine.enter(script, frameBase: frame, span)
     }
 
     @inline(__always)
-    static func invoke2(_ machine: Machine, _ script: FunctionObject, _ first: Evaluate, _ second: Evaluate,
+    static func invoke2(_ machine: Machine, _ script: FunctionObject, _ first: Operand, _ second: Operand,
                         _ span: SourceSpan) throws -> Value {
         let frame = try machine.reserveFrame(script, arguments: 2, span)
         defer { machine.releaseFrame(frame, script) }
-        machine.stack[frame] = try first(machine)
-        machine.stack[frame + 1] = try second(machine)
+        machine.stack[frame] = try first.run(machine)
+        machine.stack[frame + 1] = try second.run(machine)
         return try machine.enter(script, frameBase: frame, span)
     }
 }
@@ -152,11 +177,7 @@ final class Branch {
             taken = try test(machine)
         }
         guard taken else { return try otherwise(machine) }
-        switch then {
-        case .local(let local): return try Compiler.read(machine, local)
-        case .constant(let value): return value
-        case .code(let code): return try code(machine)
-        }
+        return try then.read(machine)
     }
 }
 
@@ -164,11 +185,11 @@ final class Branch {
 /// a single reference.
 final class BinarySite {
     let operation: BinaryOperator
-    let left: Evaluate
-    let right: Evaluate
+    let left: Operand
+    let right: Operand
     let span: SourceSpan
 
-    init(operation: BinaryOperator, left: @escaping Evaluate, right: @escaping Evaluate, span: SourceSpan) {
+    init(operation: BinaryOperator, left: Operand, right: Operand, span: SourceSpan) {
         self.operation = operation
         self.left = left
         self.right = right
@@ -177,7 +198,7 @@ final class BinarySite {
 
     @inline(__always)
     func run(_ machine: Machine) throws -> Value {
-        let a = try left(machine), b = try right(machine)
+        let a = try left.run(machine), b = try right.run(machine)
         if case .number(let x) = a, case .number(let y) = b { return try Machine.arithmetic(operation, x, y, span) }
         return try machine.binary(operation, a, b, span)
     }
