@@ -59,7 +59,7 @@ extension Compiler {
         case .dict(let entries, let span):
             let codes = entries.map { (operand($0.0), operand($0.1)) }
             return { machine in
-                let dict = DictObject()
+                let dict = DictObject(capacity: codes.count)
                 for (keyCode, valueCode) in codes {
                     let key = try keyCode.run(machine)
                     guard case .string(let text) = key else {
@@ -102,7 +102,7 @@ extension Compiler {
                               receiverLocal: plainLocal(target), argumentLocal: positional.first.flatMap(plainLocal),
                               memberSpan: memberSpan, span)
         case .call(let callee, let positional, let named, let span):
-            return call(self.expression(callee), globalIndex(callee), positional.map(operand),
+            return call(operand(callee), globalIndex(callee), positional.map(operand),
                         firstArgument: positional.first, named.map { ($0.0, operand($0.1)) }, span)
         case .member(let target, let name, let span):
             let code = self.expression(target)

@@ -10,13 +10,14 @@ extension Compiler {
         return -1
     }
 
-    /// A call. A global callee (`globalIndex >= 0`) is read inline; the `callee` closure is the
-    /// fallback that reports an undefined name.
-    func call(_ loadCallee: @escaping Evaluate, _ globalIndex: Int, _ positional: [Operand],
+    /// A call. A global callee (`globalIndex >= 0`) is read inline; its operand is the fallback
+    /// that reports an undefined name.
+    func call(_ calleeOperand: Operand, _ globalIndex: Int, _ positional: [Operand],
               firstArgument: ResolvedExpression?, _ named: [(String, Operand)], _ span: SourceSpan) -> Evaluate {
-        let callee: Evaluate = globalIndex < 0 ? loadCallee : { machine in
-            if let value = machine.globals[globalIndex] { return value }
-            return try loadCallee(machine)
+        // A callee that is a plain local (`f(x)` on a parameter) is read inline by its operand.
+        let callee: Evaluate = { machine in
+            if globalIndex >= 0, let value = machine.globals[globalIndex] { return value }
+            return try calleeOperand.run(machine)
         }
         guard named.isEmpty else {
             let site = KeywordCallSite(positional: positional, named: named, span: span)
@@ -36,7 +37,7 @@ extension Compiler {
                 if let script = Compiler.globalFunction(machine, globalIndex) {
                     return try Compiler.invoke0(machine, script, span)
                 }
-                let function = try loadCallee(machine)
+                let function = try calleeOperand.run(machine)
                 guard case .function(let script) = function else { return try machine.call(function, [], [], span) }
                 return try Compiler.invoke0(machine, script, span)
             }
@@ -46,7 +47,7 @@ extension Compiler {
                 if let script = Compiler.globalFunction(machine, globalIndex) {
                     return try Compiler.invoke1(machine, script, first, span)
                 }
-                let function = try loadCallee(machine)
+                let function = try calleeOperand.run(machine)
                 guard case .function(let script) = function else {
                     return try Compiler.callOther1(machine, function, first, span)
                 }
@@ -58,7 +59,7 @@ extension Compiler {
                 if let script = Compiler.globalFunction(machine, globalIndex) {
                     return try Compiler.invoke2(machine, script, first, second, span)
                 }
-                let function = try loadCallee(machine)
+                let function = try calleeOperand.run(machine)
                 guard case .function(let script) = function else {
                     return try machine.call(function, [try first.run(machine), try second.run(machine)], [], span)
                 }
@@ -70,7 +71,7 @@ extension Compiler {
                 if let script = Compiler.globalFunction(machine, globalIndex) {
                     return try Compiler.invoke(machine, script, positional, span)
                 }
-                let function = try loadCallee(machine)
+                let function = try calleeOperand.run(machine)
                 guard case .function(let script) = function else {
                     var values: [Value] = []
                     values.reserveCapacity(positional.count)

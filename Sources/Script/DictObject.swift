@@ -4,55 +4,69 @@
 // Why not `[String: Value]`: Swift's Dictionary hashes every lookup with a freshly seeded SipHash
 // (a tenth of the time of a program of dict-of-closures objects, `d["push"](x)`), and grows from
 // empty through several reallocations for a four-entry record. Here a key's hash is FNV-1a over
-// its UTF-8 bytes, the index starts with room for eight keys, and entries live in three arrays in
-// insertion order (keys, values, hashes) that `keys`/`values` hand out as they are.
+// its UTF-8 bytes, entries (hash, key, value) live in one array in insertion order, and a dict of
+// up to eight entries is searched by scanning their hashes; larger ones get an index.
 
 import Foundation
 
 /// A Seek dictionary: string keys, insertion order kept (as Python does).
 public final class DictObject {
-    /// The keys in insertion order.
-    public private(set) var keys: [String] = []
-    /// The values, parallel to `keys`.
-    private var entries: [Value] = []
-    /// Each key's hash, parallel to `keys` (growing the index does not rehash strings).
-    private var hashes: [Int] = []
-    /// Open addressing with linear probing: each slot holds an entry's position + 1, or 0 when
-    /// empty. The slot count is a power of two and at least twice the number of keys.
+    /// One entry: its key's hash is kept so lookups compare it before the strings and growing
+    /// the index does not rehash.
+    private struct Entry {
+        var hash: Int
+        let key: String
+        var value: Value
+    }
+
+    /// The entries in insertion order, in one buffer (a lookup in a small dict touches the
+    /// object and this buffer only: separate arrays of keys, values and hashes cost a cache miss
+    /// each on a tree of small dicts).
+    private var entries: [Entry] = []
+    /// Open addressing with linear probing, built once a dict outgrows `smallCount` (smaller
+    /// ones are scanned): each slot holds an entry's position + 1, or 0 when empty. The slot
+    /// count is a power of two and at least twice the number of entries.
     private var slots: [Int] = []
+    /// Dicts up to this size are searched by scanning the hashes (records, objects).
+    private static let smallCount = 8
 
     /// Creates a dictionary from pairs (a later duplicate key overwrites the value, keeps the first position).
     public init(_ pairs: [(String, Value)] = []) {
         for (key, value) in pairs { self[key] = value }
     }
 
+    /// An empty dictionary with room for `capacity` entries (a literal's).
+    init(capacity: Int) {
+        entries.reserveCapacity(capacity)
+    }
+
     /// The value for a key; assigning adds the key at the end when it is new.
     public subscript(key: String) -> Value? {
         get {
             guard let position = position(of: key, hash: DictObject.hash(key)) else { return nil }
-            return entries[position]
+            return entries[position].value
         }
         set {
             let hash = DictObject.hash(key)
             if let newValue {
                 if let position = position(of: key, hash: hash) {
-                    entries[position] = newValue
+                    entries[position].value = newValue
                 } else {
-                    insert(key, newValue, hash: hash)
+                    insert(Entry(hash: hash, key: key, value: newValue))
                 }
             } else if let position = position(of: key, hash: hash) {
-                keys.remove(at: position)
                 entries.remove(at: position)
-                hashes.remove(at: position)
-                rebuildIndex(slotCount: slots.count)
+                rebuildIndex()
             }
         }
     }
 
+    /// The keys in insertion order.
+    public var keys: [String] { entries.map(\.key) }
     /// The number of entries.
-    public var count: Int { keys.count }
+    public var count: Int { entries.count }
     /// The values in key order.
-    public var values: [Value] { entries }
+    public var values: [Value] { entries.map(\.value) }
 
     // MARK: - The index
 
@@ -82,36 +96,48 @@ public final class DictObject {
     @inline(__always)
     private func position(of key: String, hash: Int) -> Int? {
         let mask = slots.count - 1
-        guard mask > 0 else { return nil }
+        guard mask > 0 else {
+            for position in entries.indices where entries[position].hash == hash && entries[position].key == key {
+                return position
+            }
+            return nil
+        }
         var slot = hash & mask
         while true {
             let entry = slots[slot]
             if entry == 0 { return nil }
-            if hashes[entry - 1] == hash, keys[entry - 1] == key { return entry - 1 }
+            if entries[entry - 1].hash == hash, entries[entry - 1].key == key { return entry - 1 }
             slot = (slot + 1) & mask
         }
     }
 
-    private func insert(_ key: String, _ value: Value, hash: Int) {
-        keys.append(key)
-        entries.append(value)
-        hashes.append(hash)
-        if keys.count * 2 > slots.count {
-            rebuildIndex(slotCount: max(8, slots.count * 2))
+    private func insert(_ entry: Entry) {
+        entries.append(entry)
+        if slots.isEmpty {
+            if entries.count > DictObject.smallCount { rebuildIndex() }
+        } else if entries.count * 2 > slots.count {
+            rebuildIndex()
         } else {
-            place(keys.count - 1)
+            place(entries.count - 1)
         }
     }
 
     private func place(_ position: Int) {
         let mask = slots.count - 1
-        var slot = hashes[position] & mask
+        var slot = entries[position].hash & mask
         while slots[slot] != 0 { slot = (slot + 1) & mask }
         slots[slot] = position + 1
     }
 
-    private func rebuildIndex(slotCount: Int) {
+    /// Rebuilds the index for the current entries (none for a small dict).
+    private func rebuildIndex() {
+        guard entries.count > DictObject.smallCount else {
+            slots = []
+            return
+        }
+        var slotCount = 32
+        while slotCount < entries.count * 2 { slotCount *= 2 }
         slots = Array(repeating: 0, count: slotCount)
-        for position in keys.indices { place(position) }
+        for position in entries.indices { place(position) }
     }
 }
