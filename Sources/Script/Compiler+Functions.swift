@@ -15,10 +15,7 @@ extension Compiler {
     func call(_ calleeOperand: Operand, _ globalIndex: Int, _ positional: [Operand],
               firstArgument: ResolvedExpression?, _ named: [(String, Operand)], _ span: SourceSpan) -> Evaluate {
         // A callee that is a plain local (`f(x)` on a parameter) is read inline by its operand.
-        let callee: Evaluate = { machine in
-            if globalIndex >= 0, let value = machine.globals[globalIndex] { return value }
-            return try calleeOperand.run(machine)
-        }
+        let callee: Evaluate = { machine in try Compiler.callee(machine, globalIndex, calleeOperand) }
         guard named.isEmpty else {
             let site = KeywordCallSite(positional: positional, named: named, span: span)
             return { machine in
@@ -37,7 +34,7 @@ extension Compiler {
                 if let script = Compiler.globalFunction(machine, globalIndex) {
                     return try Compiler.invoke0(machine, script, span)
                 }
-                let function = try calleeOperand.run(machine)
+                let function = try Compiler.callee(machine, globalIndex, calleeOperand)
                 guard case .function(let script) = function else { return try machine.call(function, [], [], span) }
                 return try Compiler.invoke0(machine, script, span)
             }
@@ -47,7 +44,7 @@ extension Compiler {
                 if let script = Compiler.globalFunction(machine, globalIndex) {
                     return try Compiler.invoke1(machine, script, first, span)
                 }
-                let function = try calleeOperand.run(machine)
+                let function = try Compiler.callee(machine, globalIndex, calleeOperand)
                 guard case .function(let script) = function else {
                     return try Compiler.callOther1(machine, function, first, span)
                 }
@@ -59,7 +56,7 @@ extension Compiler {
                 if let script = Compiler.globalFunction(machine, globalIndex) {
                     return try Compiler.invoke2(machine, script, first, second, span)
                 }
-                let function = try calleeOperand.run(machine)
+                let function = try Compiler.callee(machine, globalIndex, calleeOperand)
                 guard case .function(let script) = function else {
                     return try machine.call(function, [try first.run(machine), try second.run(machine)], [], span)
                 }
@@ -71,7 +68,7 @@ extension Compiler {
                 if let script = Compiler.globalFunction(machine, globalIndex) {
                     return try Compiler.invoke(machine, script, positional, span)
                 }
-                let function = try calleeOperand.run(machine)
+                let function = try Compiler.callee(machine, globalIndex, calleeOperand)
                 guard case .function(let script) = function else {
                     var values: [Value] = []
                     values.reserveCapacity(positional.count)
@@ -81,6 +78,14 @@ extension Compiler {
                 return try Compiler.invoke(machine, script, positional, span)
             }
         }
+    }
+
+    /// The value called: a global read straight from its slot (natives such as `len` too),
+    /// anything else (and an undefined global's error) from its operand.
+    @inline(__always)
+    static func callee(_ machine: Machine, _ globalIndex: Int, _ operand: Operand) throws -> Value {
+        if globalIndex >= 0, let value = machine.globals[globalIndex] { return value }
+        return try operand.run(machine)
     }
 
     // MARK: - Function bodies
