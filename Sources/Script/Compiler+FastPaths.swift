@@ -3,13 +3,16 @@
 // errors are the same (Lua's lesson: cheap calls, no allocation per call, one fast path per
 // construct rather than per shape).
 //
-// - Locals that live in stack slots are read inline (`PlainLocal`), numbers without a generic copy.
+// - Operands: arguments, callees, operands, indices and branch arms are a plain local read from
+//   its slot (`PlainLocal`, numbers without a generic copy), a constant, or a closure
+//   (`ValueSource`, wrapped in `Operand` for arrays).
 // - Branches: `if c { return a }` guards and `if c { a } else { b }` bodies compile to one
 //   `Branch`; a comparison of a local with a number is tested inline, and arms that are locals or
 //   constants are read inline.
 // - Binary operations on two general operands keep their operands in one object (`BinarySite`).
 // - Calls: a Seek function in a global slot is taken out with one retain and its arguments are
-//   evaluated straight into the new frame (`invoke0/1/2`); natives and built-in methods with a
+//   evaluated straight into the new frame at any arity (`invoke0/1/2`, `invoke`; keyword calls
+//   through `KeywordCallSite` in Compiler+Functions.swift); natives and built-in methods with a
 //   one-argument body skip the `Arguments` bundle (`callOther1`, `MethodCallSite`).
 // - Indexing: `xs[i]`, `d[k]`, `s[i]` get and set without an index array (`Machine.quickIndexGet`/`Set`).
 
