@@ -3,9 +3,9 @@
 // errors are the same (Lua's lesson: cheap calls, no allocation per call, one fast path per
 // construct rather than per shape).
 //
-// - Operands: arguments, callees, operands, indices and branch arms are a plain local read from
-//   its slot (`PlainLocal`, numbers without a generic copy), a constant, or a closure
-//   (`ValueSource`, wrapped in `Operand` for arrays).
+// - Operands: arguments, callees, operands and indices are a plain local read from its slot
+//   (numbers without a generic copy), a constant, or a closure (`Operand`); branch arms the same
+//   (`ValueSource`).
 // - Branches: `if c { return a }` guards and `if c { a } else { b }` bodies compile to one
 //   `Branch`; a comparison of a local with a number is tested inline, and arms that are locals or
 //   constants are read inline.
@@ -58,7 +58,13 @@ extension Compiler {
         }
     }
 
-    func operand(_ expression: ResolvedExpression) -> Operand { Operand(valueSource(expression)) }
+    func operand(_ expression: ResolvedExpression) -> Operand {
+        if let local = plainLocal(expression) {
+            return Operand(slot: local.slot, constant: nil, code: self.expression(expression))
+        }
+        if case .constant(let value) = expression { return Operand(slot: -1, constant: value, code: { _ in value }) }
+        return Operand(run: self.expression(expression))
+    }
 
     func valueSource(_ expression: ResolvedExpression) -> ValueSource {
         if let local = plainLocal(expression) { return .local(local) }

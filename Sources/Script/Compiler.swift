@@ -8,16 +8,42 @@ struct Step {
     let run: Execute
 }
 
-/// A compiled expression in an array (see `Step`): a local or a constant is read inline, anything
-/// else runs its closure (one fewer closure call per argument, operand or index that is a name).
+/// A compiled expression in an array (see `Step`): a plain local is read from its slot inline
+/// and a constant is returned inline, anything else runs its closure (one fewer closure call per
+/// argument, operand or index that is a name or a literal). Plain fields rather than an enum:
+/// taking a closure out of an enum payload retains its context on every call.
 struct Operand {
-    let source: Compiler.ValueSource
+    /// The stack slot of a plain local, else -1 (an unassigned slot falls back to `code`, which
+    /// reports it).
+    let slot: Int
+    /// The value of a constant.
+    let constant: Value?
+    /// The general code (also for the two cases above).
+    let code: Evaluate
 
-    init(run: @escaping Evaluate) { source = .code(run) }
-    init(_ source: Compiler.ValueSource) { self.source = source }
+    init(run: @escaping Evaluate) {
+        slot = -1
+        constant = nil
+        code = run
+    }
+
+    init(slot: Int, constant: Value?, code: @escaping Evaluate) {
+        self.slot = slot
+        self.constant = constant
+        self.code = code
+    }
 
     @inline(__always)
-    func run(_ machine: Machine) throws -> Value { try source.read(machine) }
+    func run(_ machine: Machine) throws -> Value {
+        if slot >= 0 {
+            let pointer = machine.stack + (machine.base + slot)
+            if case .number(let number)? = pointer.pointee { return .number(number) }
+            if let value = pointer.pointee { return value }
+        } else if let constant {
+            return constant
+        }
+        return try code(machine)
+    }
 }
 
 /// A compiled variable store in an array (see `Step`).
