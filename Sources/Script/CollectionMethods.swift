@@ -24,8 +24,21 @@ enum CollectionMethods {
     /// `components(separatedBy:)` walks characters and was most of a split-heavy loop).
     static func split(_ text: String, _ separator: String) -> Value {
         if separator.utf8.count == 1, let byte = separator.utf8.first {
-            let pieces = text.utf8.split(separator: byte, omittingEmptySubsequences: false)
-            return .list(ListObject(pieces.map { .string(String(Substring($0))) }))
+            // An ASCII byte never occurs inside a multi-byte character, so the pieces between
+            // its occurrences are whole UTF-8 text: one scan of the bytes, one string per piece
+            // (the generic `split` on the UTF-8 view was most of the time of a split).
+            var text = text
+            let pieces = text.withUTF8 { bytes -> [Value] in
+                var pieces: [Value] = []
+                var start = 0
+                for index in 0..<bytes.count where bytes[index] == byte {
+                    pieces.append(.string(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)))
+                    start = index + 1
+                }
+                pieces.append(.string(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self)))
+                return pieces
+            }
+            return .list(ListObject(pieces))
         }
         return .list(ListObject(text.components(separatedBy: separator).map(Value.string)))
     }

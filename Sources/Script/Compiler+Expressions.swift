@@ -18,9 +18,9 @@ extension Compiler {
                     return try Machine.truth(try machine.binary(operation, value, .number(constant), span), span)
                 }
             }
-            let left = self.expression(leftExpression), right = self.expression(rightExpression)
+            let left = operand(leftExpression), right = operand(rightExpression)
             return { machine in
-                let a = try left(machine), b = try right(machine)
+                let a = try left.run(machine), b = try right.run(machine)
                 if case .number(let x) = a, case .number(let y) = b { return Machine.compare(operation, x, y) }
                 return try Machine.truth(try machine.binary(operation, a, b, span), span)
             }
@@ -41,7 +41,7 @@ extension Compiler {
         switch expression {
         case .constant(let value): return { _ in value }
         case .interpolation(let parts):
-            let codes = parts.map { Operand(run: self.expression($0)) }
+            let codes = parts.map(operand)
             return { machine in
                 var text = ""
                 for code in codes { text += try code.run(machine).description }
@@ -49,7 +49,7 @@ extension Compiler {
             }
         case .variable(let reference, let name, let span): return load(reference, name, span)
         case .list(let elements):
-            let codes = elements.map { Operand(run: self.expression($0)) }
+            let codes = elements.map(operand)
             return { machine in
                 var values: [Value] = []
                 values.reserveCapacity(codes.count)
@@ -57,9 +57,9 @@ extension Compiler {
                 return .list(ListObject(values))
             }
         case .dict(let entries, let span):
-            let codes = entries.map { (Operand(run: self.expression($0.0)), Operand(run: self.expression($0.1))) }
+            let codes = entries.map { (operand($0.0), operand($0.1)) }
             return { machine in
-                let dict = DictObject()
+                let dict = DictObject(capacity: codes.count)
                 for (keyCode, valueCode) in codes {
                     let key = try keyCode.run(machine)
                     guard case .string(let text) = key else {
@@ -98,17 +98,17 @@ extension Compiler {
                 return .bool(try machine.contains(try containerCode(machine), value, span))
             }
         case .call(.member(let target, let name, let memberSpan), let positional, let named, let span) where named.isEmpty:
-            return methodCall(self.expression(target), name, positional.map { Operand(run: self.expression($0)) },
+            return methodCall(self.expression(target), name, positional.map(operand),
                               receiverLocal: plainLocal(target), argumentLocal: positional.first.flatMap(plainLocal),
                               memberSpan: memberSpan, span)
         case .call(let callee, let positional, let named, let span):
-            return call(self.expression(callee), globalIndex(callee), positional.map { Operand(run: self.expression($0)) },
-                        firstArgument: positional.first, named.map { ($0.0, Operand(run: self.expression($0.1))) }, span)
+            return call(operand(callee), globalIndex(callee), positional.map(operand),
+                        firstArgument: positional.first, named.map { ($0.0, operand($0.1)) }, span)
         case .member(let target, let name, let span):
             let code = self.expression(target)
             return { machine in try machine.memberGet(try code(machine), name, span) }
         case .index(let target, let indices, let span):
-            return index(self.expression(target), indices, span)
+            return index(operand(target), indices, span)
         case .function(let function):
             let prototype = self.prototype(function)
             return { machine in .function(machine.makeClosure(prototype)) }
@@ -159,25 +159,26 @@ extension Compiler {
             }
         case (nil, nil):
             // One object for the context (see `LocalArithmeticCall`): `fib(n - 1) + fib(n - 2)`.
-            let site = BinarySite(operation: operation, left: expression(leftExpression),
-                                  right: expression(rightExpression), span: span)
+            // (A constant on the left, `0.5 * x`, is read inline by the operand.)
+            let site = BinarySite(operation: operation, left: operand(leftExpression),
+                                  right: operand(rightExpression), span: span)
             return { machine in try site.run(machine) }
         }
     }
 
-    func index(_ target: @escaping Evaluate, _ indices: [ResolvedIndex], _ span: SourceSpan) -> Evaluate {
+    func index(_ target: Operand, _ indices: [ResolvedIndex], _ span: SourceSpan) -> Evaluate {
         if indices.count == 1, case .value(let single) = indices[0] {
             // xs[i], d[k], s[i] that exist: no IndexArgument array.
-            let indexCode = expression(single)
+            let indexCode = operand(single)
             return { machine in
-                let object = try target(machine)
-                let position = try indexCode(machine)
+                let object = try target.run(machine)
+                let position = try indexCode.run(machine)
                 if let value = Machine.quickIndexGet(object, position) { return value }
                 return try machine.indexGet(object, [.value(position)], span)
             }
         }
         let indexCode = self.indices(indices)
-        return { machine in try machine.indexGet(try target(machine), try indexCode(machine), span) }
+        return { machine in try machine.indexGet(try target.run(machine), try indexCode(machine), span) }
     }
 
     func indices(_ indices: [ResolvedIndex]) -> (Machine) throws -> [IndexArgument] {

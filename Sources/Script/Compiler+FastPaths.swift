@@ -3,13 +3,16 @@
 // errors are the same (Lua's lesson: cheap calls, no allocation per call, one fast path per
 // construct rather than per shape).
 //
-// - Locals that live in stack slots are read inline (`PlainLocal`), numbers without a generic copy.
+// - Operands: arguments, callees, operands and indices are a plain local read from its slot
+//   (numbers without a generic copy), a constant, or a closure (`Operand`); branch arms the same
+//   (`ValueSource`).
 // - Branches: `if c { return a }` guards and `if c { a } else { b }` bodies compile to one
 //   `Branch`; a comparison of a local with a number is tested inline, and arms that are locals or
 //   constants are read inline.
 // - Binary operations on two general operands keep their operands in one object (`BinarySite`).
 // - Calls: a Seek function in a global slot is taken out with one retain and its arguments are
-//   evaluated straight into the new frame (`invoke0/1/2`); natives and built-in methods with a
+//   evaluated straight into the new frame at any arity (`invoke0/1/2`, `invoke`; keyword calls
+//   through `KeywordCallSite` in Compiler+Functions.swift); natives and built-in methods with a
 //   one-argument body skip the `Arguments` bundle (`callOther1`, `MethodCallSite`).
 // - Indexing: `xs[i]`, `d[k]`, `s[i]` get and set without an index array (`Machine.quickIndexGet`/`Set`).
 
@@ -38,11 +41,29 @@ extension Compiler {
 
     // MARK: - Branches
 
-    /// Where a branch arm's value comes from: read inline, or computed by a closure.
+    /// Where a value comes from: read inline (a plain local, a constant), or computed by a
+    /// closure. Branch arms, call arguments, operands and indices use it.
     enum ValueSource {
         case local(PlainLocal)
         case constant(Value)
         case code(Evaluate)
+
+        @inline(__always)
+        func read(_ machine: Machine) throws -> Value {
+            switch self {
+            case .local(let local): return try Compiler.read(machine, local)
+            case .constant(let value): return value
+            case .code(let code): return try code(machine)
+            }
+        }
+    }
+
+    func operand(_ expression: ResolvedExpression) -> Operand {
+        if let local = plainLocal(expression) {
+            return Operand(slot: local.slot, constant: nil, code: self.expression(expression))
+        }
+        if case .constant(let value) = expression { return Operand(slot: -1, constant: value, code: { _ in value }) }
+        return Operand(run: self.expression(expression))
     }
 
     func valueSource(_ expression: ResolvedExpression) -> ValueSource {
@@ -86,12 +107,25 @@ extension Compiler {
 
     /// A one-argument call of anything but a Seek function: a native with a one-argument body
     /// (`len(xs)`) is called without an argument array or `Arguments` bundle.
-    static func callOther1(_ machine: Machine, _ function: Value, _ first: Evaluate, _ span: SourceSpan) throws -> Value {
-        let argument = try first(machine)
+    static func callOther1(_ machine: Machine, _ function: Value, _ first: Operand, _ span: SourceSpan) throws -> Value {
+        let argument = try first.run(machine)
         if case .native(let native) = function, let direct = native.oneArgument, let result = direct(argument) {
             return result
         }
         return try machine.call(function, [argument], [], span)
+    }
+
+    /// Any arity: arguments evaluated in order straight into the new frame.
+    static func invoke(_ machine: Machine, _ script: FunctionObject, _ arguments: [Operand],
+                       _ span: SourceSpan) throws -> Value {
+        let frame = try machine.reserveFrame(script, arguments: arguments.count, span)
+        defer { machine.releaseFrame(frame, script) }
+        var slot = frame
+        for argument in arguments {
+            machine.stack[slot] = try argument.run(machine)
+            slot += 1
+        }
+        return try machine.enter(script, frameBase: frame, span)
     }
 
     @inline(__always)
@@ -102,21 +136,21 @@ extension Compiler {
     }
 
     @inline(__always)
-    static func invoke1(_ machine: Machine, _ script: FunctionObject, _ first: Evaluate,
+    static func invoke1(_ machine: Machine, _ script: FunctionObject, _ first: Operand,
                         _ span: SourceSpan) throws -> Value {
         let frame = try machine.reserveFrame(script, arguments: 1, span)
         defer { machine.releaseFrame(frame, script) }
-        machine.stack[frame] = try first(machine)
+        machine.stack[frame] = try first.run(machine)
         return try machine.enter(script, frameBase: frame, span)
     }
 
     @inline(__always)
-    static func invoke2(_ machine: Machine, _ script: FunctionObject, _ first: Evaluate, _ second: Evaluate,
+    static func invoke2(_ machine: Machine, _ script: FunctionObject, _ first: Operand, _ second: Operand,
                         _ span: SourceSpan) throws -> Value {
         let frame = try machine.reserveFrame(script, arguments: 2, span)
         defer { machine.releaseFrame(frame, script) }
-        machine.stack[frame] = try first(machine)
-        machine.stack[frame + 1] = try second(machine)
+        machine.stack[frame] = try first.run(machine)
+        machine.stack[frame + 1] = try second.run(machine)
         return try machine.enter(script, frameBase: frame, span)
     }
 }
@@ -152,11 +186,7 @@ final class Branch {
             taken = try test(machine)
         }
         guard taken else { return try otherwise(machine) }
-        switch then {
-        case .local(let local): return try Compiler.read(machine, local)
-        case .constant(let value): return value
-        case .code(let code): return try code(machine)
-        }
+        return try then.read(machine)
     }
 }
 
@@ -164,11 +194,11 @@ final class Branch {
 /// a single reference.
 final class BinarySite {
     let operation: BinaryOperator
-    let left: Evaluate
-    let right: Evaluate
+    let left: Operand
+    let right: Operand
     let span: SourceSpan
 
-    init(operation: BinaryOperator, left: @escaping Evaluate, right: @escaping Evaluate, span: SourceSpan) {
+    init(operation: BinaryOperator, left: Operand, right: Operand, span: SourceSpan) {
         self.operation = operation
         self.left = left
         self.right = right
@@ -177,7 +207,7 @@ final class BinarySite {
 
     @inline(__always)
     func run(_ machine: Machine) throws -> Value {
-        let a = try left(machine), b = try right(machine)
+        let a = try left.run(machine), b = try right.run(machine)
         if case .number(let x) = a, case .number(let y) = b { return try Machine.arithmetic(operation, x, y, span) }
         return try machine.binary(operation, a, b, span)
     }

@@ -10,22 +10,20 @@ extension Compiler {
         return -1
     }
 
-    /// A call. A global callee (`globalIndex >= 0`) is read inline; the `callee` closure is the
-    /// fallback that reports an undefined name.
-    func call(_ loadCallee: @escaping Evaluate, _ globalIndex: Int, _ positional: [Operand],
+    /// A call. A global callee (`globalIndex >= 0`) is read inline; its operand is the fallback
+    /// that reports an undefined name.
+    func call(_ calleeOperand: Operand, _ globalIndex: Int, _ positional: [Operand],
               firstArgument: ResolvedExpression?, _ named: [(String, Operand)], _ span: SourceSpan) -> Evaluate {
-        let callee: Evaluate = globalIndex < 0 ? loadCallee : { machine in
-            if let value = machine.globals[globalIndex] { return value }
-            return try loadCallee(machine)
-        }
+        // A callee that is a plain local (`f(x)` on a parameter) is read inline by its operand.
+        let callee: Evaluate = { machine in try Compiler.callee(machine, globalIndex, calleeOperand) }
         guard named.isEmpty else {
+            let site = KeywordCallSite(positional: positional, named: named, span: span)
             return { machine in
                 let function = try callee(machine)
-                var values: [Value] = []
-                for argument in positional { values.append(try argument.run(machine)) }
-                var namedValues: [(name: String, value: Value)] = []
-                for (name, argument) in named { namedValues.append((name, try argument.run(machine))) }
-                return try machine.call(function, values, namedValues, span)
+                if case .function(let script) = function, let order = site.order(for: script) {
+                    return try site.invoke(machine, script, order)
+                }
+                return try site.general(machine, function)
             }
         }
         // Seek functions get their arguments evaluated straight into the new frame; one closure
@@ -36,49 +34,58 @@ extension Compiler {
                 if let script = Compiler.globalFunction(machine, globalIndex) {
                     return try Compiler.invoke0(machine, script, span)
                 }
-                let function = try loadCallee(machine)
+                let function = try Compiler.callee(machine, globalIndex, calleeOperand)
                 guard case .function(let script) = function else { return try machine.call(function, [], [], span) }
                 return try Compiler.invoke0(machine, script, span)
             }
         case 1:
-            let first = positional[0].run
+            let first = positional[0]
             return { machine in
                 if let script = Compiler.globalFunction(machine, globalIndex) {
                     return try Compiler.invoke1(machine, script, first, span)
                 }
-                let function = try loadCallee(machine)
+                let function = try Compiler.callee(machine, globalIndex, calleeOperand)
                 guard case .function(let script) = function else {
                     return try Compiler.callOther1(machine, function, first, span)
                 }
                 return try Compiler.invoke1(machine, script, first, span)
             }
         case 2:
-            let first = positional[0].run, second = positional[1].run
+            let first = positional[0], second = positional[1]
             return { machine in
                 if let script = Compiler.globalFunction(machine, globalIndex) {
                     return try Compiler.invoke2(machine, script, first, second, span)
                 }
-                let function = try loadCallee(machine)
+                let function = try Compiler.callee(machine, globalIndex, calleeOperand)
                 guard case .function(let script) = function else {
-                    return try machine.call(function, [try first(machine), try second(machine)], [], span)
+                    return try machine.call(function, [try first.run(machine), try second.run(machine)], [], span)
                 }
                 return try Compiler.invoke2(machine, script, first, second, span)
             }
         default:
+            // Any arity: the same global-slot path as above, arguments written into the frame.
             return { machine in
-                let function = try callee(machine)
+                if let script = Compiler.globalFunction(machine, globalIndex) {
+                    return try Compiler.invoke(machine, script, positional, span)
+                }
+                let function = try Compiler.callee(machine, globalIndex, calleeOperand)
                 guard case .function(let script) = function else {
                     var values: [Value] = []
                     values.reserveCapacity(positional.count)
                     for argument in positional { values.append(try argument.run(machine)) }
                     return try machine.call(function, values, [], span)
                 }
-                let frame = try machine.reserveFrame(script, arguments: positional.count, span)
-                defer { machine.releaseFrame(frame, script) }
-                for index in positional.indices { machine.stack[frame + index] = try positional[index].run(machine) }
-                return try machine.enter(script, frameBase: frame, span)
+                return try Compiler.invoke(machine, script, positional, span)
             }
         }
+    }
+
+    /// The value called: a global read straight from its slot (natives such as `len` too),
+    /// anything else (and an undefined global's error) from its operand.
+    @inline(__always)
+    static func callee(_ machine: Machine, _ globalIndex: Int, _ operand: Operand) throws -> Value {
+        if globalIndex >= 0, let value = machine.globals[globalIndex] { return value }
+        return try operand.run(machine)
     }
 
     // MARK: - Function bodies
@@ -151,5 +158,60 @@ extension Compiler {
         // two reabstraction thunks.
         if let value { return expression(value) }
         return { _ in .null }
+    }
+}
+
+/// A call with keyword arguments (`step(4, rate=0.25)`). The order of parameters each argument
+/// fills is worked out once per callee (the last one seen at this site); the arguments are then
+/// evaluated in source order straight into the frame. Anything the binding rejects (unknown or
+/// repeated names, a wrong count) and non-Seek callees take the general path, which reports it.
+final class KeywordCallSite {
+    let positional: [Operand]
+    let named: [(String, Operand)]
+    let span: SourceSpan
+    private var cachedPrototype: FunctionPrototype?
+    /// For each argument in source order (positional, then named), its parameter position.
+    private var cachedOrder: [Int] = []
+
+    init(positional: [Operand], named: [(String, Operand)], span: SourceSpan) {
+        self.positional = positional
+        self.named = named
+        self.span = span
+    }
+
+    /// The parameter position of each argument, when the arguments bind `function` exactly.
+    @inline(__always)
+    func order(for function: FunctionObject) -> [Int]? {
+        if cachedPrototype === function.prototype { return cachedOrder }
+        let parameters = function.parameters
+        guard positional.count + named.count == parameters.count else { return nil }
+        var order = Array(positional.indices)
+        for (name, _) in named {
+            guard let position = parameters.firstIndex(of: name), position >= positional.count,
+                  !order.contains(position) else { return nil }
+            order.append(position)
+        }
+        cachedPrototype = function.prototype
+        cachedOrder = order
+        return order
+    }
+
+    func invoke(_ machine: Machine, _ function: FunctionObject, _ order: [Int]) throws -> Value {
+        let frame = try machine.reserveFrame(function, arguments: order.count, span)
+        defer { machine.releaseFrame(frame, function) }
+        for index in positional.indices { machine.stack[frame + order[index]] = try positional[index].run(machine) }
+        for index in named.indices {
+            machine.stack[frame + order[positional.count + index]] = try named[index].1.run(machine)
+        }
+        return try machine.enter(function, frameBase: frame, span)
+    }
+
+    /// Evaluates the arguments and binds them by name in `Machine.call`.
+    func general(_ machine: Machine, _ function: Value) throws -> Value {
+        var values: [Value] = []
+        for argument in positional { values.append(try argument.run(machine)) }
+        var namedValues: [(name: String, value: Value)] = []
+        for (name, argument) in named { namedValues.append((name, try argument.run(machine))) }
+        return try machine.call(function, values, namedValues, span)
     }
 }

@@ -8,9 +8,42 @@ struct Step {
     let run: Execute
 }
 
-/// A compiled expression in an array (see `Step`).
+/// A compiled expression in an array (see `Step`): a plain local is read from its slot inline
+/// and a constant is returned inline, anything else runs its closure (one fewer closure call per
+/// argument, operand or index that is a name or a literal). Plain fields rather than an enum:
+/// taking a closure out of an enum payload retains its context on every call.
 struct Operand {
-    let run: Evaluate
+    /// The stack slot of a plain local, else -1 (an unassigned slot falls back to `code`, which
+    /// reports it).
+    let slot: Int
+    /// The value of a constant.
+    let constant: Value?
+    /// The general code (also for the two cases above).
+    let code: Evaluate
+
+    init(run: @escaping Evaluate) {
+        slot = -1
+        constant = nil
+        code = run
+    }
+
+    init(slot: Int, constant: Value?, code: @escaping Evaluate) {
+        self.slot = slot
+        self.constant = constant
+        self.code = code
+    }
+
+    @inline(__always)
+    func run(_ machine: Machine) throws -> Value {
+        if slot >= 0 {
+            let pointer = machine.stack + (machine.base + slot)
+            if case .number(let number)? = pointer.pointee { return .number(number) }
+            if let value = pointer.pointee { return value }
+        } else if let constant {
+            return constant
+        }
+        return try code(machine)
+    }
 }
 
 /// A compiled variable store in an array (see `Step`).
@@ -73,16 +106,16 @@ struct Compiler {
         case .assignVariable(let reference, let name, let operation, let value, let span):
             return assignVariable(reference, name, operation, expression(value), plainLocal(value), span)
         case .assignIndex(let target, let indices, let operation, let value, let span):
-            let targetCode = expression(target), indexCode = self.indices(indices), valueCode = expression(value)
+            let targetCode = operand(target), indexCode = self.indices(indices), valueCode = operand(value)
             let arithmetic = operation.binary
             if indices.count == 1, case .value(let single) = indices[0] {
                 // `xs[i] = v`, `d[k] += 1`: lists and dicts are read and written without an
                 // IndexArgument array; anything else (and every error) takes the general path.
-                let positionCode = expression(single)
+                let positionCode = operand(single)
                 return { machine in
-                    let object = try targetCode(machine)
-                    let position = try positionCode(machine)
-                    var newValue = try valueCode(machine)
+                    let object = try targetCode.run(machine)
+                    let position = try positionCode.run(machine)
+                    var newValue = try valueCode.run(machine)
                     if let arithmetic {
                         let current = try Machine.quickIndexGet(object, position)
                             ?? machine.indexGet(object, [.value(position)], span)
@@ -99,9 +132,9 @@ struct Compiler {
                 }
             }
             return { machine in
-                let object = try targetCode(machine)
+                let object = try targetCode.run(machine)
                 let index = try indexCode(machine)
-                var newValue = try valueCode(machine)
+                var newValue = try valueCode.run(machine)
                 if let arithmetic {
                     newValue = try machine.binary(arithmetic, try machine.indexGet(object, index, span), newValue, span)
                 }
@@ -321,7 +354,7 @@ struct Compiler {
         case .local(let local) where local.isCaptured:
             let cell = local.cellIndex
             return { machine in
-                guard let value = machine.cells[cell].value else { throw RuntimeError.unassignedLocal(name, span) }
+                guard let value = machine.cell(cell).value else { throw RuntimeError.unassignedLocal(name, span) }
                 return value
             }
         case .local(let local):
@@ -335,7 +368,7 @@ struct Compiler {
             }
         case .upvalue(let index):
             return { machine in
-                guard let value = machine.upvalues[index].value else { throw RuntimeError.unassignedLocal(name, span) }
+                guard let value = machine.upvalue(index).value else { throw RuntimeError.unassignedLocal(name, span) }
                 return value
             }
         }
@@ -346,11 +379,11 @@ struct Compiler {
         case .global(let index): return { machine, value in machine.globals[index] = value }
         case .local(let local) where local.isCaptured:
             let cell = local.cellIndex
-            return { machine, value in machine.cells[cell].value = value }
+            return { machine, value in machine.cell(cell).value = value }
         case .local(let local):
             let slot = local.slot
             return { machine, value in machine.stack[machine.base + slot] = value }
-        case .upvalue(let index): return { machine, value in machine.upvalues[index].value = value }
+        case .upvalue(let index): return { machine, value in machine.upvalue(index).value = value }
         }
     }
 

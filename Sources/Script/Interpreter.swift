@@ -91,12 +91,29 @@ public final class Interpreter {
     /// such as `map(f, xs)`. Errors propagate as `RuntimeError`.
     public func call(_ callee: Value, _ positional: [Value], named: [(name: String, value: Value)] = []) throws -> Value {
         let span = machine.nativeCallSpan ?? fallbackSpan(SourceFile(name: "<native>", text: ""))
-        // Inside a run this is already the large-stack thread; from elsewhere, move there.
+        // Inside a run (a native calling back) this is already the large-stack thread: call
+        // inline, without the escaping closure and `Result` the move to another thread needs.
+        if LargeStack.isCurrentThread {
+            defer { if machine.depth == 0 { machine.clearStaleSlots() } }
+            return try machine.call(callee, positional, named, span)
+        }
         let result: Result<Value, Error> = LargeStack.run {
             defer { if self.machine.depth == 0 { self.machine.clearStaleSlots() } }
             return Result { try self.machine.call(callee, positional, named, span) }
         }
         return try result.get()
+    }
+
+    /// `call(callee, [argument])` for the one-argument callbacks of `map`, `filter` and
+    /// `sorted(key=)`: a Seek function gets its argument written straight into its frame (no
+    /// argument array per element).
+    public func call(_ callee: Value, argument: Value) throws -> Value {
+        guard LargeStack.isCurrentThread, case .function(let function) = callee else {
+            return try call(callee, [argument])
+        }
+        let span = machine.nativeCallSpan ?? fallbackSpan(SourceFile(name: "<native>", text: ""))
+        defer { if machine.depth == 0 { machine.clearStaleSlots() } }
+        return try machine.invoke(function, argument: argument, span)
     }
 
     /// Asks a running script to stop (safe from another thread or a signal handler).

@@ -208,8 +208,29 @@ extension Machine {
 
     /// True when every byte is a character of its own: ASCII without "\r" ("\r\n" is one
     /// character, as `len` counts it).
+    /// The one-character strings of the 128 ASCII bytes, made once (`for ch in text` and `s[i]`
+    /// on ASCII text hand these out instead of building a string per character).
+    /// (Immutable once made, so sharing it between threads is safe.)
+    nonisolated(unsafe) static let asciiCharacters: [Value] = (0..<128).map { .string(String(UnicodeScalar(UInt8($0)))) }
+
+    /// Eight bytes at a time: `s[i]` checks the whole string on every index.
     static func isOneBytePerCharacter(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        !bytes.contains { $0 >= 0x80 || $0 == 0x0D }
+        guard let base = bytes.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        var index = 0
+        while index + 8 <= bytes.count {
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            if word & 0x8080_8080_8080_8080 != 0 { return false }
+            // A byte equal to 0x0D is a zero byte of `word ^ 0x0D…`: the usual has-zero-byte test.
+            let shifted = word ^ 0x0D0D_0D0D_0D0D_0D0D
+            if (shifted &- 0x0101_0101_0101_0101) & ~shifted & 0x8080_8080_8080_8080 != 0 { return false }
+            index += 8
+        }
+        while index < bytes.count {
+            if base[index] >= 0x80 || base[index] == 0x0D { return false }
+            index += 1
+        }
+        return true
     }
 
     /// The character at `index` (negative counts from the end) as a string, or nil when out of
@@ -220,7 +241,7 @@ extension Machine {
             guard isOneBytePerCharacter(bytes) else { return nil }
             let resolved = index < 0 ? index + bytes.count : index
             guard resolved >= 0, resolved < bytes.count else { return .some(nil) }
-            return .some(.string(String(UnicodeScalar(bytes[resolved]))))
+            return .some(Machine.asciiCharacters[Int(bytes[resolved])])
         }
         if let ascii { return ascii }
         let count = text.count
@@ -357,7 +378,7 @@ extension Machine {
             var bytes = text
             if let characters = bytes.withUTF8({ utf8 -> [Value]? in
                 guard Machine.isOneBytePerCharacter(utf8) else { return nil }
-                return utf8.map { .string(String(UnicodeScalar($0))) }
+                return utf8.map { Machine.asciiCharacters[Int($0)] }
             }) {
                 return characters
             }

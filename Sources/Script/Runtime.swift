@@ -76,14 +76,14 @@ struct Registers {
     var top = 0
     var depth = 0
     var returnValue: Value = .null
-    /// The current frame's captured locals.
-    var cells: ContiguousArray<Cell> = []
-    /// The current closure's captures.
-    var upvalues: ContiguousArray<Cell> = []
+    /// The current frame's captured locals: a buffer the running call owns (see
+    /// `Machine.enterWithClosureState`), read without reference counting.
+    var cells: UnsafeMutablePointer<Cell>?
+    /// The running closure's captures: its `FunctionObject`'s buffer (the caller holds the
+    /// function for the whole call).
+    var upvalues: UnsafeMutablePointer<Cell>?
     /// The span of the native call in progress (for errors from `Interpreter.call` callbacks).
     var nativeCallSpan: SourceSpan?
-    /// True while `cells` or `upvalues` is non-empty.
-    var hasClosureState = false
     /// The highest stack slot used since the last `clearStaleSlots`.
     var highWater = 0
 }
@@ -146,13 +146,17 @@ final class Machine {
         @inline(__always) get { registers.pointee.returnValue }
         @inline(__always) set { registers.pointee.returnValue = newValue }
     }
-    var cells: ContiguousArray<Cell> {
-        @inline(__always) get { registers.pointee.cells }
-        @inline(__always) set { registers.pointee.cells = newValue }
+    /// The current frame's cell `index` (the resolver only emits indices the frame has).
+    @inline(__always)
+    func cell(_ index: Int) -> Cell {
+        guard let cells = registers.pointee.cells else { preconditionFailure("a cell read outside a frame with cells") }
+        return cells[index]
     }
-    var upvalues: ContiguousArray<Cell> {
-        @inline(__always) get { registers.pointee.upvalues }
-        @inline(__always) set { registers.pointee.upvalues = newValue }
+    /// The running closure's capture `index`.
+    @inline(__always)
+    func upvalue(_ index: Int) -> Cell {
+        guard let upvalues = registers.pointee.upvalues else { preconditionFailure("a capture read outside a closure") }
+        return upvalues[index]
     }
     var nativeCallSpan: SourceSpan? {
         @inline(__always) get { registers.pointee.nativeCallSpan }
@@ -180,9 +184,8 @@ final class Machine {
         base = 0
         top = 0
         depth = 0
-        cells = []
-        upvalues = []
-        registers.pointee.hasClosureState = false
+        registers.pointee.cells = nil
+        registers.pointee.upvalues = nil
         returnValue = .null
     }
 
@@ -245,12 +248,20 @@ final class Machine {
         return try enter(function, frameBase: frameBase, span)
     }
 
+    /// `invoke` with one argument, without an array.
+    func invoke(_ function: FunctionObject, argument: Value, _ span: SourceSpan) throws -> Value {
+        let frameBase = try reserveFrame(function, arguments: 1, span)
+        defer { releaseFrame(frameBase, function) }
+        stack[frameBase] = argument
+        return try enter(function, frameBase: frameBase, span)
+    }
+
     /// Runs a function whose frame is reserved and whose parameters are in place.
     @inline(__always)
     func enter(_ function: FunctionObject, frameBase: Int, _ span: SourceSpan) throws -> Value {
-        // Closure state (cells, captures) is swapped only when caller or callee has any, so plain
-        // functions pay no reference counting for it.
-        if function.usesClosureState || registers.pointee.hasClosureState {
+        // A function without cells or captures never reads the closure registers, so a call of
+        // one leaves them as they are (the caller's stay in place for when it resumes).
+        if function.usesClosureState {
             return try enterWithClosureState(function, frameBase: frameBase, span)
         }
         let savedBase = base
@@ -264,29 +275,36 @@ final class Machine {
         return try function.runBody(self)
     }
 
-    /// `enter` for closures and their callers: gives the frame its cells and the closure's captures.
+    /// `enter` for closures and functions whose locals are captured: gives the frame its cells
+    /// and points the registers at the closure's captures. Saving and restoring them is two
+    /// pointers, with no reference counting (like clox's call frame pointing at its closure).
+    @inline(never)
     private func enterWithClosureState(_ function: FunctionObject, frameBase: Int, _ span: SourceSpan) throws -> Value {
         let prototype = function.prototype
         let savedBase = base
-        let savedCells = cells
-        let savedUpvalues = upvalues
-        var frameCells = ContiguousArray<Cell>()
-        if prototype.cellCount > 0 {
-            frameCells.reserveCapacity(prototype.cellCount)
-            for _ in 0..<prototype.cellCount { frameCells.append(Cell()) }
-            for (slot, cell) in prototype.capturedParameters { frameCells[cell].value = stack[frameBase + slot] }
+        let savedCells = registers.pointee.cells
+        let savedUpvalues = registers.pointee.upvalues
+        let cellCount = prototype.cellCount
+        var frameCells: UnsafeMutablePointer<Cell>?
+        if cellCount > 0 {
+            let buffer = UnsafeMutablePointer<Cell>.allocate(capacity: cellCount)
+            for index in 0..<cellCount { (buffer + index).initialize(to: Cell()) }
+            for (slot, cell) in prototype.capturedParameters { buffer[cell].value = stack[frameBase + slot] }
+            frameCells = buffer
         }
         base = frameBase
         depth += 1
-        cells = frameCells
-        upvalues = function.captures
-        registers.pointee.hasClosureState = function.usesClosureState
+        registers.pointee.cells = frameCells
+        registers.pointee.upvalues = function.captureBase
         defer {
             base = savedBase
             depth -= 1
-            cells = savedCells
-            upvalues = savedUpvalues
-            registers.pointee.hasClosureState = !savedCells.isEmpty || !savedUpvalues.isEmpty
+            registers.pointee.cells = savedCells
+            registers.pointee.upvalues = savedUpvalues
+            if let frameCells {
+                frameCells.deinitialize(count: cellCount)
+                frameCells.deallocate()
+            }
         }
         try checkInterrupt(span)
         return try function.runBody(self)
@@ -365,14 +383,11 @@ final class Machine {
 
     /// Creates a closure, capturing from the current frame.
     func makeClosure(_ prototype: FunctionPrototype) -> FunctionObject {
-        var captures = ContiguousArray<Cell>()
-        captures.reserveCapacity(prototype.captureSources.count)
-        for source in prototype.captureSources {
+        FunctionObject(prototype: prototype) { source in
             switch source {
-            case .cell(let index): captures.append(cells[index])
-            case .upvalue(let index): captures.append(upvalues[index])
+            case .cell(let index): return cell(index)
+            case .upvalue(let index): return upvalue(index)
             }
         }
-        return FunctionObject(prototype: prototype, captures: captures)
     }
 }

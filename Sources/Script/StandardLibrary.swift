@@ -251,7 +251,7 @@ public enum StandardLibrary {
             let elements = try arguments.interpreter.elements(of: try arguments.require(at: 0, named: "xs"))
             let key = try arguments.value(named: "key")
             let reverse = try arguments.bool(named: "reverse", default: false)
-            let keys = try elements.map { element in try key.map { try arguments.interpreter.call($0, [element]) } ?? element }
+            let keys = try elements.map { element in try key.map { try arguments.interpreter.call($0, argument: element) } ?? element }
             var failure: Error?
             let order = elements.indices.sorted { left, right in
                 do {
@@ -348,7 +348,7 @@ public enum StandardLibrary {
             try arguments.expectCount(2)
             let function = try arguments.callable(at: 0, named: "f")
             let elements = try arguments.interpreter.elements(of: try arguments.require(at: 1, named: "xs"))
-            return .list(ListObject(try elements.map { try arguments.interpreter.call(function, [$0]) }))
+            return .list(ListObject(try elements.map { try arguments.interpreter.call(function, argument: $0) }))
         },
         NativeFunction("filter", help: "filter(f, xs): the elements x for which f(x) is true.\n  filter(fn(x) { x > 1 }, [1, 2, 3])   # [2, 3]") { arguments in
             try arguments.rejectUnknownNames([])
@@ -356,7 +356,7 @@ public enum StandardLibrary {
             let function = try arguments.callable(at: 0, named: "f")
             let elements = try arguments.interpreter.elements(of: try arguments.require(at: 1, named: "xs"))
             return .list(ListObject(try elements.filter { element in
-                let keep = try arguments.interpreter.call(function, [element])
+                let keep = try arguments.interpreter.call(function, argument: element)
                 guard case .bool(let flag) = keep else {
                     throw NativeError("filter() expects f to return a boolean, got \(keep.typeAndValue)")
                 }

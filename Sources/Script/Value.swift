@@ -35,34 +35,7 @@ public final class ListObject {
     public init(_ elements: [Value] = []) { self.elements = elements }
 }
 
-/// The storage of a Seek dictionary: string keys, insertion order kept (as Python does).
-public final class DictObject {
-    /// The keys in insertion order.
-    public private(set) var keys: [String] = []
-    private var storage: [String: Value] = [:]
-
-    /// Creates a dictionary from pairs (a later duplicate key overwrites the value, keeps the first position).
-    public init(_ pairs: [(String, Value)] = []) {
-        for (key, value) in pairs { self[key] = value }
-    }
-
-    /// The value for a key; assigning adds the key at the end when it is new.
-    public subscript(key: String) -> Value? {
-        get { storage[key] }
-        set {
-            if let newValue {
-                if storage.updateValue(newValue, forKey: key) == nil { keys.append(key) }
-            } else if storage.removeValue(forKey: key) != nil {
-                keys.removeAll { $0 == key }
-            }
-        }
-    }
-
-    /// The number of entries.
-    public var count: Int { keys.count }
-    /// The values in key order.
-    public var values: [Value] { keys.compactMap { storage[$0] } }
-}
+// `DictObject` (the storage of a Seek dictionary) is in DictObject.swift.
 
 /// A half-open arithmetic progression, `range(start, stop, step)`.
 public final class RangeObject {
@@ -92,20 +65,38 @@ public final class RangeObject {
 /// A Seek function value: compiled code plus the variables it captured.
 public final class FunctionObject {
     let prototype: FunctionPrototype
-    let captures: ContiguousArray<Cell>
+    /// The captured cells, one per `prototype.captureSources` (nil when there are none). A
+    /// buffer of its own rather than an array: calls point the machine's registers at it.
+    let captureBase: UnsafeMutablePointer<Cell>?
+    let captureCount: Int
     // Copies of the prototype's hot fields: a call then touches one object, not two.
     let body: Evaluate
     let frameSize: Int
     let parameterCount: Int
     let usesClosureState: Bool
 
-    init(prototype: FunctionPrototype, captures: ContiguousArray<Cell>) {
+    /// Creates a closure whose captures `capture` produces, in `captureSources` order.
+    init(prototype: FunctionPrototype, capture: (CompiledCapture) -> Cell) {
         self.prototype = prototype
-        self.captures = captures
+        captureCount = prototype.captureSources.count
+        if captureCount > 0 {
+            let buffer = UnsafeMutablePointer<Cell>.allocate(capacity: captureCount)
+            for (index, source) in prototype.captureSources.enumerated() { (buffer + index).initialize(to: capture(source)) }
+            captureBase = buffer
+        } else {
+            captureBase = nil
+        }
         body = prototype.body
         frameSize = prototype.frameSize
         parameterCount = prototype.parameterCount
         usesClosureState = prototype.usesClosureState
+    }
+
+    deinit {
+        if let captureBase {
+            captureBase.deinitialize(count: captureCount)
+            captureBase.deallocate()
+        }
     }
 
     /// Runs the body. A method, so `self` is guaranteed alive and the immutable `body`

@@ -168,3 +168,34 @@ final class Tracked: NativeObject {
     // Other runtime errors are not assertion failures, even when their text says so.
     #expect(harness.failure("y = {}[\"assertion failed\"]")?.isAssertionFailure == false)
 }
+
+@Test func closureStateSurvivesErrorsAcrossRuns() throws {
+    // A closure call points the machine at its cells and captures; an error deep inside closures
+    // (and inside a native calling back) must leave the next run's closures reading their own.
+    let harness = Harness()
+    _ = try harness.run("""
+        fn make(start) {
+            total = start
+            bump = fn(x) {
+                total += x
+                return total
+            }
+            return bump
+        }
+        a = make(10)
+        b = make(100)
+        """)
+    #expect(harness.failure("a(1)\nmap(fn(x) { b(x) }, [1, \"no\"])")?.message
+        == "cannot apply '+' to number 101 and string \"no\"")
+    #expect(try harness.run("[a(1), b(1)]") == "[12, 102]")
+    #expect(harness.failure("fn deep(n) { deep(n + 1) }\nmap(fn(x) { a(deep(x)) }, [1])")?.message
+        == "recursion too deep (more than 1000 nested calls)")
+    #expect(try harness.run("[a(0), b(0)]") == "[12, 102]")
+}
+
+@Test func recursionThroughClosuresIsLimited() throws {
+    let harness = Harness()
+    let error = harness.failure("fn make(k) { fn(n) { go(n + k) } }\ngo = make(1)\ngo(0)")
+    #expect(error?.message == "recursion too deep (more than 1000 nested calls)")
+    #expect(try harness.run("1 + 1") == "2")
+}

@@ -1,0 +1,143 @@
+// The storage of a Seek dictionary: an insertion-ordered hash table of its own (as CPython's
+// dict is), keyed by strings.
+//
+// Why not `[String: Value]`: Swift's Dictionary hashes every lookup with a freshly seeded SipHash
+// (a tenth of the time of a program of dict-of-closures objects, `d["push"](x)`), and grows from
+// empty through several reallocations for a four-entry record. Here a key's hash is FNV-1a over
+// its UTF-8 bytes, entries (hash, key, value) live in one array in insertion order, and a dict of
+// up to eight entries is searched by scanning their hashes; larger ones get an index.
+
+import Foundation
+
+/// A Seek dictionary: string keys, insertion order kept (as Python does).
+public final class DictObject {
+    /// One entry: its key's hash is kept so lookups compare it before the strings and growing
+    /// the index does not rehash.
+    private struct Entry {
+        var hash: Int
+        let key: String
+        var value: Value
+    }
+
+    /// The entries in insertion order, in one buffer (a lookup in a small dict touches the
+    /// object and this buffer only: separate arrays of keys, values and hashes cost a cache miss
+    /// each on a tree of small dicts).
+    private var entries: [Entry] = []
+    /// Open addressing with linear probing, built once a dict outgrows `smallCount` (smaller
+    /// ones are scanned): each slot holds an entry's position + 1, or 0 when empty. The slot
+    /// count is a power of two and at least twice the number of entries.
+    private var slots: [Int] = []
+    /// Dicts up to this size are searched by scanning the hashes (records, objects).
+    private static let smallCount = 8
+
+    /// Creates a dictionary from pairs (a later duplicate key overwrites the value, keeps the first position).
+    public init(_ pairs: [(String, Value)] = []) {
+        for (key, value) in pairs { self[key] = value }
+    }
+
+    /// An empty dictionary with room for `capacity` entries (a literal's).
+    init(capacity: Int) {
+        entries.reserveCapacity(capacity)
+    }
+
+    /// The value for a key; assigning adds the key at the end when it is new.
+    public subscript(key: String) -> Value? {
+        get {
+            guard let position = position(of: key, hash: DictObject.hash(key)) else { return nil }
+            return entries[position].value
+        }
+        set {
+            let hash = DictObject.hash(key)
+            if let newValue {
+                if let position = position(of: key, hash: hash) {
+                    entries[position].value = newValue
+                } else {
+                    insert(Entry(hash: hash, key: key, value: newValue))
+                }
+            } else if let position = position(of: key, hash: hash) {
+                entries.remove(at: position)
+                rebuildIndex()
+            }
+        }
+    }
+
+    /// The keys in insertion order.
+    public var keys: [String] { entries.map(\.key) }
+    /// The number of entries.
+    public var count: Int { entries.count }
+    /// The values in key order.
+    public var values: [Value] { entries.map(\.value) }
+
+    // MARK: - The index
+
+    /// FNV-1a over the UTF-8 bytes. Swift's `==` on strings is canonical equivalence ("é" written
+    /// as one scalar or as "e" and an accent are equal, and so are the Kelvin sign and "K"), so
+    /// text with any non-ASCII byte is hashed in its composed (NFC) form: equal keys hash equal.
+    @inline(__always)
+    static func hash(_ key: String) -> Int {
+        var key = key
+        let ascii: Int? = key.withUTF8 { bytes in
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in bytes {
+                if byte >= 0x80 { return nil }
+                hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+            }
+            return Int(truncatingIfNeeded: hash ^ (hash >> 32))
+        }
+        if let ascii { return ascii }
+        var composed = key.precomposedStringWithCanonicalMapping
+        return composed.withUTF8 { bytes in
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+            return Int(truncatingIfNeeded: hash ^ (hash >> 32))
+        }
+    }
+
+    @inline(__always)
+    private func position(of key: String, hash: Int) -> Int? {
+        let mask = slots.count - 1
+        guard mask > 0 else {
+            for position in entries.indices where entries[position].hash == hash && entries[position].key == key {
+                return position
+            }
+            return nil
+        }
+        var slot = hash & mask
+        while true {
+            let entry = slots[slot]
+            if entry == 0 { return nil }
+            if entries[entry - 1].hash == hash, entries[entry - 1].key == key { return entry - 1 }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    private func insert(_ entry: Entry) {
+        entries.append(entry)
+        if slots.isEmpty {
+            if entries.count > DictObject.smallCount { rebuildIndex() }
+        } else if entries.count * 2 > slots.count {
+            rebuildIndex()
+        } else {
+            place(entries.count - 1)
+        }
+    }
+
+    private func place(_ position: Int) {
+        let mask = slots.count - 1
+        var slot = entries[position].hash & mask
+        while slots[slot] != 0 { slot = (slot + 1) & mask }
+        slots[slot] = position + 1
+    }
+
+    /// Rebuilds the index for the current entries (none for a small dict).
+    private func rebuildIndex() {
+        guard entries.count > DictObject.smallCount else {
+            slots = []
+            return
+        }
+        var slotCount = 32
+        while slotCount < entries.count * 2 { slotCount *= 2 }
+        slots = Array(repeating: 0, count: slotCount)
+        for position in entries.indices { place(position) }
+    }
+}
