@@ -82,6 +82,21 @@ enum MicroGPTBuiltins {
                 return .object(ArithObject(set, tokenizer: tokenizer, dataset: try set.dataset(tokenizer: tokenizer)))
             }
         }
+        context.define("arith_task", help: """
+            arith_task(digits=2, ops="+", exact=false): arithmetic as a reward task for a gpt policy: a question is the
+            prompt "12+34=", and R1-Zero's two rules read the completion the model writes: accuracy (the first
+            <answer>…</answer> holds the exact result) and format (the whole completion is
+            [<think>…</think>]<answer>…</answer><eos>), weighted 1 and 1. exact=true draws operands with exactly
+            `digits` digits (10…99), so every prompt has the same length. grpo(m, task) and reinforce(m, task) train a gpt on it.
+              t = arith_task(); q = t.question(12, 34); t.check(q, "<think>2+4=6,1+3=4</think><answer>46</answer><eos>")
+            """) { arguments in
+            try arguments.rejectUnknownNames(["digits", "ops", "exact"])
+            return .object(TaskObject(try rethrowingNamed("arith_task") {
+                try ArithmeticTask(digits: try arguments.integer(at: 0, named: "digits", default: 2),
+                                   ops: try arguments.string(named: "ops", default: "+"),
+                                   exactDigits: try arguments.bool(named: "exact", default: false))
+            }))
+        }
         context.define("corpus", help: """
             corpus(kind): the texts shipped with microseek: "prose" (five paragraphs of English), "code" (Python-like
             lines), "arithmetic" (problems in R1's template) or "all" (all three).
