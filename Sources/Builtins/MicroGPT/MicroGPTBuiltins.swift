@@ -10,6 +10,8 @@ import Toys
 
 enum MicroGPTBuiltins {
     static func install(_ context: BuiltinContext) {
+        SequenceDistillationBuiltin.install(context)
+        ArithmeticPretrainingBuiltin.install(context)
         context.define("chars", help: """
             chars(text_or_alphabet, specials=["<think>", "</think>", "<answer>", "</answer>", "<eos>"]): a character
             tokenizer: one token per distinct character of the text (sorted), then one per special string.
