@@ -57,11 +57,12 @@ enum RewardsBuiltins {
 
     private static func installTrainers(_ context: BuiltinContext) {
         context.define("reinforce", help: """
-            reinforce(policy, task, baseline="none"|"mean", prompts=32, samples=8, temperature=1, reward=, weights=, opt=, seed=):
+            reinforce(policy, task, baseline="none"|"mean", prompts=32, samples=8, temperature=1, reward=, weights=, opt=, seed=, max_new=):
             REINFORCE: loss = −mean over samples of (reward − b) · log π(sample). baseline "none" uses the raw reward,
             "mean" subtracts the batch's mean reward. reward=fn(question, sample) { … } returns your own number;
             weights={"accuracy": 1, "format": 1} re-weights the rules. opt defaults to Adam at lr 0.01 for the MLP and 0.1
-            for the format logits (at 0.01 they take ~200 steps to learn the format).
+            for the format logits (at 0.01 they take ~200 steps to learn the format). A gpt on arith_task() works too
+            (max_new=32 tokens, stopping at <eos>; the sum runs over the tokens up to <eos>).
               add = addition(); r = reinforce(mlp_policy(add, seed=0), add, seed=0); r.run(steps=50, every=0); r.history.accuracy[-1]
             """) { arguments in
             try arguments.rejectUnknownNames(["policy", "task", "baseline", "prompts", "samples", "temperature", "reward",
@@ -87,15 +88,18 @@ enum RewardsBuiltins {
         }
         context.define("grpo", help: """
             grpo(policy, task, group=8, prompts=32, clip=0.2, kl=0, ref=nil, epochs=1, loss="grpo"|"dapo"|"dr_grpo",
-            scale="std"|"none", temperature=1, dynamic=false, reward=, weights=, opt=, seed=): Group Relative Policy
+            scale="std"|"none", temperature=1, dynamic=false, reward=, weights=, opt=, seed=, max_new=): Group Relative Policy
             Optimization. Each step samples `group` answers to each of `prompts` questions, scores them, takes
             advantage = (reward − group mean) / (group std + 1e-4) (scale="none": no division), and minimises the
             clipped-ratio loss + kl · k3(π, ref) (ref: a frozen copy of the policy made now unless given). epochs = μ
             updates per sampled batch. loss picks the normalisation (grpo: per-sequence mean; dapo: per-token mean;
             dr_grpo: a constant, with scale="none" by default). dynamic=true drops groups whose rewards are all equal
             and samples more (DAPO). opt defaults to Adam at lr 0.01 for the MLP and 0.1 for the format logits.
-            Metrics: reward, accuracy, format, zero_std, adv_mean, adv_std, clip_frac, kl, entropy.
+            Metrics: reward, accuracy, format, zero_std, adv_mean, adv_std, clip_frac, kl, entropy. The policy may be a gpt
+            on arith_task(): it writes up to max_new=32 tokens, stopping at <eos>; ratios, clip and KL are per token up to
+            <eos> (then a length metric too), and opt defaults to Adam at lr 0.001.
               add = addition(); g = grpo(mlp_policy(add, seed=0), add, seed=0); g.run(steps=50, every=0); g.show_group(0)
+              m = gpt(vocab=arith(n=1).tokenizer, dim=16, heads=2, seed=0); g = grpo(m, arith_task(digits=1), prompts=4, max_new=8, seed=0); g.step()
             """) { arguments in
             try arguments.rejectUnknownNames(["policy", "task", "group", "prompts", "clip", "kl", "ref", "epochs", "loss", "scale",
                                               "temperature", "dynamic", "reward", "weights", "opt", "seed", "max_new"])
