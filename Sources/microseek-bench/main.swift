@@ -11,13 +11,13 @@ import Toys
 
 /// Command-line options: `--threads N` (BLAS threads for large products, default 1 as in the
 /// single-threaded comparison), `--sweep` (also print the 1- vs N-thread sgemm sweep),
-/// `--only CASE` (run one case: sgemm, mlp_step, moe_step, trainer_step, distill_step, grpo_toy_step, gpt_step, plots, teaching_plots, loop or interp).
+/// `--only CASE` (run one case: sgemm, mlp_step, moe_step, trainer_step, distill_step, grpo_toy_step, gpt_step, grpo_step, plots, teaching_plots, loop or interp).
 struct Options {
     var threads = 1
     var sweep = false
     var only: String?
     /// The case names `--only` accepts, in the order they run.
-    static let cases = ["sgemm", "mlp_step", "moe_step", "trainer_step", "distill_step", "grpo_toy_step", "gpt_step", "plots", "teaching_plots", "loop", "interp"]
+    static let cases = ["sgemm", "mlp_step", "moe_step", "trainer_step", "distill_step", "grpo_toy_step", "gpt_step", "grpo_step", "plots", "teaching_plots", "loop", "interp"]
 
     init(arguments: [String]) throws {
         var remaining = arguments.dropFirst()
@@ -220,6 +220,7 @@ do {
     if wanted("loop") { print(try interpreterCase()) }
     if wanted("interp") { for line in try interpreterSuiteCase() { print(line) } }
     if wanted("grpo_toy_step") { print(try grpoToyStepCase(threads: options.threads)) }
+    if wanted("grpo_step") { print(try grpoStepCase(threads: options.threads)) }
 } catch {
     FileHandle.standardError.write(Data("microseek-bench: \(error)\n".utf8))
     exit(64)

@@ -33,6 +33,7 @@ import Testing
             "blobs", "distiller", "soft_targets", "kd_loss", "kl", "reverse_kl", "entropy",   // Distillation/
             "addition", "countdown", "mlp_policy", "reinforce", "grpo",   // Rewards/
             "chars", "gpt", "arith", "corpus", "routing_text",           // MicroGPT/
+            "arith_task", "arith_pretraining", "distill_sequences",       // MicroGPT/ (the R1 recipe)
         ]
         #expect(names == expected)
     }

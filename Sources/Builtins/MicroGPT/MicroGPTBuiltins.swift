@@ -10,6 +10,8 @@ import Toys
 
 enum MicroGPTBuiltins {
     static func install(_ context: BuiltinContext) {
+        SequenceDistillationBuiltin.install(context)
+        ArithmeticPretrainingBuiltin.install(context)
         context.define("chars", help: """
             chars(text_or_alphabet, specials=["<think>", "</think>", "<answer>", "</answer>", "<eos>"]): a character
             tokenizer: one token per distinct character of the text (sorted), then one per special string.
@@ -81,6 +83,21 @@ enum MicroGPTBuiltins {
                 let set = try ArithmeticSet(count: count, digits: digits, ops: ops, think: think, seed: seed)
                 return .object(ArithObject(set, tokenizer: tokenizer, dataset: try set.dataset(tokenizer: tokenizer)))
             }
+        }
+        context.define("arith_task", help: """
+            arith_task(digits=2, ops="+", exact=false): arithmetic as a reward task for a gpt policy: a question is the
+            prompt "12+34=", and R1-Zero's two rules read the completion the model writes: accuracy (the first
+            <answer>…</answer> holds the exact result) and format (the whole completion is
+            [<think>…</think>]<answer>…</answer><eos>), weighted 1 and 1. exact=true draws operands with exactly
+            `digits` digits (10…99), so every prompt has the same length. grpo(m, task) and reinforce(m, task) train a gpt on it.
+              t = arith_task(); q = t.question(12, 34); t.check(q, "<think>2+4=6,1+3=4</think><answer>46</answer><eos>")
+            """) { arguments in
+            try arguments.rejectUnknownNames(["digits", "ops", "exact"])
+            return .object(TaskObject(try rethrowingNamed("arith_task") {
+                try ArithmeticTask(digits: try arguments.integer(at: 0, named: "digits", default: 2),
+                                   ops: try arguments.string(named: "ops", default: "+"),
+                                   exactDigits: try arguments.bool(named: "exact", default: false))
+            }))
         }
         context.define("corpus", help: """
             corpus(kind): the texts shipped with microseek: "prose" (five paragraphs of English), "code" (Python-like

@@ -12,13 +12,16 @@ import Toys
 final class RewardTrainerObject: NativeObject {
     let base: TrainerObject
     let policy: any Policy
+    /// The policy as the script gave it (an mlp_policy or a gpt), for `g.policy`.
+    let policyValue: Value
     /// The last batch of the objective.
     let lastBatch: () -> RolloutBatch?
     let temperature: Float
 
-    init(base: TrainerObject, policy: any Policy, temperature: Float, lastBatch: @escaping () -> RolloutBatch?) {
+    init(base: TrainerObject, policy: any Policy, policyValue: Value, temperature: Float, lastBatch: @escaping () -> RolloutBatch?) {
         self.base = base
         self.policy = policy
+        self.policyValue = policyValue
         self.temperature = temperature
         self.lastBatch = lastBatch
     }
@@ -37,9 +40,7 @@ final class RewardTrainerObject: NativeObject {
 
     func member(_ name: String) throws -> Value? {
         switch name {
-        case "policy":
-            if let mlp = policy as? MLPPolicy { return .object(PolicyObject(mlp)) }
-            return .null
+        case "policy": return policyValue
         case "last":
             guard let batch = lastBatch() else { return .null }
             return .object(batchObject(batch))
@@ -69,7 +70,7 @@ final class RewardTrainerObject: NativeObject {
     private func batchObject(_ batch: RolloutBatch) -> RecordObject {
         let completions = batch.completions
         let old = batch.oldLogProbabilities ?? completions.logProbabilities
-        let task = (policy as? MLPPolicy)?.task
+        let task: (any RewardTask)? = (policy as? MLPPolicy)?.task
         return RecordObject(typeName: "batch", repr: "batch(\(batch.groupCount) groups of \(batch.groupSize), mean reward \(StepRecord.format(batch.rewards.reduce(0, +) / Double(Swift.max(batch.rewards.count, 1)))))", help: """
             batch: the last step's rollouts, one row per sample, groups of `group` consecutive rows.
               b = g.last; b.rewards[0:8]; b.advantages[0:8]; g.show_group(0)

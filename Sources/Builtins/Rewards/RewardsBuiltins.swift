@@ -44,8 +44,11 @@ enum RewardsBuiltins {
               p = mlp_policy(addition(), seed=0); s = p.sample(addition().question(3, 4), n=8, seed=1); s.texts
             """) { arguments in
             try arguments.rejectUnknownNames(["task", "hidden", "seed"])
-            let task = try arguments.object(at: 0, named: "task", as: TaskObject.self, described: "a task (addition() or countdown())")
-            return .object(PolicyObject(try MLPPolicy(task: task.task, hidden: try arguments.integer(named: "hidden", default: 64),
+            let object = try arguments.object(at: 0, named: "task", as: TaskObject.self, described: "a task (addition() or countdown())")
+            guard let task = object.task as? any TokenAnswerTask else {
+                throw NativeError("mlp_policy: \(object.task.summary) is answered in written text; train a gpt on it (grpo(gpt(…), task))")
+            }
+            return .object(PolicyObject(try MLPPolicy(task: task, hidden: try arguments.integer(named: "hidden", default: 64),
                                                       seed: try context.seed(arguments))))
         }
     }
@@ -54,15 +57,16 @@ enum RewardsBuiltins {
 
     private static func installTrainers(_ context: BuiltinContext) {
         context.define("reinforce", help: """
-            reinforce(policy, task, baseline="none"|"mean", prompts=32, samples=8, temperature=1, reward=, weights=, opt=, seed=):
+            reinforce(policy, task, baseline="none"|"mean", prompts=32, samples=8, temperature=1, reward=, weights=, opt=, seed=, max_new=):
             REINFORCE: loss = −mean over samples of (reward − b) · log π(sample). baseline "none" uses the raw reward,
             "mean" subtracts the batch's mean reward. reward=fn(question, sample) { … } returns your own number;
             weights={"accuracy": 1, "format": 1} re-weights the rules. opt defaults to Adam at lr 0.01 for the MLP and 0.1
-            for the format logits (at 0.01 they take ~200 steps to learn the format).
+            for the format logits (at 0.01 they take ~200 steps to learn the format). A gpt on arith_task() works too
+            (max_new=32 tokens, stopping at <eos>; the sum runs over the tokens up to <eos>).
               add = addition(); r = reinforce(mlp_policy(add, seed=0), add, seed=0); r.run(steps=50, every=0); r.history.accuracy[-1]
             """) { arguments in
             try arguments.rejectUnknownNames(["policy", "task", "baseline", "prompts", "samples", "temperature", "reward",
-                                              "weights", "opt", "seed"])
+                                              "weights", "opt", "seed", "max_new"])
             let (policy, task) = try policyAndTask(arguments, "reinforce")
             let baselineName = try arguments.string(named: "baseline", default: "none")
             guard let baseline = ReinforceBaseline(rawValue: baselineName) else {
@@ -80,22 +84,25 @@ enum RewardsBuiltins {
             let base = TrainerObject(trainer, kind: "reinforce",
                                      summary: "\(policy.policy.summary), baseline \(baseline.rawValue), \(objective.prompts)×\(objective.samples) samples, reward \(objective.reward.summary)",
                                      usage: "  r = reinforce(p, add, baseline=\"none\", seed=0); r.run(steps=300); plot(r.history.accuracy)")
-            return .object(RewardTrainerObject(base: base, policy: policy.policy, temperature: temperature) { [weak objective] in objective?.last })
+            return .object(RewardTrainerObject(base: base, policy: policy.policy, policyValue: policy.value, temperature: temperature) { [weak objective] in objective?.last })
         }
         context.define("grpo", help: """
             grpo(policy, task, group=8, prompts=32, clip=0.2, kl=0, ref=nil, epochs=1, loss="grpo"|"dapo"|"dr_grpo",
-            scale="std"|"none", temperature=1, dynamic=false, reward=, weights=, opt=, seed=): Group Relative Policy
+            scale="std"|"none", temperature=1, dynamic=false, reward=, weights=, opt=, seed=, max_new=): Group Relative Policy
             Optimization. Each step samples `group` answers to each of `prompts` questions, scores them, takes
             advantage = (reward − group mean) / (group std + 1e-4) (scale="none": no division), and minimises the
             clipped-ratio loss + kl · k3(π, ref) (ref: a frozen copy of the policy made now unless given). epochs = μ
             updates per sampled batch. loss picks the normalisation (grpo: per-sequence mean; dapo: per-token mean;
             dr_grpo: a constant, with scale="none" by default). dynamic=true drops groups whose rewards are all equal
             and samples more (DAPO). opt defaults to Adam at lr 0.01 for the MLP and 0.1 for the format logits.
-            Metrics: reward, accuracy, format, zero_std, adv_mean, adv_std, clip_frac, kl, entropy.
+            Metrics: reward, accuracy, format, zero_std, adv_mean, adv_std, clip_frac, kl, entropy. The policy may be a gpt
+            on arith_task(): it writes up to max_new=32 tokens, stopping at <eos>; ratios, clip and KL are per token up to
+            <eos> (then a length metric too), and opt defaults to Adam at lr 0.001.
               add = addition(); g = grpo(mlp_policy(add, seed=0), add, seed=0); g.run(steps=50, every=0); g.show_group(0)
+              m = gpt(vocab=arith(n=1).tokenizer, dim=16, heads=2, seed=0); g = grpo(m, arith_task(digits=1), prompts=4, max_new=8, seed=0); g.step()
             """) { arguments in
             try arguments.rejectUnknownNames(["policy", "task", "group", "prompts", "clip", "kl", "ref", "epochs", "loss", "scale",
-                                              "temperature", "dynamic", "reward", "weights", "opt", "seed"])
+                                              "temperature", "dynamic", "reward", "weights", "opt", "seed", "max_new"])
             let (policy, task) = try policyAndTask(arguments, "grpo")
             var config = GRPOConfig()
             config.groupSize = try arguments.integer(named: "group", default: 8)
@@ -118,13 +125,7 @@ enum RewardsBuiltins {
             config.seed = try context.seed(arguments)
             var reference: (any Policy)?
             if let given = try arguments.value(named: "ref"), !given.isNull {
-                guard case .object(let object as PolicyObject) = given else {
-                    throw NativeError("grpo: ref must be a policy (mlp_policy(…)), got \(given.typeAndValue)")
-                }
-                guard object.policy.task.inputDimensions == task.inputDimensions, object.policy.task.answerCount == task.answerCount else {
-                    throw NativeError("grpo: ref is a policy for \(object.policy.task.summary), not \(task.summary)")
-                }
-                reference = try object.policy.frozenCopy()
+                reference = try referenceArgument(given, policy: policy, task: task)
             }
             let objective = try rethrowingNamed("grpo") {
                 try GRPOObjective(policy: policy.policy, task: task, reward: try rewardArgument(arguments, task: task, "grpo"),
@@ -139,24 +140,70 @@ enum RewardsBuiltins {
             let base = TrainerObject(trainer, kind: "grpo",
                                      summary: "\(policy.policy.summary), \(settings.joined(separator: ", ")), reward \(objective.reward.summary)",
                                      usage: "  g = grpo(p, add, group=8, seed=0); g.run(steps=300); plot(g.history.reward); g.show_group(0)")
-            return .object(RewardTrainerObject(base: base, policy: policy.policy, temperature: config.temperature) { [weak objective] in objective?.last })
+            return .object(RewardTrainerObject(base: base, policy: policy.policy, policyValue: policy.value, temperature: config.temperature) { [weak objective] in objective?.last })
         }
     }
 
     // MARK: - Arguments
 
-    private static func policyAndTask(_ arguments: Arguments, _ name: String) throws -> (PolicyObject, any RewardTask) {
-        let policy = try arguments.object(at: 0, named: "policy", as: PolicyObject.self, described: "a policy (mlp_policy(task))")
-        let task = try arguments.object(at: 1, named: "task", as: TaskObject.self, described: "a task (addition() or countdown())").task
-        guard policy.policy.task.inputDimensions == task.inputDimensions, policy.policy.task.answerCount == task.answerCount,
-              policy.policy.task.summary == task.summary else {
-            throw NativeError("\(name): the policy was made for \(policy.policy.task.summary), not \(task.summary)")
-        }
-        return (policy, task)
+    /// The trained policy: the toy MLP, or a micro-GPT writing text (a `SequencePolicy`).
+    struct PolicyArgument {
+        let policy: any Policy
+        let module: any Module
+        /// The script value given (what `g.policy` gives back).
+        let value: Value
+        /// The default optimizer: the MLP's grouped Adam, or Adam at lr 0.001 for a gpt.
+        let defaultOptimizer: () -> any Optimizer
     }
 
-    private static func optimizer(_ arguments: Arguments, _ policy: PolicyObject, _ name: String) throws -> any Optimizer {
-        try optimizerArgument(arguments, name, example: "adam(p, lr=0.01)") { policy.policy.defaultOptimizer() }
+    private static func policyAndTask(_ arguments: Arguments, _ name: String) throws -> (PolicyArgument, any RewardTask) {
+        let given = try arguments.require(at: 0, named: "policy")
+        let task = try arguments.object(at: 1, named: "task", as: TaskObject.self,
+                                        described: "a task (addition(), countdown() or arith_task())").task
+        switch given {
+        case .object(let object as PolicyObject):
+            guard let tokenTask = task as? any TokenAnswerTask, object.policy.task.inputDimensions == tokenTask.inputDimensions,
+                  object.policy.task.answerCount == tokenTask.answerCount, object.policy.task.summary == task.summary else {
+                throw NativeError("\(name): the policy was made for \(object.policy.task.summary), not \(task.summary)")
+            }
+            return (PolicyArgument(policy: object.policy, module: object.module, value: given,
+                                   defaultOptimizer: { object.policy.defaultOptimizer() }), task)
+        case .object(let object as GPTObject):
+            guard task is ArithmeticTask else {
+                throw NativeError("\(name): a gpt writes text; give it a task whose answers are text (arith_task()), not \(task.summary)")
+            }
+            let maxNew = try arguments.integer(named: "max_new", default: 32)
+            let tokenizer = try object.tokenizer ?? ArithmeticSet.tokenizer()
+            let policy = try rethrowingNamed(name) { try SequencePolicy(model: object.model, tokenizer: tokenizer, maxNew: maxNew) }
+            return (PolicyArgument(policy: policy, module: object.model, value: given,
+                                   defaultOptimizer: { Adam(parameters: object.model.parameters(), learningRate: 0.001) }), task)
+        default:
+            throw NativeError("\(name): policy must be a policy (mlp_policy(task)) or a gpt model (gpt(vocab=tok, …)), got \(given.typeAndValue)")
+        }
+    }
+
+    /// `ref=`: a policy of the same kind, frozen now.
+    private static func referenceArgument(_ given: Value, policy: PolicyArgument, task: any RewardTask) throws -> any Policy {
+        switch (given, policy.policy) {
+        case (.object(let object as PolicyObject), let mlp as MLPPolicy):
+            guard object.policy.task.inputDimensions == mlp.task.inputDimensions, object.policy.task.answerCount == mlp.task.answerCount else {
+                throw NativeError("grpo: ref is a policy for \(object.policy.task.summary), not \(task.summary)")
+            }
+            return try object.policy.frozenCopy()
+        case (.object(let object as GPTObject), let sequence as SequencePolicy):
+            guard object.model.config.vocabulary == sequence.model.config.vocabulary else {
+                throw NativeError("grpo: ref has a vocabulary of \(object.model.config.vocabulary) tokens, the policy \(sequence.model.config.vocabulary)")
+            }
+            return try rethrowingNamed("grpo") {
+                try SequencePolicy(model: object.model.copy(), tokenizer: sequence.tokenizer, maxNew: sequence.maxNew)
+            }
+        default:
+            throw NativeError("grpo: ref must be the same kind of policy as the one trained (mlp_policy(…) or gpt(…)), got \(given.typeAndValue)")
+        }
+    }
+
+    private static func optimizer(_ arguments: Arguments, _ policy: PolicyArgument, _ name: String) throws -> any Optimizer {
+        try optimizerArgument(arguments, name, example: "adam(p, lr=0.01)") { policy.defaultOptimizer() }
     }
 
     /// `reward=fn(question, sample)` or `weights={…}` (not both); nil for the task's default rules.

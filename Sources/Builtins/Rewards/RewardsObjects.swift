@@ -36,7 +36,9 @@ final class QuestionObject: NativeObject {
         case "prompt": return .string(question.prompt)
         case "operands": return integerList(question.operands)
         case "target": return .number(Double(question.target))
-        case "answers": return .list(ListObject(task.correctAnswers(for: question).map { .string(task.answerText($0, for: question)) }))
+        case "answers":
+            guard let task = task as? any TokenAnswerTask else { return .list(ListObject([.string(String(question.target))])) }
+            return .list(ListObject(task.correctAnswers(for: question).map { .string(task.answerText($0, for: question)) }))
         default: return nil
         }
     }
@@ -49,7 +51,10 @@ final class TaskObject: NativeObject {
 
     var typeName: String { "task" }
     var memberNames: [String] { ["questions", "question", "all", "check", "render", "answer_count", "formats", "weights"] }
-    var repr: String { "\(task.summary): \(task.answerCount) answers × \(AnswerFormat.count) formats" }
+    var repr: String {
+        guard let task = task as? any TokenAnswerTask else { return "\(task.summary): answers written as text in R1's template" }
+        return "\(task.summary): \(task.answerCount) answers × \(AnswerFormat.count) formats"
+    }
     var help: String {
         """
         task \(task.summary): seeded questions, the rule checks of an answer's text, and how a sample reads.
@@ -63,7 +68,7 @@ final class TaskObject: NativeObject {
 
     func member(_ name: String) throws -> Value? {
         switch name {
-        case "answer_count": return .number(Double(task.answerCount))
+        case "answer_count": return (task as? any TokenAnswerTask).map { .number(Double($0.answerCount)) } ?? .null
         case "formats": return .list(ListObject((0 ..< AnswerFormat.count).map { .string(AnswerFormat.render($0, "X")) }))
         case "weights": return .dict(DictObject(task.defaultWeights.map { ($0.name, .number($0.weight)) }))
         case "all":
@@ -100,11 +105,14 @@ final class TaskObject: NativeObject {
                 let question = try RewardValues.question(try arguments.require(at: 0, named: "question"), "render")
                 let format = try arguments.integer(at: 1, named: "format")
                 let answer = try arguments.integer(at: 2, named: "answer")
-                guard (0 ..< AnswerFormat.count).contains(format) else { throw NativeError("render: format must be 0 … 4, got \(format)") }
-                guard (0 ..< self.task.answerCount).contains(answer) else {
-                    throw NativeError("render: answer must be 0 … \(self.task.answerCount - 1), got \(answer)")
+                guard let task = self.task as? any TokenAnswerTask else {
+                    throw NativeError("render: \(self.task.summary) has no answer tokens; its samples are written text")
                 }
-                return .string(self.task.render(format: format, answer: answer, for: question))
+                guard (0 ..< AnswerFormat.count).contains(format) else { throw NativeError("render: format must be 0 … 4, got \(format)") }
+                guard (0 ..< task.answerCount).contains(answer) else {
+                    throw NativeError("render: answer must be 0 … \(task.answerCount - 1), got \(answer)")
+                }
+                return .string(task.render(format: format, answer: answer, for: question))
             }
         default: return nil
         }
@@ -126,6 +134,13 @@ final class TaskObject: NativeObject {
                 throw NativeError("question: numbers must be \(countdown.numberCount) numbers in 1 … \(countdown.largest), got \(numbers)")
             }
             return countdown.question(numbers: numbers, target: try arguments.integer(at: 1, named: "target"))
+        case let arithmetic as ArithmeticTask:
+            let a = try arguments.integer(at: 0, named: "a"), b = try arguments.integer(at: 1, named: "b")
+            let op: Character = arithmetic.ops == "-" ? "-" : "+"
+            guard a >= 0, b >= 0, op == "+" || b <= a else {
+                throw NativeError("question: \(a) and \(b) are not operands of \(task.summary) (whole numbers ≥ 0\(op == "-" ? ", b ≤ a" : ""))")
+            }
+            return arithmetic.question(ArithmeticProblem(a, op, b))
         default:
             throw NativeError("question: \(task.summary) has no questions of your own")
         }

@@ -4,7 +4,7 @@
 import Autograd
 
 /// `addition(digits=1)`.
-public final class AdditionTask: RewardTask {
+public final class AdditionTask: TokenAnswerTask {
     /// Digits per operand (1 … 3).
     public let digits: Int
     private let limit: Int

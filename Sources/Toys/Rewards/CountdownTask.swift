@@ -6,7 +6,7 @@
 import Autograd
 
 /// `countdown(numbers=3, max=9)`.
-public final class CountdownTask: RewardTask {
+public final class CountdownTask: TokenAnswerTask {
     /// How many numbers each question gives (2 … 4).
     public let numberCount: Int
     /// The largest number (numbers are 1 … max).

@@ -75,21 +75,46 @@ public final class GRPOObjective: Objective {
                                      groupSize: config.groupSize, temperature: config.temperature,
                                      dynamicSampling: config.dynamicSampling)
         let drawn = try withNoGrad { try sampler.draw(generator: &generator) }
-        let advantages = PolicyGradientMath.groupAdvantages(drawn.scores.map(\.reward), groupSize: config.groupSize, scale: config.scale)
-        let batch = RolloutBatch(completions: drawn.completions, groupSize: config.groupSize, texts: drawn.texts,
-                                 scores: drawn.scores, advantages: advantages)
+        let batch = makeBatch(drawn.completions, texts: drawn.texts, scores: drawn.scores)
         batch.groupsDrawn = drawn.groupsDrawn
         batch.sampledScores = drawn.sampledScores
-        batch.referenceLogProbabilities = try withNoGrad {
-            try reference.logProbabilities(of: drawn.completions, temperature: config.temperature).values.storage
-        }
+        try attachReference(batch)
         return batch
+    }
+
+    /// A batch of completions sampled elsewhere (groups of `config.groupSize` consecutive rows),
+    /// scored by the reward and given group advantages; `loss(on:)` takes it.
+    public func scoredBatch(_ completions: Completions) throws -> RolloutBatch {
+        guard completions.count % config.groupSize == 0 else {
+            throw RewardError.invalid("\(completions.count) completions do not make whole groups of \(config.groupSize)")
+        }
+        let scored = try RolloutBatch.scored(completions, groupSize: config.groupSize, policy: policy, task: task, reward: reward)
+        return makeBatch(completions, texts: scored.texts, scores: scored.scores)
+    }
+
+    private func makeBatch(_ completions: Completions, texts: [String], scores: [RewardScore]) -> RolloutBatch {
+        let advantages = PolicyGradientMath.groupAdvantages(scores.map(\.reward), groupSize: config.groupSize, scale: config.scale)
+        return RolloutBatch(completions: completions, groupSize: config.groupSize, texts: texts, scores: scores, advantages: advantages)
+    }
+
+    /// The reference policy's per-token log-probabilities of the batch (for the KL term).
+    private func attachReference(_ batch: RolloutBatch) throws {
+        batch.referenceLogProbabilities = try withNoGrad {
+            try reference.logProbabilities(of: batch.completions, temperature: config.temperature).values.storage
+        }
     }
 
     public func loss(model: any Module, step: Int) throws -> ObjectiveLoss {
         let batch: RolloutBatch
         if let last, last.updates < config.epochs { batch = last } else { batch = try drawBatch() }
         last = batch
+        return try loss(on: batch)
+    }
+
+    /// The loss of one update on `batch`: its ratios against the log-probabilities of its first
+    /// update (π_old), the clipped surrogate and the KL, averaged by the normalisation.
+    public func loss(on batch: RolloutBatch) throws -> ObjectiveLoss {
+        if batch.referenceLogProbabilities == nil { try attachReference(batch) }
         let completions = batch.completions
         let n = completions.count, width = completions.width
         let current = try policy.logProbabilities(of: completions, temperature: config.temperature)
@@ -104,7 +129,7 @@ public final class GRPOObjective: Objective {
         let surrogate = try PolicyGradientMath.clippedSurrogate(logProbabilities: logProbabilities, old: old,
                                                                 advantages: advantages, epsilon: config.clip)
         let policyLoss = try -(surrogate * weights).sum()
-        let referenceValues = batch.referenceLogProbabilities ?? oldValues
+        let referenceValues = batch.referenceLogProbabilities ?? oldValues  // set above
         let kl = try PolicyGradientMath.k3(logProbabilities: logProbabilities,
                                            reference: try Tensor(shape: [n, width], values: referenceValues))
         var loss = policyLoss

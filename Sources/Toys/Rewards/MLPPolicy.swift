@@ -29,12 +29,12 @@ public struct PolicyNetwork: Module {
 /// `mlp_policy(task, hidden=64, seed=)`.
 public final class MLPPolicy: Policy {
     /// The task whose answers the policy gives.
-    public let task: any RewardTask
+    public let task: any TokenAnswerTask
     /// The parameters.
     public let network: PolicyNetwork
 
     /// Hidden layer with PyTorch's default init from `seed`; format logits and the output layer at zero.
-    public init(task: any RewardTask, hidden: Int = 64, seed: UInt64 = 0) throws {
+    public init(task: any TokenAnswerTask, hidden: Int = 64, seed: UInt64 = 0) throws {
         guard hidden >= 1 else { throw TensorError.invalidArgument(op: "mlp_policy", reason: "hidden = \(hidden) must be at least 1") }
         var generator = SeededGenerator(seed: seed)
         self.task = task
@@ -45,7 +45,7 @@ public final class MLPPolicy: Policy {
                         bias: try Tensor.zeros([task.answerCount], requiresGrad: true)))
     }
 
-    private init(task: any RewardTask, network: PolicyNetwork) {
+    private init(task: any TokenAnswerTask, network: PolicyNetwork) {
         self.task = task
         self.network = network
     }

@@ -34,8 +34,8 @@ public struct RuleChecks: Sendable, Equatable {
     }
 }
 
-/// A task a policy is rewarded on. A token policy (the toy MLP) answers with two tokens: a format
-/// token (how the answer is wrapped, `AnswerFormat`) and an answer token (one of `answerCount`).
+/// A task a policy is rewarded on: seeded questions and the rule checks of a sample's text. Any
+/// policy that writes text can be scored on it (the micro-GPT's `SequencePolicy` on arithmetic).
 public protocol RewardTask: AnyObject {
     /// "addition(digits=1)".
     var summary: String { get }
@@ -43,6 +43,16 @@ public protocol RewardTask: AnyObject {
     func questions(count: Int, generator: inout SeededGenerator) -> [Question]
     /// Every question the task can ask, when there are few enough to list (nil otherwise).
     var allQuestions: [Question]? { get }
+    /// The rule checks of a sample's text.
+    func check(_ question: Question, text: String) -> RuleChecks
+    /// The rule weights this task uses by default: R1's equal weights for addition, TinyZero's
+    /// 0.1 for format and 0.9 more for a right answer in countdown.
+    var defaultWeights: [(name: String, weight: Double)] { get }
+}
+
+/// A task a token policy (the toy MLP) answers with two tokens: a format token (how the answer is
+/// wrapped, `AnswerFormat`) and an answer token (one of `answerCount`).
+public protocol TokenAnswerTask: RewardTask {
     /// Width of `features(_:)`.
     var inputDimensions: Int { get }
     /// The question as numbers for an MLP policy (one-hot codes).
@@ -51,14 +61,9 @@ public protocol RewardTask: AnyObject {
     var answerCount: Int { get }
     /// What answer token `token` writes for `question`: "7", "(3 + 4) * 2".
     func answerText(_ token: Int, for question: Question) -> String
-    /// The rule checks of a sample's text.
-    func check(_ question: Question, text: String) -> RuleChecks
-    /// The rule weights this task uses by default: R1's equal weights for addition, TinyZero's
-    /// 0.1 for format and 0.9 more for a right answer in countdown.
-    var defaultWeights: [(name: String, weight: Double)] { get }
 }
 
-extension RewardTask {
+extension TokenAnswerTask {
     /// The text of a two-token sample: the answer wrapped by the format token.
     public func render(format: Int, answer: Int, for question: Question) -> String {
         AnswerFormat.render(format, answerText(answer, for: question))
