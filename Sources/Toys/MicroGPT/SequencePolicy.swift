@@ -174,7 +174,7 @@ public final class SequencePolicy: Policy {
             }
             var logits = try model(try Tensor(shape: [batch, time], values: input))               // (B, time, V)
                 .slice(axis: 1, start: length - 1)                                                // (B, W, V)
-            if temperature != 1 { logits = try logits * (1 / temperature) }
+            if temperature != 1 { logits = logits * (1 / temperature) }
             let logSoftmax = try logits.logSoftmax(axis: -1)                                      // (B, W, V)
             let picked = try logSoftmax.gather(axis: 2, index: try Tensor(shape: [batch, width, 1], values: index))
                 .reshape([batch, width])                                                          // (B, W)
