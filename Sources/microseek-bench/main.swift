@@ -203,6 +203,7 @@ func moeStepCase(threads: Int) throws -> String {
 // MARK: - Main
 
 BLASKernel.chooseAtStartup()
+BLASThreading.parkIdleWorkers()
 do {
     let options = try Options(arguments: CommandLine.arguments)
     print("{\"bench\": \"blas\", \"kernel\": \"\(BLASKernel.coreName)\", \"summary\": \"\(BLASKernel.summary())\"}")

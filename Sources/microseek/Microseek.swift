@@ -25,6 +25,7 @@ struct Microseek: ParsableCommand {
     /// the command line.
     static func main() {
         BLASKernel.chooseAtStartup()
+        BLASThreading.parkIdleWorkers()
         main(nil)
     }
 }
