@@ -22,8 +22,12 @@ public final class MixtureOfExperts: Module {
     /// loads for the bias update. Set through `setTraining(_:)` (a trainer switches it on for its
     /// steps only).
     public private(set) var isTraining = false
-    /// The Switch loss ("aux") and z-loss ("z"), already weighted, of the last training forward.
+    /// The Switch loss ("aux") and z-loss ("z"), already weighted, of the last training forward,
+    /// or of the forwards of one `accumulatingAuxiliaryLosses` scope (their token-weighted mean).
     private var pendingLosses: [(name: String, loss: Tensor)] = []
+    /// The scope `pendingLosses` and `pendingLoads` were gathered in, and the tokens behind them.
+    private weak var pendingScope: AccumulationScope?
+    private var pendingTokens = 0
 
     private var noiseGenerator: SeededGenerator
     private var lastDecision: RoutingDecision?
@@ -101,10 +105,49 @@ public final class MixtureOfExperts: Module {
         lastDecision = decision
         lastDropped = plan.dropped
         if isTraining {
-            pendingLosses = try auxiliaryLosses(decision)
-            pendingLoads = Balancing.counts(decision.chosen, experts: config.expertCount)
+            let losses = try auxiliaryLosses(decision)
+            let loads = Balancing.counts(decision.chosen, experts: config.expertCount)
+            if let scope = Self.accumulationScope, scope === pendingScope, let earlierLoads = pendingLoads {
+                pendingLosses = try Self.tokenWeightedMean(pendingLosses, over: pendingTokens, and: losses, over: tokenCount)
+                pendingLoads = zip(earlierLoads, loads).map { $0 + $1 }
+                pendingTokens += tokenCount
+            } else {
+                pendingLosses = losses
+                pendingLoads = loads
+                pendingScope = Self.accumulationScope
+                pendingTokens = tokenCount
+            }
         }
         return output
+    }
+
+    // MARK: Several forwards in one step
+
+    /// Marks the forwards of one training step (see `accumulatingAuxiliaryLosses`).
+    public final class AccumulationScope: Sendable {
+        init() {}
+    }
+
+    @TaskLocal static var accumulationScope: AccumulationScope?
+
+    /// Runs `body`, whose training forwards all belong to one training step, so that every MoE
+    /// layer keeps the token-weighted mean of their auxiliary losses and the sum of their loads
+    /// for the bias update, where a layer otherwise keeps the last forward's alone. A sequence
+    /// policy runs one forward per prompt length: without this, only the last length's routing
+    /// would be balanced.
+    public static func accumulatingAuxiliaryLosses<Result>(_ body: () throws -> Result) rethrows -> Result {
+        try $accumulationScope.withValue(AccumulationScope(), operation: body)
+    }
+
+    /// `earlier` (a mean over `earlierTokens` tokens) and `latest` (over `latestTokens`) as one
+    /// mean weighted by tokens, term by term.
+    static func tokenWeightedMean(_ earlier: [(name: String, loss: Tensor)], over earlierTokens: Int,
+                                  and latest: [(name: String, loss: Tensor)], over latestTokens: Int) throws
+        -> [(name: String, loss: Tensor)] {
+        let total = Float(earlierTokens + latestTokens)
+        return try zip(earlier, latest).map { before, now in
+            (now.name, try before.loss * (Float(earlierTokens) / total) + now.loss * (Float(latestTokens) / total))
+        }
     }
 
     /// Router scores (+ noise in training) → gate → selection (+ bias) → weights.
@@ -157,6 +200,8 @@ public final class MixtureOfExperts: Module {
         }
         pendingLoads = nil
         pendingLosses = []
+        pendingScope = nil
+        pendingTokens = 0
     }
 
     /// Replaces the selection bias (one value per expert).

@@ -155,39 +155,42 @@ public final class SequencePolicy: Policy {
         var pieces: [Tensor] = [], order: [Int] = []
         var entropy = [Float](repeating: 0, count: n * width)
         let mask = completions.mask
-        for (length, rows) in SequencePolicy.buckets(prompts.map(\.count)) {
-            guard length + width - 1 <= model.config.context else {
-                throw TensorError.invalidArgument(op: "log_prob", reason:
-                    "prompt (\(length) tokens) + completion (\(width)) do not fit the context of \(model.config.context) + 1")
-            }
-            // Teacher forcing: the prompt and every completion token but the last; the logits at
-            // position length − 1 + t predict completion token t. Positions past a row's end read
-            // whatever follows it; causal attention keeps them out of every earlier position.
-            let batch = rows.count, time = length + width - 1
-            var input = [Float](), index = [Float]()
-            input.reserveCapacity(batch * time)
-            index.reserveCapacity(batch * width)
-            for row in rows {
-                input += prompts[row].map(Float.init)
-                input += completions.tokens[row * width ..< row * width + width - 1].map(Float.init)
-                index += completions.tokens[row * width ..< (row + 1) * width].map(Float.init)
-            }
-            var logits = try model(try Tensor(shape: [batch, time], values: input))               // (B, time, V)
-                .slice(axis: 1, start: length - 1)                                                // (B, W, V)
-            if temperature != 1 { logits = logits * (1 / temperature) }
-            let logSoftmax = try logits.logSoftmax(axis: -1)                                      // (B, W, V)
-            let picked = try logSoftmax.gather(axis: 2, index: try Tensor(shape: [batch, width, 1], values: index))
-                .reshape([batch, width])                                                          // (B, W)
-            let rowMask = try Tensor(shape: [batch, width], values: rows.flatMap { mask[$0 * width ..< ($0 + 1) * width] })
-            pieces.append(try picked * rowMask)                                                   // (B, W), 0 where masked
-            order += rows
-            logSoftmax.storage.withUnsafeBufferPointer { values in
-                for (position, row) in rows.enumerated() {
-                    for column in 0 ..< width where mask[row * width + column] > 0 {
-                        let start = (position * width + column) * vocabulary
-                        var sum: Float = 0
-                        for v in start ..< start + vocabulary { sum -= Foundation.exp(values[v]) * values[v] }
-                        entropy[row * width + column] = sum
+        // One forward per prompt length: each MoE layer balances the routing of all of them.
+        try MixtureOfExperts.accumulatingAuxiliaryLosses {
+            for (length, rows) in SequencePolicy.buckets(prompts.map(\.count)) {
+                guard length + width - 1 <= model.config.context else {
+                    throw TensorError.invalidArgument(op: "log_prob", reason:
+                        "prompt (\(length) tokens) + completion (\(width)) do not fit the context of \(model.config.context) + 1")
+                }
+                // Teacher forcing: the prompt and every completion token but the last; the logits at
+                // position length − 1 + t predict completion token t. Positions past a row's end read
+                // whatever follows it; causal attention keeps them out of every earlier position.
+                let batch = rows.count, time = length + width - 1
+                var input = [Float](), index = [Float]()
+                input.reserveCapacity(batch * time)
+                index.reserveCapacity(batch * width)
+                for row in rows {
+                    input += prompts[row].map(Float.init)
+                    input += completions.tokens[row * width ..< row * width + width - 1].map(Float.init)
+                    index += completions.tokens[row * width ..< (row + 1) * width].map(Float.init)
+                }
+                var logits = try model(try Tensor(shape: [batch, time], values: input))               // (B, time, V)
+                    .slice(axis: 1, start: length - 1)                                                // (B, W, V)
+                if temperature != 1 { logits = logits * (1 / temperature) }
+                let logSoftmax = try logits.logSoftmax(axis: -1)                                      // (B, W, V)
+                let picked = try logSoftmax.gather(axis: 2, index: try Tensor(shape: [batch, width, 1], values: index))
+                    .reshape([batch, width])                                                          // (B, W)
+                let rowMask = try Tensor(shape: [batch, width], values: rows.flatMap { mask[$0 * width ..< ($0 + 1) * width] })
+                pieces.append(try picked * rowMask)                                                   // (B, W), 0 where masked
+                order += rows
+                logSoftmax.storage.withUnsafeBufferPointer { values in
+                    for (position, row) in rows.enumerated() {
+                        for column in 0 ..< width where mask[row * width + column] > 0 {
+                            let start = (position * width + column) * vocabulary
+                            var sum: Float = 0
+                            for v in start ..< start + vocabulary { sum -= Foundation.exp(values[v]) * values[v] }
+                            entropy[row * width + column] = sum
+                        }
                     }
                 }
             }
