@@ -338,6 +338,21 @@ enum DerivativeRules {
                 gradientB ?? (b.requiresGrad ? Tensor(shape: b.shape, storage: [Float](repeating: 0, count: b.count)) : nil)]
     }
 
+    /// op(g) (m×k) · y (k×n) as a new tensor of `shape`. gemm writes every entry (β = 0), so the
+    /// array is not zero-filled first; an empty operand (no base address) leaves zeros.
+    private static func product(shape: [Int], m: Int, n: Int, k: Int, _ g: UnsafePointer<Float>?, transposed: Bool,
+                                times y: UnsafePointer<Float>?) -> Tensor {
+        let count = m * n
+        let values = [Float](unsafeUninitializedCapacity: count) { output, initialized in
+            initialized = count
+            guard let out = output.baseAddress else { return }
+            guard let g, let y else { out.initialize(repeating: 0, count: count); return }
+            gemm(batch: 1, m: m, n: n, k: k, x: g, xTransposed: transposed, xBatchStride: 0,
+                 y: y, yTransposed: false, yBatchStride: 0, output: out, outputBatchStride: 0, accumulate: false)
+        }
+        return Tensor(shape: shape, storage: values)
+    }
+
     /// ∂/∂x = g·W, ∂/∂W = gᵀ·x, ∂/∂bias = column sums of g, for y = x·Wᵀ + bias.
     static func linearGradients(_ inputs: [Tensor], gradient: Tensor) -> [Tensor?] {
         let x = inputs[0], weight = inputs[1]
@@ -348,29 +363,11 @@ enum DerivativeRules {
             x.storage.withUnsafeBufferPointer { xBuffer in
                 weight.storage.withUnsafeBufferPointer { weightBuffer in
                     let g = gradientBuffer.baseAddress, xValues = xBuffer.baseAddress, weightValues = weightBuffer.baseAddress
-                    // gemm writes every entry (β = 0), so the arrays are not zero-filled first;
-                    // an empty operand (no base address) leaves zeros.
                     if x.requiresGrad {
-                        let values = [Float](unsafeUninitializedCapacity: x.count) { output, initialized in
-                            initialized = x.count
-                            guard let out = output.baseAddress else { return }
-                            guard let g, let weightValues else { out.initialize(repeating: 0, count: x.count); return }
-                            gemm(batch: 1, m: rows, n: width, k: outputs, x: g, xTransposed: false, xBatchStride: 0,
-                                 y: weightValues, yTransposed: false, yBatchStride: 0,
-                                 output: out, outputBatchStride: 0, accumulate: false)
-                        }
-                        result[0] = Tensor(shape: x.shape, storage: values)
+                        result[0] = product(shape: x.shape, m: rows, n: width, k: outputs, g, transposed: false, times: weightValues)
                     }
                     if weight.requiresGrad {
-                        let values = [Float](unsafeUninitializedCapacity: weight.count) { output, initialized in
-                            initialized = weight.count
-                            guard let out = output.baseAddress else { return }
-                            guard let g, let xValues else { out.initialize(repeating: 0, count: weight.count); return }
-                            gemm(batch: 1, m: outputs, n: width, k: rows, x: g, xTransposed: true, xBatchStride: 0,
-                                 y: xValues, yTransposed: false, yBatchStride: 0,
-                                 output: out, outputBatchStride: 0, accumulate: false)
-                        }
-                        result[1] = Tensor(shape: weight.shape, storage: values)
+                        result[1] = product(shape: weight.shape, m: outputs, n: width, k: rows, g, transposed: true, times: xValues)
                     }
                 }
             }
