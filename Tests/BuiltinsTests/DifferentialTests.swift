@@ -129,25 +129,23 @@ enum DifferentialFixture {
 /// 1e-4·|ref| + 1e-6·max|ref| per element, or `ulps` float32 ulp of each element. NaN must
 /// meet NaN and ±inf the same infinity (infinite error otherwise).
 func differentialError(_ got: [Float], _ reference: [Double], ulps: Bool) -> Double {
-    guard got.count == reference.count else { return .infinity }
-    var scale = 0.0
-    for value in reference where value.isFinite { scale = max(scale, abs(value)) }
-    var worst = 0.0
-    for (value, expected) in zip(got, reference) {
-        if expected.isNaN { if !value.isNaN { return .infinity }; continue }
-        if expected.isInfinite { if Double(value) != expected { return .infinity }; continue }
-        guard value.isFinite else { return .infinity }
-        let difference = abs(Double(value) - expected)
-        if difference == 0 { continue }
+    worstError(got, reference) { difference, expected, scale in
         let allowed = ulps ? Double(Float(abs(expected)).ulp) : 1e-4 * abs(expected) + 1e-6 * scale
-        worst = max(worst, allowed > 0 ? difference / allowed : .infinity)
+        return allowed > 0 ? difference / allowed : .infinity
     }
-    return worst
 }
 
 /// The relative error reported per operation: |got − ref| / (|ref| + 1e-3·max|ref|), mismatched
 /// NaN/Inf as infinity.
 func relativeError(_ got: [Float], _ reference: [Double]) -> Double {
+    worstError(got, reference) { difference, expected, scale in difference / (abs(expected) + 1e-3 * scale) }
+}
+
+/// The largest `measure(|got − ref|, ref, max|ref|)` over the elements that differ; NaN must meet
+/// NaN and ±inf the same infinity, and a different count or a non-finite value where the reference
+/// is finite is an infinite error.
+private func worstError(_ got: [Float], _ reference: [Double],
+                        measure: (_ difference: Double, _ expected: Double, _ scale: Double) -> Double) -> Double {
     guard got.count == reference.count else { return .infinity }
     var scale = 0.0
     for value in reference where value.isFinite { scale = max(scale, abs(value)) }
@@ -157,7 +155,7 @@ func relativeError(_ got: [Float], _ reference: [Double]) -> Double {
         if expected.isInfinite { if Double(value) != expected { return .infinity }; continue }
         guard value.isFinite else { return .infinity }
         let difference = abs(Double(value) - expected)
-        if difference > 0 { worst = max(worst, difference / (abs(expected) + 1e-3 * scale)) }
+        if difference > 0 { worst = max(worst, measure(difference, expected, scale)) }
     }
     return worst
 }
