@@ -26,7 +26,8 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
         // No pkgConfig for libgd: its .pc file adds -DAVIF_DLL, which SwiftPM rejects with a
-        // "prohibited flag" warning on every build; gd.h is in /usr/include and the module map links gd.
+        // "prohibited flag" warning on every build; gd.h is in /usr/include. CGD and CZMQ give types
+        // only: PlotPNG/LibGD.swift and Kernel/LibZMQ.swift dlopen the libraries on first use.
         .systemLibrary(name: "CGD", providers: [.apt(["libgd-dev"])]),
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit",
                        providers: [.apt(["libedit-dev"])]),

@@ -6,21 +6,27 @@ import Foundation
 /// A ZeroMQ error with the call that failed and zmq's own description.
 public struct SocketError: Error, CustomStringConvertible {
     public let description: String
+    /// The failed call and zmq's description of its `errno`.
     init(_ call: String) {
-        description = "\(call): \(String(cString: zmq_strerror(zmq_errno())))"
+        let reason = LibZMQ.loaded.flatMap { zmq in zmq.strerror(zmq.errno()).map { String(cString: $0) } }
+        description = "\(call): \(reason ?? "libzmq is not loaded")"
     }
+
+    init(message: String) { description = message }
 }
 
 /// One ZeroMQ context for the kernel's sockets.
 final class SocketContext {
     let handle: UnsafeMutableRawPointer
+    let zmq: LibZMQ
 
     init() throws {
-        guard let handle = zmq_ctx_new() else { throw SocketError("zmq_ctx_new") }
+        zmq = try LibZMQ.functions()
+        guard let handle = zmq.ctxNew() else { throw SocketError("zmq_ctx_new") }
         self.handle = handle
     }
 
-    deinit { zmq_ctx_term(handle) }
+    deinit { _ = zmq.ctxTerm(handle) }
 }
 
 /// A bound ZeroMQ socket. Not thread-safe: each socket is used by one thread, or under a lock
@@ -38,27 +44,29 @@ final class Socket: @unchecked Sendable {
     }
 
     let handle: UnsafeMutableRawPointer
+    private let zmq: LibZMQ
 
     /// A socket of `kind` bound to `endpoint` ("tcp://127.0.0.1:5555").
     init(_ context: SocketContext, kind: Kind, endpoint: String) throws {
-        guard let handle = zmq_socket(context.handle, kind.value) else { throw SocketError("zmq_socket") }
+        zmq = context.zmq
+        guard let handle = zmq.socket(context.handle, kind.value) else { throw SocketError("zmq_socket") }
         self.handle = handle
         var linger: Int32 = 0   // do not block exit on unsent messages
-        zmq_setsockopt(handle, ZMQ_LINGER, &linger, MemoryLayout<Int32>.size)
-        guard zmq_bind(handle, endpoint) == 0 else {
+        _ = zmq.setsockopt(handle, ZMQ_LINGER, &linger, MemoryLayout<Int32>.size)
+        guard zmq.bind(handle, endpoint) == 0 else {
             let error = SocketError("bind \(endpoint)")
-            zmq_close(handle)
+            _ = zmq.close(handle)
             throw error
         }
     }
 
-    deinit { zmq_close(handle) }
+    deinit { _ = zmq.close(handle) }
 
     /// Sends `frames` as one multipart message.
     func send(_ frames: [Data]) throws {
         for (index, frame) in frames.enumerated() {
             let flags: Int32 = index < frames.count - 1 ? ZMQ_SNDMORE : 0
-            let sent = frame.withUnsafeBytes { buffer in zmq_send(handle, buffer.baseAddress, buffer.count, flags) }
+            let sent = frame.withUnsafeBytes { buffer in zmq.send(handle, buffer.baseAddress, buffer.count, flags) }
             guard sent >= 0 else { throw SocketError("zmq_send") }
         }
     }
@@ -68,23 +76,23 @@ final class Socket: @unchecked Sendable {
         var frames: [Data] = []
         while true {
             var message = zmq_msg_t()
-            zmq_msg_init(&message)
-            defer { zmq_msg_close(&message) }
-            guard zmq_msg_recv(&message, handle, 0) >= 0 else { throw SocketError("zmq_msg_recv") }
-            let size = zmq_msg_size(&message)
-            if let data = zmq_msg_data(&message), size > 0 {
+            _ = zmq.messageInit(&message)
+            defer { _ = zmq.messageClose(&message) }
+            guard zmq.messageReceive(&message, handle, 0) >= 0 else { throw SocketError("zmq_msg_recv") }
+            let size = zmq.messageSize(&message)
+            if let data = zmq.messageData(&message), size > 0 {
                 frames.append(Data(bytes: data, count: size))
             } else {
                 frames.append(Data())
             }
-            if zmq_msg_more(&message) == 0 { return frames }
+            if zmq.messageMore(&message) == 0 { return frames }
         }
     }
 
     /// Waits up to `milliseconds` for a message; true when one can be received.
     func poll(milliseconds: Int) -> Bool {
         var item = zmq_pollitem_t(socket: handle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0)
-        let ready = zmq_poll(&item, 1, milliseconds)
+        let ready = zmq.poll(&item, 1, milliseconds)
         return ready > 0 && (item.revents & Int16(ZMQ_POLLIN)) != 0
     }
 }

@@ -14,8 +14,9 @@ public enum GIFAnimation {
     public static func data(frames: [Figure], fps: Double = 10) throws -> [UInt8] {
         let delay = try validated(frames: frames, fps: fps)
         var bytes: [UInt8] = []
-        try encode(frames, delay: delay, into: &bytes)
-        try append(&bytes, "finish the GIF") { gdImageGifAnimEndPtr($0) }
+        let gd = try LibGD.functions()
+        try encode(frames, delay: delay, into: &bytes, gd: gd)
+        try append(&bytes, "finish the GIF", gd: gd) { gd.imageGifAnimEndPtr($0) }
         return bytes
     }
 
@@ -35,19 +36,19 @@ public enum GIFAnimation {
     }
 
     /// Adds the frames' palette images to the GIF bytes.
-    private static func encode(_ frames: [Figure], delay: Int32, into bytes: inout [UInt8]) throws {
+    private static func encode(_ frames: [Figure], delay: Int32, into bytes: inout [UInt8], gd: LibGD) throws {
         for (index, frame) in frames.enumerated() {
             let canvas = try frame.rendered()
-            guard let palette = gdImageCreatePaletteFromTrueColor(canvas.image, 0, 256) else {
+            guard let palette = gd.imageCreatePaletteFromTrueColor(canvas.image, 0, 256) else {
                 throw PlotError("animate: libgd could not reduce frame \(index) to a palette")
             }
-            defer { gdImageDestroy(palette) }
+            defer { gd.imageDestroy(palette) }
             if index == 0 {
                 // No global colour table (GlobalCM 0): every frame carries its own palette. Loops 0 = forever.
-                try append(&bytes, "start the GIF") { gdImageGifAnimBeginPtr(palette, $0, 0, 0) }
+                try append(&bytes, "start the GIF", gd: gd) { gd.imageGifAnimBeginPtr(palette, $0, 0, 0) }
             }
-            try append(&bytes, "add frame \(index)") {
-                gdImageGifAnimAddPtr(palette, $0, 1, 0, 0, delay, Int32(gdDisposalNone), nil)
+            try append(&bytes, "add frame \(index)", gd: gd) {
+                gd.imageGifAnimAddPtr(palette, $0, 1, 0, 0, delay, Int32(gdDisposalNone), nil)
             }
         }
     }
@@ -59,11 +60,11 @@ public enum GIFAnimation {
     }
 
     /// Calls a libgd writer that returns a gdMalloc'ed buffer and its size, copies it, frees it.
-    private static func append(_ bytes: inout [UInt8], _ step: String,
+    private static func append(_ bytes: inout [UInt8], _ step: String, gd: LibGD,
                                _ writer: (UnsafeMutablePointer<Int32>) -> UnsafeMutableRawPointer?) throws {
         var size: Int32 = 0
         guard let buffer = writer(&size), size >= 0 else { throw PlotError("animate: libgd could not \(step)") }
-        defer { gdFree(buffer) }
+        defer { gd.free(buffer) }
         bytes.append(contentsOf: UnsafeRawBufferPointer(start: buffer, count: Int(size)))
     }
 }

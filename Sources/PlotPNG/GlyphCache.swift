@@ -58,11 +58,13 @@ final class GlyphCache: @unchecked Sendable {
         // A square scratch image big enough for any rotation of a glyph at this size.
         let extent = Int((size * 3).rounded(.up)) + 8
         let origin = extent / 2
-        guard let scratch = gdImageCreateTrueColor(Int32(extent), Int32(extent)) else {
+        let gd: LibGD
+        do { gd = try LibGD.functions() } catch { return .failure(error as? PlotError ?? PlotError("png: \(error)")) }
+        guard let scratch = gd.imageCreateTrueColor(Int32(extent), Int32(extent)) else {
             return .failure(PlotError("png: libgd could not allocate a glyph image"))
         }
-        defer { gdImageDestroy(scratch) }
-        gdImageAlphaBlending(scratch, 1)
+        defer { gd.imageDestroy(scratch) }
+        gd.imageAlphaBlending(scratch, 1)
         var extra = gdFTStringExtra()
         extra.flags = gdFTEX_RESOLUTION
         extra.hdpi = 72   // at 72 dpi a point is a pixel, so `size` is the em size in pixels
@@ -71,9 +73,9 @@ final class GlyphCache: @unchecked Sendable {
         let text = String(Character(scalar))
         let failure = text.withCString { textPointer in
             font.withCString { fontPointer in
-                gdImageStringFTEx(scratch, &bounds, 0xffffff, UnsafeMutablePointer(mutating: fontPointer), size,
+                gd.imageStringFTEx(scratch, &bounds, 0xffffff, fontPointer, size,
                                   angle * Double.pi / 180, Int32(origin), Int32(origin),
-                                  UnsafeMutablePointer(mutating: textPointer), &extra)
+                                  textPointer, &extra)
             }
         }
         if let failure { return .failure(PlotError("png: FreeType could not draw text with \(font): \(String(cString: failure))")) }

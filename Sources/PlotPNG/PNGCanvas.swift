@@ -29,9 +29,10 @@ public final class PNGCanvas: Canvas {
         guard width > 0, height > 0, width <= 20_000, height <= 20_000 else {
             throw PlotError("png: size \(width)x\(height) must be 1...20000 pixels each way")
         }
+        let gd = try LibGD.functions()
         // A pooled image of this size is as good as a new one: the white fill below covers it.
         guard let image = ImagePool.shared.take(width: width, height: height)
-                ?? gdImageCreateTrueColor(Int32(width), Int32(height)) else {
+                ?? gd.imageCreateTrueColor(Int32(width), Int32(height)) else {
             throw PlotError("png: libgd could not allocate a \(width)x\(height) image")
         }
         do {
@@ -43,8 +44,8 @@ public final class PNGCanvas: Canvas {
         self.image = image
         self.width = Double(width); self.height = Double(height)
         pixelWidth = width; pixelHeight = height
-        gdImageAlphaBlending(image, 1)
-        gdImageSaveAlpha(image, 0)
+        gd.imageAlphaBlending(image, 1)
+        gd.imageSaveAlpha(image, 0)
         fillRectangle((0, 0, width, height), color: .white)
     }
 

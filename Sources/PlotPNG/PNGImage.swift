@@ -13,17 +13,18 @@ public struct PNGImage: Sendable {
 
     /// Decodes `data`; throws when libgd cannot read it as PNG.
     public init(data: [UInt8]) throws {
+        let gd = try LibGD.functions()
         var bytes = data
         let decoded = bytes.withUnsafeMutableBytes { buffer in
-            gdImageCreateFromPngPtr(Int32(buffer.count), buffer.baseAddress)
+            gd.imageCreateFromPngPtr(Int32(buffer.count), buffer.baseAddress)
         }
         guard let image = decoded else { throw PlotError("png: \(data.count) bytes are not a readable PNG") }
-        defer { gdImageDestroy(image) }
+        defer { gd.imageDestroy(image) }
         width = Int(image.pointee.sx); height = Int(image.pointee.sy)
         var pixels = [UInt32](repeating: 0, count: width * height)
         for y in 0..<height {
             for x in 0..<width {
-                pixels[y * width + x] = UInt32(bitPattern: gdImageGetTrueColorPixel(image, Int32(x), Int32(y))) & 0xffffff
+                pixels[y * width + x] = UInt32(bitPattern: gd.imageGetTrueColorPixel(image, Int32(x), Int32(y))) & 0xffffff
             }
         }
         self.pixels = pixels

@@ -74,6 +74,6 @@ final class ImagePool: @unchecked Sendable {
             }
             lock.unlock()
         }
-        gdImageDestroy(image)
+        LibGD.loaded?.imageDestroy(image)
     }
 }

@@ -66,6 +66,23 @@ struct CommandLineTests {
         #expect(printed.output == "step 0\nstep 1\nstep 2\n")
     }
 
+    /// libgd and libzmq open on first use (a PNG, a kernel), not in every process: linked, they
+    /// and the ~60 libraries they pull in were half of a 50 ms `-e`. With LD_DEBUG=files the
+    /// dynamic loader names every library it opens, including those opened later by dlopen.
+    @Test func chartAndKernelLibrariesLoadOnlyWhenUsed() throws {
+        let plain = try Invocation.run(["-e", "1+1"], environment: ["LD_DEBUG": "files"])
+        #expect(plain.status == 0 && plain.output == "2\n")
+        #expect(plain.errors.contains("libopenblas"))   // the check sees what the loader opens
+        #expect(!plain.errors.contains("libgd.so"))
+        #expect(!plain.errors.contains("libzmq.so"))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("load-on-use-\(getpid()).png").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let chart = try Invocation.run(["-e", "plot([1, 2, 3], path=\"\(path)\")"], environment: ["LD_DEBUG": "files"])
+        #expect(chart.status == 0)
+        #expect(chart.errors.contains("libgd.so.3"))
+        #expect(FileManager.default.fileExists(atPath: path))
+    }
+
     @Test func syntaxErrorExits65WithLineAndColumnOnStderr() throws {
         let result = try Invocation.run(["-e", "x = (1 +"])
         #expect(result.status == 65)
