@@ -51,17 +51,25 @@ public final class DictObject {
             return entries[position].value
         }
         set {
-            let hash = DictObject.hash(key)
             if let newValue {
-                if let position = position(of: key, hash: hash) {
-                    entries[position].value = newValue
-                } else {
-                    insert(Entry(hash: hash, key: key, value: newValue))
-                }
-            } else if let position = position(of: key, hash: hash) {
+                store(newValue, forKey: key)
+                return
+            }
+            if let position = position(of: key, hash: DictObject.hash(key)) {
                 entries.remove(at: position)
                 rebuildIndex()
             }
+        }
+    }
+
+    /// `d[key] = value` without wrapping the value in an optional (`d[k] = v`, `d[k] += 1`).
+    @inline(__always)
+    public func store(_ value: Value, forKey key: String) {
+        let hash = DictObject.hash(key)
+        if let position = position(of: key, hash: hash) {
+            entries[position].value = value
+        } else {
+            insert(Entry(hash: hash, key: key, value: value))
         }
     }
 

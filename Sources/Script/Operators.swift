@@ -193,7 +193,7 @@ extension Machine {
             return true
         }
         if case .dict(let dict) = object, case .string(let key) = position {
-            dict[key] = value
+            dict.store(value, forKey: key)
             return true
         }
         return false
@@ -294,7 +294,7 @@ extension Machine {
             else { throw RuntimeError.invalidIndex("cannot assign to a slice of a list", span) }
             list.elements[index] = value
         case .dict(let dict):
-            dict[try dictKey(indices, span)] = value
+            dict.store(value, forKey: try dictKey(indices, span))
         case .object(let object):
             try runNative(span) { try object.subscriptSet(indices, to: value) }
         default:

@@ -25,7 +25,9 @@ public enum StandardLibrary {
             try arguments.rejectUnknownNames(["sep", "end"])
             let separator = try arguments.string(named: "sep", default: " ")
             let end = try arguments.string(named: "end", default: "\n")
-            arguments.interpreter.output(arguments.positional.map(\.description).joined(separator: separator) + end)
+            // One buffer for the whole line (the pieces, separators and end).
+            arguments.interpreter.output(StringBytes.concatenate(arguments.positional.map(\.description),
+                                                                 separator: separator, terminator: end))
             return .null
         },
         NativeFunction("help", help: """

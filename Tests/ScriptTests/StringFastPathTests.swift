@@ -119,3 +119,28 @@ private func referenceContains(_ text: String, _ part: String) -> Bool {
     #expect(Value.format(0.1 + 0.2) == "0.30000000000000004")
     #expect(Value.number(2.5).description == "2.5")
 }
+
+@Test func concatenateJoinsPiecesSeparatorsAndTerminator() {
+    #expect(StringBytes.concatenate([]) == "")
+    #expect(StringBytes.concatenate([], separator: ", ", terminator: "") == "")
+    #expect(StringBytes.concatenate([], separator: " ", terminator: "\n") == "\n")
+    #expect(StringBytes.concatenate([""], separator: " ", terminator: "") == "")
+    #expect(StringBytes.concatenate(["a"], separator: " ", terminator: "!") == "a!")
+    #expect(StringBytes.concatenate(["a", "", "é👍🏽"], separator: "-", terminator: "\r\n") == "a--é👍🏽\r\n")
+    let long = String(repeating: "x", count: 100)
+    #expect(StringBytes.concatenate([long, long], separator: "ü") == long + "ü" + long)
+}
+
+@Test func dictStoreAddsOrReplacesInInsertionOrder() {
+    let dict = DictObject()
+    for round in 0 ..< 3 {
+        for index in 0 ..< 20 { dict.store(.number(Double(index + round)), forKey: "k\(index)") }
+    }
+    #expect(dict.count == 20)
+    #expect(dict.keys == (0 ..< 20).map { "k\($0)" })
+    #expect(dict["k7"].map(\.description) == "9")
+    dict["k3"] = nil
+    #expect(dict.count == 19 && !dict.contains("k3") && dict.contains("k4"))
+    dict.store(.string("again"), forKey: "k3")
+    #expect(dict.keys.last == "k3" && dict["k3"]?.description == "again")
+}
