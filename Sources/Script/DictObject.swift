@@ -63,7 +63,9 @@ public final class DictObject {
     }
 
     /// `d[key] = value` without wrapping the value in an optional (`d[k] = v`, `d[k] += 1`).
-    @inline(__always)
+    /// Not inlined: `Machine.quickIndexSet` inlines into every index assignment, and with this
+    /// body in it the compiler stopped inlining it there (a list element store paid a call).
+    @inline(never)
     public func store(_ value: Value, forKey key: String) {
         let hash = DictObject.hash(key)
         if let position = position(of: key, hash: hash) {
