@@ -29,7 +29,12 @@ enum CollectionMethods {
             // (the generic `split` on the UTF-8 view was most of the time of a split).
             var text = text
             let pieces = text.withUTF8 { bytes -> [Value] in
+                // Counted first, so the list is allocated once (growing it from empty was a
+                // third of the time of splitting short lines).
+                var separators = 0
+                for index in 0..<bytes.count where bytes[index] == byte { separators += 1 }
                 var pieces: [Value] = []
+                pieces.reserveCapacity(separators + 1)
                 var start = 0
                 for index in 0..<bytes.count where bytes[index] == byte {
                     pieces.append(.string(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)))
@@ -58,7 +63,12 @@ enum CollectionMethods {
             list(receiver).elements.append(try arguments.require(at: 0, named: "x"))
             return .null
         }
-        interpreter.defineMethod(on: "list", "extend", help: "xs.extend(ys): add every element of ys.\n  xs.extend([4, 5])") { receiver, arguments in
+        interpreter.defineMethod(on: "list", "extend", help: "xs.extend(ys): add every element of ys.\n  xs.extend([4, 5])",
+                                 oneArgument: { receiver, other in
+            guard case .list(let source) = other else { return nil }
+            list(receiver).elements += source.elements
+            return .null
+        }) { receiver, arguments in
             try arguments.expectCount(1)
             list(receiver).elements += try arguments.interpreter.elements(of: try arguments.require(at: 0, named: "ys"))
             return .null
@@ -87,7 +97,11 @@ enum CollectionMethods {
             let needle = try arguments.require(at: 0, named: "x")
             return .bool(list(receiver).elements.contains { $0.isEqual(to: needle) })
         }
-        interpreter.defineMethod(on: "list", "index", help: "xs.index(x): the first position of x.\n  [\"a\", \"b\"].index(\"b\")   # 1") { receiver, arguments in
+        interpreter.defineMethod(on: "list", "index", help: "xs.index(x): the first position of x.\n  [\"a\", \"b\"].index(\"b\")   # 1",
+                                 oneArgument: { receiver, needle in
+            // Not found: declined, so the general body reports it.
+            list(receiver).elements.firstIndex { $0.isEqual(to: needle) }.map { .number(Double($0)) }
+        }) { receiver, arguments in
             try arguments.expectCount(1)
             let needle = try arguments.require(at: 0, named: "x")
             guard let position = list(receiver).elements.firstIndex(where: { $0.isEqual(to: needle) }) else {
@@ -127,10 +141,10 @@ enum CollectionMethods {
         interpreter.defineMethod(on: "dict", "has", help: "d.has(key): whether key is present.\n  d.has(\"lr\")",
                                  oneArgument: { receiver, key in
             guard case .string(let text) = key else { return nil }
-            return .bool(dict(receiver)[text] != nil)
+            return .bool(dict(receiver).contains(text))
         }) { receiver, arguments in
             try arguments.expectCount(1)
-            return .bool(dict(receiver)[try arguments.string(at: 0, named: "key")] != nil)
+            return .bool(dict(receiver).contains(try arguments.string(at: 0, named: "key")))
         }
         interpreter.defineMethod(on: "dict", "remove", help: "d.remove(key): delete key and return its value.\n  d.remove(\"lr\")") { receiver, arguments in
             try arguments.expectCount(1)
@@ -153,7 +167,7 @@ enum CollectionMethods {
         }
         interpreter.defineMethod(on: "string", "strip", help: "s.strip(): without leading and trailing spaces.\n  \" a \".strip()   # \"a\"") { receiver, arguments in
             try arguments.expectCount(0)
-            return .string(string(receiver).trimmingCharacters(in: .whitespacesAndNewlines))
+            return .string(StringBytes.strip(string(receiver)))
         }
         interpreter.defineMethod(on: "string", "split", help: "s.split(sep=\" \"): the pieces between separators.\n  \"a,b\".split(\",\")   # [\"a\", \"b\"]",
                                  oneArgument: { receiver, separator in
@@ -165,26 +179,34 @@ enum CollectionMethods {
             guard !separator.isEmpty else { throw NativeError("split() separator must not be empty") }
             return split(string(receiver), separator)
         }
-        interpreter.defineMethod(on: "string", "join", help: "sep.join(xs): the elements joined by sep.\n  \", \".join([\"a\", \"b\"])   # \"a, b\"") { receiver, arguments in
+        interpreter.defineMethod(on: "string", "join", help: "sep.join(xs): the elements joined by sep.\n  \", \".join([\"a\", \"b\"])   # \"a, b\"",
+                                 oneArgument: { receiver, elements in
+            guard case .list(let list) = elements else { return nil }
+            return .string(StringBytes.join(string(receiver), list.elements))
+        }) { receiver, arguments in
             try arguments.expectCount(1)
             let elements = try arguments.interpreter.elements(of: try arguments.require(at: 0, named: "xs"))
-            return .string(elements.map(\.description).joined(separator: string(receiver)))
+            return .string(StringBytes.join(string(receiver), elements))
         }
         interpreter.defineMethod(on: "string", "contains", help: "s.contains(t): whether t occurs in s.\n  \"hello\".contains(\"ell\")   # true",
                                  oneArgument: { receiver, needle in
             guard case .string(let part) = needle else { return nil }
-            return .bool(Machine.string(string(receiver), contains: part))
+            return .bool(StringBytes.contains(string(receiver), part))
         }) { receiver, arguments in
             try arguments.expectCount(1)
-            return .bool(Machine.string(string(receiver), contains: try arguments.string(at: 0, named: "t")))
+            return .bool(StringBytes.contains(string(receiver), try arguments.string(at: 0, named: "t")))
         }
         interpreter.defineMethod(on: "string", "replace", help: "s.replace(old, new): every old replaced by new.\n  \"a-b\".replace(\"-\", \"+\")") { receiver, arguments in
             try arguments.expectCount(2)
             let old = try arguments.string(at: 0, named: "old")
             guard !old.isEmpty else { throw NativeError("replace() 'old' must not be empty") }
-            return .string(string(receiver).replacingOccurrences(of: old, with: try arguments.string(at: 1, named: "new")))
+            return .string(StringBytes.replace(string(receiver), old, with: try arguments.string(at: 1, named: "new")))
         }
-        interpreter.defineMethod(on: "string", "startswith", help: "s.startswith(t): whether s begins with t.\n  \"seek\".startswith(\"se\")") { receiver, arguments in
+        interpreter.defineMethod(on: "string", "startswith", help: "s.startswith(t): whether s begins with t.\n  \"seek\".startswith(\"se\")",
+                                 oneArgument: { receiver, prefix in
+            guard case .string(let prefix) = prefix else { return nil }
+            return .bool(string(receiver).hasPrefix(prefix))
+        }) { receiver, arguments in
             try arguments.expectCount(1)
             return .bool(string(receiver).hasPrefix(try arguments.string(at: 0, named: "t")))
         }

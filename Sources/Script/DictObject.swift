@@ -29,6 +29,10 @@ public final class DictObject {
     private var slots: [Int] = []
     /// Dicts up to this size are searched by scanning the hashes (records, objects).
     private static let smallCount = 8
+    /// Room made at the first entry: a record of up to four fields (`{"x": x, "y": y}` and two
+    /// methods added after) is allocated once instead of growing 1, 2, 4 (the regrowth was a
+    /// twentieth of a program of dict-based objects).
+    private static let initialCapacity = 4
 
     /// Creates a dictionary from pairs (a later duplicate key overwrites the value, keeps the first position).
     public init(_ pairs: [(String, Value)] = []) {
@@ -37,7 +41,7 @@ public final class DictObject {
 
     /// An empty dictionary with room for `capacity` entries (a literal's).
     init(capacity: Int) {
-        entries.reserveCapacity(capacity)
+        entries.reserveCapacity(Swift.max(capacity, DictObject.initialCapacity))
     }
 
     /// The value for a key; assigning adds the key at the end when it is new.
@@ -47,18 +51,33 @@ public final class DictObject {
             return entries[position].value
         }
         set {
-            let hash = DictObject.hash(key)
             if let newValue {
-                if let position = position(of: key, hash: hash) {
-                    entries[position].value = newValue
-                } else {
-                    insert(Entry(hash: hash, key: key, value: newValue))
-                }
-            } else if let position = position(of: key, hash: hash) {
+                store(newValue, forKey: key)
+                return
+            }
+            if let position = position(of: key, hash: DictObject.hash(key)) {
                 entries.remove(at: position)
                 rebuildIndex()
             }
         }
+    }
+
+    /// `d[key] = value` without wrapping the value in an optional (`d[k] = v`, `d[k] += 1`).
+    /// Not inlined: `Machine.quickIndexSet` inlines into every index assignment, and with this
+    /// body in it the compiler stopped inlining it there (a list element store paid a call).
+    @inline(never)
+    public func store(_ value: Value, forKey key: String) {
+        let hash = DictObject.hash(key)
+        if let position = position(of: key, hash: hash) {
+            entries[position].value = value
+        } else {
+            insert(Entry(hash: hash, key: key, value: value))
+        }
+    }
+
+    /// Whether `key` is present (`d.has(k)`, `k in d`), without copying its value.
+    public func contains(_ key: String) -> Bool {
+        position(of: key, hash: DictObject.hash(key)) != nil
     }
 
     /// The keys in insertion order.
@@ -75,16 +94,8 @@ public final class DictObject {
     /// text with any non-ASCII byte is hashed in its composed (NFC) form: equal keys hash equal.
     @inline(__always)
     static func hash(_ key: String) -> Int {
-        var key = key
-        let ascii: Int? = key.withUTF8 { bytes in
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in bytes {
-                if byte >= 0x80 { return nil }
-                hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-            }
-            return Int(truncatingIfNeeded: hash ^ (hash >> 32))
-        }
-        if let ascii { return ascii }
+        // The bytes in place (no mutable copy of the key, which `withUTF8` needs).
+        if let hash = key.utf8.withContiguousStorageIfAvailable({ asciiHash($0) }), let hash { return hash }
         var composed = key.precomposedStringWithCanonicalMapping
         return composed.withUTF8 { bytes in
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -93,25 +104,41 @@ public final class DictObject {
         }
     }
 
+    /// FNV-1a of ASCII bytes; nil when there is a non-ASCII byte.
+    @inline(__always)
+    private static func asciiHash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            if byte >= 0x80 { return nil }
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+        }
+        return Int(truncatingIfNeeded: hash ^ (hash >> 32))
+    }
+
     @inline(__always)
     private func position(of key: String, hash: Int) -> Int? {
-        let mask = slots.count - 1
-        guard mask > 0 else {
-            for position in entries.indices where entries[position].hash == hash && entries[position].key == key {
-                return position
+        entries.withUnsafeBufferPointer { entries in
+            let mask = slots.count - 1
+            guard mask > 0 else {
+                for position in entries.indices where entries[position].hash == hash && entries[position].key == key {
+                    return position
+                }
+                return nil
             }
-            return nil
-        }
-        var slot = hash & mask
-        while true {
-            let entry = slots[slot]
-            if entry == 0 { return nil }
-            if entries[entry - 1].hash == hash, entries[entry - 1].key == key { return entry - 1 }
-            slot = (slot + 1) & mask
+            return slots.withUnsafeBufferPointer { slots in
+                var slot = hash & mask
+                while true {
+                    let entry = slots[slot]
+                    if entry == 0 { return nil }
+                    if entries[entry - 1].hash == hash, entries[entry - 1].key == key { return entry - 1 }
+                    slot = (slot + 1) & mask
+                }
+            }
         }
     }
 
     private func insert(_ entry: Entry) {
+        if entries.capacity == 0 { entries.reserveCapacity(DictObject.initialCapacity) }
         entries.append(entry)
         if slots.isEmpty {
             if entries.count > DictObject.smallCount { rebuildIndex() }

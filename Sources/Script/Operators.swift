@@ -25,6 +25,8 @@ extension Machine {
         case (.string(let a), .string(let b)):
             switch operation {
             case .add: return .string(a + b)
+            case .equal: return .bool(a == b)
+            case .notEqual: return .bool(a != b)
             case .less: return .bool(a < b)
             case .lessEqual: return .bool(a <= b)
             case .greater: return .bool(a > b)
@@ -63,13 +65,13 @@ extension Machine {
                 throw RuntimeError.unsupportedOperands(operator: "in", left: element.typeAndValue,
                                                        right: "dict (its keys are strings)", span)
             }
-            return dict[key] != nil
+            return dict.contains(key)
         case .string(let text):
             guard case .string(let part) = element else {
                 throw RuntimeError.unsupportedOperands(operator: "in", left: element.typeAndValue,
                                                        right: "string (only a string can be in a string)", span)
             }
-            return part.isEmpty || Machine.string(text, contains: part)
+            return part.isEmpty || StringBytes.contains(text, part)
         case .range(let range):
             guard case .number(let number) = element else { return false }
             let steps = (number - range.start) / range.step
@@ -191,29 +193,19 @@ extension Machine {
             return true
         }
         if case .dict(let dict) = object, case .string(let key) = position {
-            dict[key] = value
+            dict.store(value, forKey: key)
             return true
         }
         return false
     }
 
-    /// Whether `part` occurs in `text`. A one-byte `part` (`ch in "aeiou"` over ASCII text) is
-    /// found in the UTF-8 bytes; Foundation's search walks characters.
-    static func string(_ text: String, contains part: String) -> Bool {
-        if part.utf8.count == 1, let byte = part.utf8.first, byte != 0x0D, byte != 0x0A {
-            return text.utf8.contains(byte)
-        }
-        return text.contains(part)
-    }
-
-    /// True when every byte is a character of its own: ASCII without "\r" ("\r\n" is one
-    /// character, as `len` counts it).
     /// The one-character strings of the 128 ASCII bytes, made once (`for ch in text` and `s[i]`
     /// on ASCII text hand these out instead of building a string per character).
     /// (Immutable once made, so sharing it between threads is safe.)
     nonisolated(unsafe) static let asciiCharacters: [Value] = (0..<128).map { .string(String(UnicodeScalar(UInt8($0)))) }
 
-    /// Eight bytes at a time: `s[i]` checks the whole string on every index.
+    /// True when every byte is a character of its own: ASCII without "\r" ("\r\n" is one
+    /// character, as `len` counts it). Eight bytes at a time.
     static func isOneBytePerCharacter(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return true }
         let raw = UnsafeRawPointer(base)
@@ -234,20 +226,22 @@ extension Machine {
     }
 
     /// The character at `index` (negative counts from the end) as a string, or nil when out of
-    /// range. ASCII text is indexed by byte; other text walks its characters (no array of them).
+    /// range. Long strings are indexed through their cached layout (`TextLayout`): O(1) per
+    /// index for any text, where walking the characters was O(n).
     static func character(of text: String, at index: Int) -> Value? {
-        var text = text
-        let ascii: Value?? = text.withUTF8 { bytes in
-            guard isOneBytePerCharacter(bytes) else { return nil }
-            let resolved = index < 0 ? index + bytes.count : index
-            guard resolved >= 0, resolved < bytes.count else { return .some(nil) }
-            return .some(Machine.asciiCharacters[Int(bytes[resolved])])
+        TextLayout.with(text) { bytes, layout in
+            let resolved = index < 0 ? index + layout.count : index
+            guard resolved >= 0, resolved < layout.count else { return nil }
+            return Machine.text(bytes, layout.byteRange(of: resolved))
         }
-        if let ascii { return ascii }
-        let count = text.count
-        let resolved = index < 0 ? index + count : index
-        guard resolved >= 0, resolved < count else { return nil }
-        return .string(String(text[text.index(text.startIndex, offsetBy: resolved)]))
+    }
+
+    /// The text of `bytes[range]` (whole characters): one of the shared one-character strings
+    /// for a single ASCII byte.
+    @inline(__always)
+    static func text(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Value {
+        if range.count == 1, bytes[range.lowerBound] < 0x80 { return asciiCharacters[Int(bytes[range.lowerBound])] }
+        return .string(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self))
     }
 
     func indexGet(_ target: Value, _ indices: [IndexArgument], _ span: SourceSpan) throws -> Value {
@@ -263,10 +257,13 @@ extension Machine {
                let character = Machine.character(of: text, at: integer) {
                 return character
             }
-            let characters = Array(text)
-            switch try singleIndex(indices, count: characters.count, type: "string", span) {
-            case .element(let index): return .string(String(characters[index]))
-            case .range(let range): return .string(String(characters[range]))
+            // Slices too go through the layout: a byte range, no array of characters.
+            return try TextLayout.with(text) { bytes, layout in
+                switch try singleIndex(indices, count: layout.count, type: "string", span) {
+                case .element(let index): return Machine.text(bytes, layout.byteRange(of: index))
+                case .range(let range):
+                    return .string(String(decoding: UnsafeBufferPointer(rebasing: bytes[layout.byteRange(of: range)]), as: UTF8.self))
+                }
             }
         case .range(let rangeObject):
             switch try singleIndex(indices, count: rangeObject.count, type: "range", span) {
@@ -297,7 +294,7 @@ extension Machine {
             else { throw RuntimeError.invalidIndex("cannot assign to a slice of a list", span) }
             list.elements[index] = value
         case .dict(let dict):
-            dict[try dictKey(indices, span)] = value
+            dict.store(value, forKey: try dictKey(indices, span))
         case .object(let object):
             try runNative(span) { try object.subscriptSet(indices, to: value) }
         default:

@@ -25,7 +25,9 @@ public enum StandardLibrary {
             try arguments.rejectUnknownNames(["sep", "end"])
             let separator = try arguments.string(named: "sep", default: " ")
             let end = try arguments.string(named: "end", default: "\n")
-            arguments.interpreter.output(arguments.positional.map(\.description).joined(separator: separator) + end)
+            // One buffer for the whole line (the pieces, separators and end).
+            arguments.interpreter.output(StringBytes.concatenate(arguments.positional.map(\.description),
+                                                                 separator: separator, terminator: end))
             return .null
         },
         NativeFunction("help", help: """
@@ -209,7 +211,7 @@ public enum StandardLibrary {
             switch value {
             case .list(let list): return .number(Double(list.elements.count))
             case .dict(let dict): return .number(Double(dict.count))
-            case .string(let text): return .number(Double(text.count))
+            case .string(let text): return .number(Double(TextLayout.characterCount(of: text)))
             default: return nil
             }
         }) { arguments in
@@ -219,7 +221,7 @@ public enum StandardLibrary {
             switch value {
             case .list(let list): return .number(Double(list.elements.count))
             case .dict(let dict): return .number(Double(dict.count))
-            case .string(let text): return .number(Double(text.count))
+            case .string(let text): return .number(Double(TextLayout.characterCount(of: text)))
             case .range(let range): return .number(Double(range.count))
             case .object(let object):
                 guard let length = object.length else { throw NativeError("\(withArticle(object.typeName)) has no length") }
@@ -251,18 +253,8 @@ public enum StandardLibrary {
             let elements = try arguments.interpreter.elements(of: try arguments.require(at: 0, named: "xs"))
             let key = try arguments.value(named: "key")
             let reverse = try arguments.bool(named: "reverse", default: false)
-            let keys = try elements.map { element in try key.map { try arguments.interpreter.call($0, argument: element) } ?? element }
-            var failure: Error?
-            let order = elements.indices.sorted { left, right in
-                do {
-                    return try less(keys[left], keys[right], "sorted")
-                } catch {
-                    failure = failure ?? error
-                    return false
-                }
-            }
-            if let failure { throw failure }
-            let sorted = order.map { elements[$0] }
+            let keys = try key.map { try arguments.interpreter.callEach($0, elements) } ?? elements
+            let sorted = try sortedOrder(keys).map { elements[$0] }
             return .list(ListObject(reverse ? sorted.reversed() : sorted))
         },
         NativeFunction("zip", help: "zip(a, b, …): pairs (lists) of corresponding elements, as long as the shortest.\n  zip([1, 2], [\"a\", \"b\"])   # [[1, \"a\"], [2, \"b\"]]") { arguments in
@@ -304,6 +296,41 @@ public enum StandardLibrary {
             return .null
         },
     ] }
+
+    /// The positions of `keys` in ascending order (a stable sort). Keys that are all numbers or
+    /// all strings are compared unboxed, without copying a `Value` per comparison; a mix goes
+    /// through `less`, which reports the first pair it cannot compare.
+    static func sortedOrder(_ keys: [Value]) throws -> [Int] {
+        var numbers: [Double] = []
+        numbers.reserveCapacity(keys.count)
+        for key in keys {
+            guard case .number(let number) = key else { break }
+            numbers.append(number)
+        }
+        if numbers.count == keys.count {
+            return numbers.withUnsafeBufferPointer { numbers in keys.indices.sorted { numbers[$0] < numbers[$1] } }
+        }
+        var texts: [String] = []
+        texts.reserveCapacity(keys.count)
+        for key in keys {
+            guard case .string(let text) = key else { break }
+            texts.append(text)
+        }
+        if texts.count == keys.count {
+            return texts.withUnsafeBufferPointer { texts in keys.indices.sorted { texts[$0] < texts[$1] } }
+        }
+        var failure: Error?
+        let order = keys.indices.sorted { left, right in
+            do {
+                return try less(keys[left], keys[right], "sorted")
+            } catch {
+                failure = failure ?? error
+                return false
+            }
+        }
+        if let failure { throw failure }
+        return order
+    }
 
     /// `[[key, value], …]` in insertion order (`items(d)`, `d.items()`).
     static func items(of dict: DictObject) -> Value {
@@ -348,20 +375,23 @@ public enum StandardLibrary {
             try arguments.expectCount(2)
             let function = try arguments.callable(at: 0, named: "f")
             let elements = try arguments.interpreter.elements(of: try arguments.require(at: 1, named: "xs"))
-            return .list(ListObject(try elements.map { try arguments.interpreter.call(function, argument: $0) }))
+            return .list(ListObject(try arguments.interpreter.callEach(function, elements)))
         },
         NativeFunction("filter", help: "filter(f, xs): the elements x for which f(x) is true.\n  filter(fn(x) { x > 1 }, [1, 2, 3])   # [2, 3]") { arguments in
             try arguments.rejectUnknownNames([])
             try arguments.expectCount(2)
             let function = try arguments.callable(at: 0, named: "f")
             let elements = try arguments.interpreter.elements(of: try arguments.require(at: 1, named: "xs"))
-            return .list(ListObject(try elements.filter { element in
-                let keep = try arguments.interpreter.call(function, argument: element)
-                guard case .bool(let flag) = keep else {
+            let verdicts = try arguments.interpreter.callEach(function, elements) { keep in
+                guard case .bool = keep else {
                     throw NativeError("filter() expects f to return a boolean, got \(keep.typeAndValue)")
                 }
-                return flag
-            }))
+            }
+            var kept: [Value] = []
+            for (element, verdict) in zip(elements, verdicts) {
+                if case .bool(true) = verdict { kept.append(element) }
+            }
+            return .list(ListObject(kept))
         },
     ] }
 
@@ -391,6 +421,32 @@ public enum StandardLibrary {
 }
 
 extension Interpreter {
+    /// `callee(element)` for each element, in order (`map`, `filter`, `sorted(key=)`); `check`
+    /// sees each result as it comes (`filter` rejects a non-boolean before the next call). A Seek
+    /// function called from a native on the interpreter's thread is entered directly: the thread
+    /// check, the call's span and the clearing of stale frame slots happen once per native call
+    /// instead of once per element (`call(_:argument:)` did all three per element).
+    func callEach(_ callee: Value, _ elements: [Value], check: (Value) throws -> Void = { _ in }) throws -> [Value] {
+        var results: [Value] = []
+        results.reserveCapacity(elements.count)
+        guard LargeStack.isCurrentThread, case .function(let function) = callee else {
+            for element in elements {
+                let result = try call(callee, argument: element)
+                try check(result)
+                results.append(result)
+            }
+            return results
+        }
+        let span = machine.nativeCallSpan ?? fallbackSpan(SourceFile(name: "<native>", text: ""))
+        defer { if machine.depth == 0 { machine.clearStaleSlots() } }
+        for element in elements {
+            let result = try machine.invoke(function, argument: element, span)
+            try check(result)
+            results.append(result)
+        }
+        return results
+    }
+
     /// The span of the native call in progress (for typed errors a native throws itself).
     var currentSpan: SourceSpan { machine.nativeCallSpan ?? fallbackSpan(SourceFile(name: "<native>", text: "")) }
 

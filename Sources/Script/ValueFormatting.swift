@@ -3,8 +3,12 @@
 extension Value: CustomStringConvertible {
     /// The form `print` and string interpolation use: strings bare.
     public var description: String {
-        if case .string(let text) = self { return text }
-        return repr
+        switch self {
+        case .string(let text): return text
+        // Numbers (interpolation, `str`, `print`) without `repr`'s set of visited containers.
+        case .number(let number): return Value.format(number)
+        default: return repr
+        }
     }
 
     /// The form the REPL echoes and containers use: strings quoted.
@@ -46,9 +50,33 @@ extension Value: CustomStringConvertible {
         if number.isNaN { return "nan" }
         if number.isInfinite { return number < 0 ? "-inf" : "inf" }
         if number == number.rounded(), abs(number) < 1e16 {
-            return number == 0 ? (number.sign == .minus ? "-0" : "0") : String(Int64(number))
+            return number == 0 ? (number.sign == .minus ? "-0" : "0") : integerText(Int64(number))
         }
         return number.description
+    }
+
+    /// The decimal digits of a whole number below 1e16 in magnitude, written straight into the
+    /// string's storage (`String(Int64)` goes through the generic integer printer).
+    private static func integerText(_ value: Int64) -> String {
+        let magnitude = value.magnitude
+        var digits = 1
+        var rest = magnitude / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
+        }
+        let length = digits + (value < 0 ? 1 : 0)
+        return String(unsafeUninitializedCapacity: length) { buffer in
+            var position = length
+            var rest = magnitude
+            repeat {
+                position -= 1
+                buffer[position] = UInt8(truncatingIfNeeded: 0x30 &+ rest % 10)
+                rest /= 10
+            } while rest > 0
+            if value < 0 { buffer[0] = 0x2D }
+            return length
+        }
     }
 
     /// A double-quoted string literal with escapes, as it would be typed.
