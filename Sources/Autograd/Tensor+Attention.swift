@@ -97,18 +97,30 @@ extension Tensor {
         let count = try TensorLimits.checkedElementCount(outputShape, op: "attention")
         let probabilityCount = try TensorLimits.checkedElementCount(
             [layout.batch * layout.heads, layout.queries, layout.keys], op: "attention")
-        var probabilities = [Float](repeating: 0, count: probabilityCount)   // masked entries stay 0
+        // Written in full by the kernel (masked entries as 0), so no zero-fill.
+        var probabilities = [Float](unsafeUninitializedCapacity: probabilityCount) { _, initialized in
+            initialized = probabilityCount
+        }
         // Every output row is written (each query sees at least one key), so no zero-fill.
         var output = [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+        var computed = false
         withPointers(inputs) { sources in
+            computed = true
             probabilities.withUnsafeMutableBufferPointer { weights in
                 output.withUnsafeMutableBufferPointer { out in
-                    guard let weights = weights.baseAddress, let out = out.baseAddress else { return }
-                    attentionForward(layout, query: sources[0], key: sources[layout.packed ? 0 : 1],
-                                     value: sources[layout.packed ? 0 : 2], probabilities: weights, output: out)
+                    guard let weights = weights.baseAddress else { return }   // no probabilities: nothing to compute
+                    // Heads of size 0 have an empty output but still their (uniform) probabilities.
+                    var placeholder: Float = 0
+                    withUnsafeMutablePointer(to: &placeholder) { empty in
+                        attentionForward(layout, query: sources[0], key: sources[layout.packed ? 0 : 1],
+                                         value: sources[layout.packed ? 0 : 2], probabilities: weights,
+                                         output: out.baseAddress ?? empty)
+                    }
                 }
             }
         }
+        // An empty operand (heads of size 0): no kernel ran; nothing flows back through zeros.
+        if !computed { probabilities = [Float](repeating: 0, count: probabilityCount) }
         return result(shape: outputShape, storage: output, inputs: inputs,
                       .attention(layout, probabilities: probabilities))
     }

@@ -137,8 +137,11 @@ CK_INLINE void attention_forward_body(const CKAttentionLayout *l, const float *q
             float *weights = probabilities + (batch * l->heads + head) * queries * keys;
             pack_transposed(k, l->key.row_stride, keys, width, s.transposed);
             scores_block(l, q, l->query.row_stride, s.transposed, s.block, s.block_stride);
-            for (long row = 0; row < queries; row++)
-                softmax_row(s.block + row * s.block_stride, visible_keys(l, row), l->scale, weights + row * keys);
+            for (long row = 0; row < queries; row++) {
+                const long visible = visible_keys(l, row);
+                softmax_row(s.block + row * s.block_stride, visible, l->scale, weights + row * keys);
+                for (long j = visible; j < keys; j++) weights[row * keys + j] = 0;   // masked
+            }
             pack_rows(v, l->value.row_stride, keys, width, s.packed);
             for (long i0 = 0; i0 < queries; i0 += CK_MR) {
                 const long strip = min_l(CK_MR, queries - i0);

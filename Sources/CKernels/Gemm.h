@@ -65,6 +65,11 @@ CK_INLINE void sgemm_body(long m, long n, long k, const float *a, long ars, long
             if (bcs == 1) {
                 for (long p = 0; p < kc; p++) {
                     const float *row = b + (p0 + p) * brs + j0;
+                    if (width == CK_NR) {   // two vector copies (the plain loop became a memcpy call per row)
+                        store8(load8(row), out + p * CK_NR);
+                        store8(load8(row + 8), out + p * CK_NR + 8);
+                        continue;
+                    }
                     for (long j = 0; j < width; j++) out[p * CK_NR + j] = row[j];
                     for (long j = width; j < CK_NR; j++) out[p * CK_NR + j] = 0;
                 }

@@ -34,7 +34,7 @@ typedef struct {
 } CKAttentionLayout;
 
 /// softmax(scale·q·kᵀ, causal)·v per (batch, head); `probabilities` ([batch·heads, queries, keys],
-/// zero-filled by the caller: masked entries stay 0) keeps the weights for backward.
+/// written in full, masked entries 0) keeps the weights for backward.
 void ck_attention_forward(CKLevel level, const CKAttentionLayout *layout, const float *query, const float *key,
                           const float *value, float *probabilities, float *output);
 
