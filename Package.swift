@@ -45,8 +45,12 @@ let package = Package(
         .systemLibrary(name: "CZMQ", providers: [.apt(["libzmq3-dev"])]),
 
         // MARK: - Numeric core and the three ideas
-        .target(name: "Autograd", dependencies: ["CBLAS"], exclude: ["README.md"], swiftSettings: optimisedInDebug),
-        .target(name: "NeuralNets", dependencies: ["Autograd"], exclude: ["README.md"], swiftSettings: optimisedInDebug),
+        // CKernels: the step's hot loops in C, each built for the baseline and for AVX2 + FMA
+        // (chosen at run time); optimised in debug builds too, as the Swift numeric modules.
+        .target(name: "CKernels", exclude: ["README.md"],
+                cSettings: [.unsafeFlags(["-O3", "-ffp-contract=fast", "-fno-math-errno", "-Wno-psabi"])]),
+        .target(name: "Autograd", dependencies: ["CBLAS", "CKernels"], exclude: ["README.md"], swiftSettings: optimisedInDebug),
+        .target(name: "NeuralNets", dependencies: ["Autograd", "CKernels"], exclude: ["README.md"], swiftSettings: optimisedInDebug),
         .target(name: "Toys", dependencies: ["NeuralNets", "Autograd"], exclude: ["README.md"], swiftSettings: optimisedInDebug),
         .target(name: "Interop", dependencies: ["NeuralNets", "Autograd"], exclude: ["README.md"]),
 

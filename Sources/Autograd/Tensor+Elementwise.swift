@@ -1,5 +1,6 @@
 // Elementwise operations: arithmetic with NumPy broadcasting, scalar forms, unary functions,
 // comparisons (masks) and `where`. Derivatives live in DerivativeRules.swift.
+import CKernels
 import Foundation
 
 // MARK: - Kernels
@@ -34,22 +35,15 @@ func zipValues(_ lhs: [Float], _ rhs: [Float], _ combine: (Float, Float) -> Floa
 /// One exp and one division per value (fastTanh's two branches cost twice as much), and no
 /// cancellation: 1 + tanh(u) for a very negative x rounds to 0 or an ulp of 1, x·s keeps its digits.
 func geluForwardValues(_ input: [Float]) -> (values: [Float], logistic: [Float]) {
-    // Two single-output loops: the optimizer vectorised neither half of a loop writing both arrays.
+    // The loop is CKernels' (one pass writing both arrays, AVX2 + FMA where the CPU has them).
     let count = input.count
-    let logistic = [Float](unsafeUninitializedCapacity: count) { logisticValues, initialized in
-        input.withUnsafeBufferPointer { x in
-            for index in 0 ..< count {
-                let value = x[index]
-                let u = 0.797_884_56 * (value + 0.044_715 * value * value * value)
-                logisticValues[index] = 1 / (1 + fastExp(-2 * u))
-            }
-        }
-        initialized = count
-    }
+    var logistic = [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
     let values = [Float](unsafeUninitializedCapacity: count) { output, initialized in
         input.withUnsafeBufferPointer { x in
-            logistic.withUnsafeBufferPointer { s in
-                for index in 0 ..< count { output[index] = x[index] * s[index] }
+            logistic.withUnsafeMutableBufferPointer { s in
+                if let x = x.baseAddress, let s = s.baseAddress, let out = output.baseAddress {
+                    ck_gelu_forward(VectorKernels.c, x, out, s, count)
+                }
             }
         }
         initialized = count
@@ -66,11 +60,8 @@ func geluBackwardValues(_ gradient: [Float], _ input: [Float], logistic: [Float]
         gradient.withUnsafeBufferPointer { g in
             input.withUnsafeBufferPointer { x in
                 logistic.withUnsafeBufferPointer { s in
-                    for index in 0 ..< x.count {
-                        let value = x[index], sigma = s[index]
-                        let derivative = sigma
-                            + 2 * value * sigma * (1 - sigma) * 0.797_884_56 * (1 + 0.134_145 * value * value)
-                        output[index] = g[index] * derivative
+                    if let g = g.baseAddress, let x = x.baseAddress, let s = s.baseAddress, let out = output.baseAddress {
+                        ck_gelu_backward(VectorKernels.c, g, x, s, out, input.count)
                     }
                 }
             }

@@ -2,22 +2,8 @@
 // backward pass is one loop over each row (the closed forms are below). Row sums run in Double
 // (see the README's numerics) with four-lane Double accumulators, and the per-element loops read
 // and write through pointers with the weight and bias cases hoisted out, so each loop vectorises.
-
-/// Σ x over `count` Floats, in Double (eight at a time into two four-lane accumulators).
-@inline(__always)
-func sumInDouble(_ x: UnsafePointer<Float>, count: Int) -> Double {
-    var low = SIMD4<Double>(), high = SIMD4<Double>()
-    var index = 0
-    while index + 8 <= count {
-        let lanes = UnsafeRawPointer(x + index).loadUnaligned(as: SIMD8<Float>.self)
-        low += SIMD4<Double>(lanes.lowHalf)
-        high += SIMD4<Double>(lanes.highHalf)
-        index += 8
-    }
-    var total = (low + high).sum()
-    while index < count { total += Double(x[index]); index += 1 }
-    return total
-}
+// Layer norm's forward loop and the shared backward run in CKernels (AVX2 + FMA where available).
+import CKernels
 
 /// Σ (x − centre)² over `count` Floats, in Double.
 @inline(__always)
@@ -35,22 +21,6 @@ func squaredDeviationsInDouble(_ x: UnsafePointer<Float>, count: Int, centre: Do
     var total = (low + high).sum()
     while index < count { let centred = Double(x[index]) - centre; total += centred * centred; index += 1 }
     return total
-}
-
-/// (Σ a, Σ a·b) over `count` Doubles, four lanes at a time.
-@inline(__always)
-func sumAndDotInDouble(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count: Int) -> (Double, Double) {
-    var sums = SIMD4<Double>(), dots = SIMD4<Double>()
-    var index = 0
-    while index + 4 <= count {
-        let left = UnsafeRawPointer(a + index).loadUnaligned(as: SIMD4<Double>.self)
-        sums += left
-        dots += left * UnsafeRawPointer(b + index).loadUnaligned(as: SIMD4<Double>.self)
-        index += 4
-    }
-    var sum = sums.sum(), dot = dots.sum()
-    while index < count { sum += a[index]; dot += a[index] * b[index]; index += 1 }
-    return (sum, dot)
 }
 
 extension Tensor {
@@ -80,21 +50,11 @@ extension Tensor {
                             guard let input = inputBuffer.baseAddress, let normal = normalizedBuffer.baseAddress,
                                   let out = outputBuffer.baseAddress, let scale = weightBuffer.baseAddress,
                                   let shift = biasBuffer.baseAddress else { return }
-                            for row in 0 ..< rows {
-                                let base = row * width
-                                // Two passes in Double: a mean far from the spread keeps its digits, and the
-                                // squares of values near Float's limit (1e20) do not overflow to a zero output.
-                                let mean = sumInDouble(input + base, count: width) / Double(width)
-                                let variance = squaredDeviationsInDouble(input + base, count: width, centre: mean) / Double(width)
-                                let inverse = 1 / (variance + Double(epsilon)).squareRoot()
-                                inverseDeviation[row] = Float(inverse)
-                                // Row pointers: no overflow-checked index arithmetic in the loop, so it vectorises.
-                                let source = input + base, normalRow = normal + base, outRow = out + base
-                                for column in 0 ..< width {
-                                    let value = (Double(source[column]) - mean) * inverse
-                                    normalRow[column] = Float(value)
-                                    outRow[column] = Float(value * Double(scale[column]) + Double(shift[column]))
-                                }
+                            // Two passes in Double per row (CKernels): a mean far from the spread keeps its
+                            // digits, and the squares of values near Float's limit (1e20) do not overflow.
+                            inverseDeviation.withUnsafeMutableBufferPointer { inverseBuffer in
+                                guard let inverse = inverseBuffer.baseAddress else { return }
+                                ck_layer_norm_forward(VectorKernels.c, input, scale, shift, rows, width, epsilon, normal, inverse, out)
                             }
                         }
                     }
@@ -156,44 +116,25 @@ extension DerivativeRules {
         var dx = [Float](repeating: 0, count: x.count)
         var dWeight = [Float](repeating: 0, count: width), dBias = [Float](repeating: 0, count: width)
         // x̂ and ĝ of the current row, in Double.
-        let rowValues = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(width, 1))
-        let scaledRow = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(width, 1))
-        defer { rowValues.deallocate(); scaledRow.deallocate() }
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 2 * Swift.max(width, 1))
+        defer { scratch.deallocate() }
         gradient.storage.withUnsafeBufferPointer { gradientBuffer in
         x.storage.withUnsafeBufferPointer { xBuffer in
         weightValues.withUnsafeBufferPointer { weightBuffer in
         (normalized ?? []).withUnsafeBufferPointer { normalizedBuffer in
+        inverse.withUnsafeBufferPointer { inverseBuffer in
         dx.withUnsafeMutableBufferPointer { dxBuffer in
         dWeight.withUnsafeMutableBufferPointer { dWeightBuffer in
         dBias.withUnsafeMutableBufferPointer { dBiasBuffer in
             guard let g = gradientBuffer.baseAddress, let input = xBuffer.baseAddress, let scale = weightBuffer.baseAddress,
-                  let out = dxBuffer.baseAddress, let weightSums = dWeightBuffer.baseAddress,
-                  let biasSums = dBiasBuffer.baseAddress else { return }
-            for row in 0 ..< rows {
-                // Row pointers: no overflow-checked index arithmetic in the loops, so they vectorise.
-                let rowInverse = inverse[row], gRow = g + row * width, outRow = out + row * width
-                // (An empty array may still have a base address: test the optional, not the pointer.)
-                if normalized != nil, let saved = normalizedBuffer.baseAddress {
-                    let savedRow = saved + row * width
-                    for column in 0 ..< width { rowValues[column] = Double(savedRow[column]) }
-                } else {
-                    let inputRow = input + row * width
-                    for column in 0 ..< width { rowValues[column] = Double(inputRow[column]) * rowInverse }
-                }
-                for column in 0 ..< width { scaledRow[column] = Double(gRow[column]) * Double(scale[column]) }
-                for column in 0 ..< width {
-                    weightSums[column] += gRow[column] * Float(rowValues[column])
-                    biasSums[column] += gRow[column]
-                }
-                // The row means accumulate in Double: they cancel against ĝ, and a Float sum's
-                // rounding showed up as whole-percent errors in small gradient entries.
-                let (sumScaled, sumProduct) = sumAndDotInDouble(scaledRow, rowValues, count: width)
-                let meanScaled = sumScaled / Double(width), meanProduct = sumProduct / Double(width)
-                let centeredPart = centered ? meanScaled : 0
-                for column in 0 ..< width {
-                    outRow[column] = Float(rowInverse * (scaledRow[column] - centeredPart - rowValues[column] * meanProduct))
-                }
-            }
+                  let rowInverses = inverseBuffer.baseAddress, let out = dxBuffer.baseAddress,
+                  let weightSums = dWeightBuffer.baseAddress, let biasSums = dBiasBuffer.baseAddress else { return }
+            // (An empty array may still have a base address: test the optional, not the pointer.)
+            // The row means accumulate in Double: they cancel against ĝ, and a Float sum's
+            // rounding showed up as whole-percent errors in small gradient entries.
+            ck_norm_backward(VectorKernels.c, g, input, scale, normalized == nil ? nil : normalizedBuffer.baseAddress, rowInverses,
+                             rows, width, centered ? 1 : 0, out, weightSums, biasSums, scratch)
+        }
         }
         }
         }

@@ -2,6 +2,7 @@
 // per-parameter state and applies one rule in place (mlx-swift's shape). Parameters without a
 // gradient are skipped, as in PyTorch.
 import Autograd
+import CKernels
 import Foundation
 
 /// Updates parameters from their gradients.
@@ -86,33 +87,11 @@ struct AdamMoments {
                 gradient.withUnsafeBufferPointer { gradientBuffer in
                     guard let m = firstBuffer.baseAddress, let v = secondBuffer.baseAddress,
                           let g = gradientBuffer.baseAddress else { return }
-                    // Eight lanes at a time with explicit SIMD (the scalar loop was not
-                    // auto-vectorised), then the remainder one by one; same arithmetic.
-                    typealias Lanes = SIMD8<Float>
-                    var element = 0
-                    while element + 8 <= count {
-                        // The decay shrinks p before the gradient's L2 term reads it (one of the two is off).
-                        let current = shrink * UnsafeRawPointer(parameter + element).loadUnaligned(as: Lanes.self)
-                        let grad = UnsafeRawPointer(g + element).loadUnaligned(as: Lanes.self) + l2 * current
-                        let mean = beta1 * UnsafeRawPointer(m + element).loadUnaligned(as: Lanes.self) + (1 - beta1) * grad
-                        let square = beta2 * UnsafeRawPointer(v + element).loadUnaligned(as: Lanes.self)
-                            + (1 - beta2) * grad * grad
-                        let updated = current - stepSize * mean / (square.squareRoot() * inverseRootCorrection2 + epsilon)
-                        UnsafeMutableRawPointer(m + element).storeBytes(of: mean, as: Lanes.self)
-                        UnsafeMutableRawPointer(v + element).storeBytes(of: square, as: Lanes.self)
-                        UnsafeMutableRawPointer(parameter + element).storeBytes(of: updated, as: Lanes.self)
-                        element += 8
-                    }
-                    while element < count {
-                        let current = shrink * parameter[element]
-                        let grad = g[element] + l2 * current
-                        let mean = beta1 * m[element] + (1 - beta1) * grad
-                        let square = beta2 * v[element] + (1 - beta2) * grad * grad
-                        m[element] = mean
-                        v[element] = square
-                        parameter[element] = current - stepSize * mean / (square.squareRoot() * inverseRootCorrection2 + epsilon)
-                        element += 1
-                    }
+                    // CKernels' loop (AVX2 + FMA where the CPU has them; the portable build is the
+                    // same arithmetic eight lanes at a time in SSE).
+                    let level = VectorKernels.level == .avx2FMA ? CKLevelAVX2FMA : CKLevelPortable
+                    ck_adam_update(level, parameter, g, m, v, count, l2, shrink, stepSize, inverseRootCorrection2,
+                                   beta1, beta2, epsilon)
                 }
             }
         }

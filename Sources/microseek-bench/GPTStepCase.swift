@@ -62,7 +62,8 @@ func gptSteps(moe: Bool, warmup: Int = 20, steps: Int = 200, batch: Int = 32, ti
         + "\"cpu_ms_per_step\": \(rounded(median(cpuTimes) * 1e3, 3)), \"final_loss\": \(rounded(Double(try loss.item()), 4))}"
 }
 
-/// The gpt_step line: dense and MoE.
+/// The gpt_step line: dense and MoE, and which build of the C kernels ran (MICROSEEK_PORTABLE_KERNELS=1
+/// measures the portable one).
 func gptStepCase(threads: Int) throws -> String {
-    "{\"bench\": \"gpt_step\", \"threads\": \(threads), \"dense\": \(try gptSteps(moe: false)), \"moe\": \(try gptSteps(moe: true))}"
+    "{\"bench\": \"gpt_step\", \"threads\": \(threads), \"kernels\": \"\(VectorKernels.level)\", \"dense\": \(try gptSteps(moe: false)), \"moe\": \(try gptSteps(moe: true))}"
 }

@@ -47,6 +47,29 @@ struct OptimizerTests {
         #expect(allClose(history[1], [0.7985190281887788, -1.7962725891500528], absolute: 1e-6))
     }
 
+    // The AVX2 + FMA build of the Adam update (CKernels) against the portable one: 37 values (four
+    // vectors and a remainder), three AdamW steps on Σ p³ (gradients of both signs and sizes).
+    @Test(.enabled(if: VectorKernels.available == .avx2FMA)) func adamKernelBuildsAgree() throws {
+        func run(_ level: KernelLevel) throws -> [Float] {
+            try VectorKernels.withLevel(level) {
+                var generator = SeededGenerator(seed: 3)
+                let parameter = try Tensor.normal([37], generator: &generator, requiresGrad: true)
+                let optimizer = AdamW(parameters: [parameter], learningRate: 0.05)
+                for _ in 0 ..< 3 {
+                    optimizer.zeroGrad()
+                    try (parameter * parameter * parameter).sum().backward()
+                    optimizer.step()
+                }
+                return parameter.storage
+            }
+        }
+        let fast = try run(.avx2FMA), portable = try run(.portable)
+        #expect(allClose(fast, portable, absolute: 1e-6))
+        var generator = SeededGenerator(seed: 3)
+        let start = try Tensor.normal([37], generator: &generator).storage
+        #expect(zip(fast, start).allSatisfy { abs($0 - $1) > 0.01 }, "every value moved")
+    }
+
     @Test func parametersWithoutGradientsAreLeftAlone() throws {
         let used = try Tensor([1], requiresGrad: true), unused = try Tensor([5], requiresGrad: true)
         let optimizer = Adam(parameters: [used, unused], learningRate: 0.1)

@@ -1,0 +1,102 @@
+// A single-threaded sgemm for the step's products (rows in the thousands, k and n in the
+// tens to hundreds), AVX2 + FMA only: the portable path is OpenBLAS. B is packed in panels of 16
+// columns per block of KC steps (it stays in L1 while every 6-row strip of A streams past it); A
+// is read where it lies, transposed or not, one broadcast per row and step, so nothing of the
+// large operand is copied; the 6×16 tile lives in 12 registers for the whole block; C is written
+// once per block (added to when accumulating), so there is no separate β pass.
+#ifndef CKERNELS_GEMM_H
+#define CKERNELS_GEMM_H
+#include "Bodies.h"
+
+enum { CK_KC = 256, CK_MC = 96, CK_NR = 16, CK_MR = 6 };
+
+/// One 6×16 tile of C (rows × cols valid) += or = A-strip · B-panel over kc steps.
+/// `bias16` (16 values, or NULL) starts every row's sums.
+CK_INLINE void gemm_tile(long kc, const float *a, long ars, long acs, const float *panel, const float *bias16,
+                         float *c, long ldc, int add, long rows, long cols) {
+    const float *a0 = a, *a1 = a + (rows > 1 ? ars : 0), *a2 = a + (rows > 2 ? 2 * ars : 0);
+    const float *a3 = a + (rows > 3 ? 3 * ars : 0), *a4 = a + (rows > 4 ? 4 * ars : 0), *a5 = a + (rows > 5 ? 5 * ars : 0);
+    const v8 start0 = bias16 ? load8(bias16) : splat8(0), start1 = bias16 ? load8(bias16 + 8) : splat8(0);
+    v8 c00 = start0, c01 = start1, c10 = start0, c11 = start1, c20 = start0, c21 = start1;
+    v8 c30 = start0, c31 = start1, c40 = start0, c41 = start1, c50 = start0, c51 = start1;
+    for (long p = 0; p < kc; p++) {
+        const v8 b0 = load8(panel + p * CK_NR), b1 = load8(panel + p * CK_NR + 8);
+        const long offset = p * acs;
+        v8 x;
+        x = splat8(a0[offset]); c00 += x * b0; c01 += x * b1;
+        x = splat8(a1[offset]); c10 += x * b0; c11 += x * b1;
+        x = splat8(a2[offset]); c20 += x * b0; c21 += x * b1;
+        x = splat8(a3[offset]); c30 += x * b0; c31 += x * b1;
+        x = splat8(a4[offset]); c40 += x * b0; c41 += x * b1;
+        x = splat8(a5[offset]); c50 += x * b0; c51 += x * b1;
+    }
+    if (rows == CK_MR && cols == CK_NR) {
+#define CK_STORE_ROW(r, lo, hi) do { float *row = c + (r) * ldc; \
+            if (add) { store8(load8(row) + lo, row); store8(load8(row + 8) + hi, row + 8); } \
+            else { store8(lo, row); store8(hi, row + 8); } } while (0)
+        CK_STORE_ROW(0, c00, c01); CK_STORE_ROW(1, c10, c11); CK_STORE_ROW(2, c20, c21);
+        CK_STORE_ROW(3, c30, c31); CK_STORE_ROW(4, c40, c41); CK_STORE_ROW(5, c50, c51);
+#undef CK_STORE_ROW
+        return;
+    }
+    float tile[CK_MR][CK_NR];
+    store8(c00, tile[0]); store8(c01, tile[0] + 8); store8(c10, tile[1]); store8(c11, tile[1] + 8);
+    store8(c20, tile[2]); store8(c21, tile[2] + 8); store8(c30, tile[3]); store8(c31, tile[3] + 8);
+    store8(c40, tile[4]); store8(c41, tile[4] + 8); store8(c50, tile[5]); store8(c51, tile[5] + 8);
+    for (long r = 0; r < rows; r++)
+        for (long j = 0; j < cols; j++) c[r * ldc + j] = add ? c[r * ldc + j] + tile[r][j] : tile[r][j];
+}
+
+/// C (m×n, row stride ldc) = A·B (+ C when `accumulate`) (+ bias[j] in every row when `bias` is
+/// not NULL), A(i,p) = a[i·ars + p·acs], B(p,j) = b[p·brs + j·bcs]; m, n, k ≥ 1.
+CK_INLINE void sgemm_body(long m, long n, long k, const float *a, long ars, long acs, const float *b, long brs,
+                          long bcs, const float *bias, float *c, long ldc, int accumulate) {
+    const long panels = (n + CK_NR - 1) / CK_NR;
+    float *packed = malloc(sizeof(float) * (size_t)(panels * CK_NR * (k < CK_KC ? k : CK_KC) + panels * CK_NR));
+    if (!packed) abort();
+    float *bias_packed = packed + panels * CK_NR * (k < CK_KC ? k : CK_KC);
+    if (bias) for (long j = 0; j < panels * CK_NR; j++) bias_packed[j] = j < n ? bias[j] : 0;
+    for (long p0 = 0; p0 < k; p0 += CK_KC) {
+        const long kc = min_l(CK_KC, k - p0);
+        // Pack B's rows p0 … p0 + kc into [panel][p][16], zero past column n.
+        for (long panel = 0; panel < panels; panel++) {
+            float *out = packed + panel * kc * CK_NR;
+            const long j0 = panel * CK_NR, width = min_l(CK_NR, n - j0);
+            if (bcs == 1) {
+                for (long p = 0; p < kc; p++) {
+                    const float *row = b + (p0 + p) * brs + j0;
+                    if (width == CK_NR) {   // two vector copies (the plain loop became a memcpy call per row)
+                        store8(load8(row), out + p * CK_NR);
+                        store8(load8(row + 8), out + p * CK_NR + 8);
+                        continue;
+                    }
+                    for (long j = 0; j < width; j++) out[p * CK_NR + j] = row[j];
+                    for (long j = width; j < CK_NR; j++) out[p * CK_NR + j] = 0;
+                }
+            } else {
+                for (long j = 0; j < CK_NR; j++) {
+                    if (j < width) {
+                        const float *column = b + (j0 + j) * bcs + p0 * brs;
+                        for (long p = 0; p < kc; p++) out[p * CK_NR + j] = column[p * brs];
+                    } else {
+                        for (long p = 0; p < kc; p++) out[p * CK_NR + j] = 0;
+                    }
+                }
+            }
+        }
+        const int add = accumulate || p0 > 0;
+        for (long i0 = 0; i0 < m; i0 += CK_MC) {
+            const long i1 = min_l(m, i0 + CK_MC);
+            for (long panel = 0; panel < panels; panel++) {
+                const long j0 = panel * CK_NR, cols = min_l(CK_NR, n - j0);
+                for (long i = i0; i < i1; i += CK_MR)
+                    gemm_tile(kc, a + i * ars + p0 * acs, ars, acs, packed + panel * kc * CK_NR,
+                              bias && p0 == 0 ? bias_packed + j0 : NULL, c + i * ldc + j0, ldc, add,
+                              min_l(CK_MR, i1 - i), cols);
+            }
+        }
+    }
+    free(packed);
+}
+
+#endif
