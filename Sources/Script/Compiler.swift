@@ -104,7 +104,8 @@ struct Compiler {
                 return .normal
             }
         case .assignVariable(let reference, let name, let operation, let value, let span):
-            return assignVariable(reference, name, operation, expression(value), plainLocal(value), span)
+            let general = assignVariable(reference, name, operation, expression(value), plainLocal(value), span)
+            return fusedAssignment(reference, name, operation, value, span, general: general)
         case .assignIndex(let target, let indices, let operation, let value, let span):
             let targetCode = operand(target), indexCode = self.indices(indices), valueCode = operand(value)
             let arithmetic = operation.binary
