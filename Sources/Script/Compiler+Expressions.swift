@@ -199,6 +199,21 @@ extension Compiler {
         if indices.count == 1, case .value(let single) = indices[0] {
             // xs[i], d[k], s[i] that exist: no IndexArgument array.
             let indexCode = operand(single)
+            if target.slot >= 0 {
+                // A plain local's list is read where it lies (`Machine.quickIndexGet(at:)`); an
+                // unassigned slot takes the general path, which reports it before the position runs.
+                let slot = target.slot
+                return { machine in
+                    if (machine.stack + (machine.base + slot)).pointee != nil {
+                        let position = try indexCode.run(machine)
+                        if let value = Machine.quickIndexGet(at: machine.stack + (machine.base + slot), position) {
+                            return value
+                        }
+                        return try machine.indexGet(try target.run(machine), [.value(position)], span)
+                    }
+                    return try machine.indexGet(try target.run(machine), [.value(try indexCode.run(machine))], span)
+                }
+            }
             return { machine in
                 let object = try target.run(machine)
                 let position = try indexCode.run(machine)

@@ -123,7 +123,7 @@ struct NumberCodeBuilder {
             // `xs[i]`: a number element of a list, at a whole index in range.
             guard let index = operand(position) else { return nil }
             return .code { machine in
-                guard let position = index.read(machine), let integer = Int(exactly: position),
+                guard let position = index.read(machine), let integer = Machine.wholeNumber(position),
                       case .list(let list)? = read(machine) else { return nil }
                 let resolved = integer < 0 ? integer + list.elements.count : integer
                 guard resolved >= 0, resolved < list.elements.count,
