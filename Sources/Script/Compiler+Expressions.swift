@@ -42,10 +42,20 @@ extension Compiler {
             }
         }
         let left = operand(leftExpression), right = operand(rightExpression)
-        return { machine in
+        let general: (Machine) throws -> Bool = { machine in
             let a = try left.run(machine), b = try right.run(machine)
             if case .number(let x) = a, case .number(let y) = b { return Machine.compare(operation, x, y) }
             return try Machine.truth(try machine.binary(operation, a, b, span), span)
+        }
+        // `i < n`, `x < pivot`: two numbers read straight from their slots.
+        guard left.slot >= 0, right.slot >= 0 else { return general }
+        let leftSlot = left.slot, rightSlot = right.slot
+        return { machine in
+            let frame = machine.stack + machine.base
+            if case .number(let x)? = frame[leftSlot], case .number(let y)? = frame[rightSlot] {
+                return Machine.compare(operation, x, y)
+            }
+            return try general(machine)
         }
     }
 
