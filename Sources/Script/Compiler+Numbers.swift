@@ -120,8 +120,24 @@ struct NumberCodeBuilder {
                     return x
                 }
             }
-            // `xs[i]`: a number element of a list, at a whole index in range.
+            // `xs[i]`: a number element of a list, at a whole index in range. A list in a plain
+            // local or a global is read where it lies (no copy, retain and release of it).
             guard let index = operand(position) else { return nil }
+            switch reference {
+            case .local(let local) where !local.isCaptured:
+                let slot = local.slot
+                return .code { machine in
+                    guard let position = index.read(machine) else { return nil }
+                    return NumberCodeBuilder.element(of: machine.stack + (machine.base + slot), at: position)
+                }
+            case .global(let global):
+                return .code { machine in
+                    guard let position = index.read(machine) else { return nil }
+                    return NumberCodeBuilder.element(of: machine.globals + global, at: position)
+                }
+            default:
+                break
+            }
             return .code { machine in
                 guard let position = index.read(machine), let integer = Machine.wholeNumber(position),
                       case .list(let list)? = read(machine) else { return nil }
@@ -147,6 +163,15 @@ struct NumberCodeBuilder {
         guard operation != .matmul, let leftOperand = operand(left), let rightOperand = operand(right) else { return nil }
         if !operation.isComparison { work += 1 }
         return NumberCode(operation: operation, left: leftOperand, right: rightOperand)
+    }
+
+    /// The number at `position` of the list in `container`, or nil.
+    @inline(__always)
+    static func element(of container: UnsafeMutablePointer<Value?>, at position: Double) -> Double? {
+        guard let integer = Machine.wholeNumber(position), case .list(let list)? = container.pointee else { return nil }
+        let resolved = integer < 0 ? integer + list.elements.count : integer
+        guard resolved >= 0, resolved < list.elements.count, case .number(let x) = list.elements[resolved] else { return nil }
+        return x
     }
 
     /// Reads a variable's value where it lives (nil when unassigned).
