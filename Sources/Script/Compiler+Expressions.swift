@@ -8,21 +8,12 @@ extension Compiler {
     func condition(_ expression: ResolvedExpression, _ fallback: SourceSpan) -> (Machine) throws -> Bool {
         switch expression {
         case .binary(let operation, let leftExpression, let rightExpression, let span) where operation.isComparison:
-            if case .constant(.number(let constant)) = rightExpression,
-               case .variable(.local(let local), let name, let nameSpan) = leftExpression, !local.isCaptured {
-                let slot = local.slot
-                return { machine in
-                    let pointer = machine.stack + (machine.base + slot)
-                    if case .number(let x)? = pointer.pointee { return Machine.compare(operation, x, constant) }
-                    guard let value = pointer.pointee else { throw RuntimeError.unassignedLocal(name, nameSpan) }
-                    return try Machine.truth(try machine.binary(operation, value, .number(constant), span), span)
-                }
-            }
-            let left = operand(leftExpression), right = operand(rightExpression)
+            let general = unfusedComparison(operation, leftExpression, rightExpression, span)
+            // `i * i < n`, `xs[j] > x`: one fused evaluation; anything else runs `general`.
+            guard let fused = numberCode(operation, leftExpression, rightExpression) else { return general }
             return { machine in
-                let a = try left.run(machine), b = try right.run(machine)
-                if case .number(let x) = a, case .number(let y) = b { return Machine.compare(operation, x, y) }
-                return try Machine.truth(try machine.binary(operation, a, b, span), span)
+                if let outcome = fused.test(machine) { return outcome }
+                return try general(machine)
             }
         case .logical(.and, let left, let right, let span):
             let first = condition(left, span), second = condition(right, span)
@@ -34,6 +25,37 @@ extension Compiler {
             let value = self.expression(expression)
             let span = expression.span ?? fallback
             return { machine in try Machine.truth(try value(machine), span) }
+        }
+    }
+
+    /// A comparison as a condition, reading a local compared with a constant inline.
+    private func unfusedComparison(_ operation: BinaryOperator, _ leftExpression: ResolvedExpression,
+                                   _ rightExpression: ResolvedExpression, _ span: SourceSpan) -> (Machine) throws -> Bool {
+        if case .constant(.number(let constant)) = rightExpression,
+           case .variable(.local(let local), let name, let nameSpan) = leftExpression, !local.isCaptured {
+            let slot = local.slot
+            return { machine in
+                let pointer = machine.stack + (machine.base + slot)
+                if case .number(let x)? = pointer.pointee { return Machine.compare(operation, x, constant) }
+                guard let value = pointer.pointee else { throw RuntimeError.unassignedLocal(name, nameSpan) }
+                return try Machine.truth(try machine.binary(operation, value, .number(constant), span), span)
+            }
+        }
+        let left = operand(leftExpression), right = operand(rightExpression)
+        let general: (Machine) throws -> Bool = { machine in
+            let a = try left.run(machine), b = try right.run(machine)
+            if case .number(let x) = a, case .number(let y) = b { return Machine.compare(operation, x, y) }
+            return try Machine.truth(try machine.binary(operation, a, b, span), span)
+        }
+        // `i < n`, `x < pivot`: two numbers read straight from their slots.
+        guard left.slot >= 0, right.slot >= 0 else { return general }
+        let leftSlot = left.slot, rightSlot = right.slot
+        return { machine in
+            let frame = machine.stack + machine.base
+            if case .number(let x)? = frame[leftSlot], case .number(let y)? = frame[rightSlot] {
+                return Machine.compare(operation, x, y)
+            }
+            return try general(machine)
         }
     }
 
@@ -118,7 +140,24 @@ extension Compiler {
     /// Binary operators, specialised on operand shape (a number constant or a plain local on
     /// either side is read inline) so `n < 2` or `n - 1` is one closure, not three.
     func binary(_ operation: BinaryOperator, _ leftExpression: ResolvedExpression,
-                        _ rightExpression: ResolvedExpression, _ span: SourceSpan) -> Evaluate {
+                _ rightExpression: ResolvedExpression, _ span: SourceSpan) -> Evaluate {
+        let general = unfusedBinary(operation, leftExpression, rightExpression, span)
+        // `3 * n + 1`, `xs[k] + ys[k]`: one fused evaluation (Compiler+Numbers.swift).
+        guard let fused = numberCode(operation, leftExpression, rightExpression) else { return general }
+        if fused.isComparison {
+            return { machine in
+                if let outcome = fused.test(machine) { return .bool(outcome) }
+                return try general(machine)
+            }
+        }
+        return { machine in
+            if let number = fused.evaluate(machine) { return .number(number) }
+            return try general(machine)
+        }
+    }
+
+    private func unfusedBinary(_ operation: BinaryOperator, _ leftExpression: ResolvedExpression,
+                               _ rightExpression: ResolvedExpression, _ span: SourceSpan) -> Evaluate {
         if case .constant(.number(let constant)) = rightExpression {
             if case .variable(.local(let local), let name, let nameSpan) = leftExpression, !local.isCaptured {
                 let slot = local.slot
@@ -170,6 +209,21 @@ extension Compiler {
         if indices.count == 1, case .value(let single) = indices[0] {
             // xs[i], d[k], s[i] that exist: no IndexArgument array.
             let indexCode = operand(single)
+            if target.slot >= 0 {
+                // A plain local's list is read where it lies (`Machine.quickIndexGet(at:)`); an
+                // unassigned slot takes the general path, which reports it before the position runs.
+                let slot = target.slot
+                return { machine in
+                    if (machine.stack + (machine.base + slot)).pointee != nil {
+                        let position = try indexCode.run(machine)
+                        if let value = Machine.quickIndexGet(at: machine.stack + (machine.base + slot), position) {
+                            return value
+                        }
+                        return try machine.indexGet(try target.run(machine), [.value(position)], span)
+                    }
+                    return try machine.indexGet(try target.run(machine), [.value(try indexCode.run(machine))], span)
+                }
+            }
             return { machine in
                 let object = try target.run(machine)
                 let position = try indexCode.run(machine)

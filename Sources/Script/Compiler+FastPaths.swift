@@ -14,7 +14,10 @@
 //   evaluated straight into the new frame at any arity (`invoke0/1/2`, `invoke`; keyword calls
 //   through `KeywordCallSite` in Compiler+Functions.swift); natives and built-in methods with a
 //   one-argument body skip the `Arguments` bundle (`callOther1`, `MethodCallSite`).
-// - Indexing: `xs[i]`, `d[k]`, `s[i]` get and set without an index array (`Machine.quickIndexGet`/`Set`).
+// - Indexing: `xs[i]`, `d[k]`, `s[i]` get and set without an index array (`Machine.quickIndexGet`/`Set`);
+//   a list in a plain local is read and written where it lies (`quickIndexGet(at:)`/`Set(at:)`).
+// - Numbers: arithmetic and comparisons of two or more operations fuse into closures over
+//   `Double?` (`NumberCode` in Compiler+Numbers.swift), falling back to the general code.
 
 extension Compiler {
     // MARK: - Locals read inline

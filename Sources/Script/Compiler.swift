@@ -83,6 +83,16 @@ struct Compiler {
         switch steps.count {
         case 0: return { _ in .normal }
         case 1: return steps[steps.startIndex].run
+        case 3:
+            // A common loop body; one closure rather than a pair inside a pair.
+            let first = steps[steps.startIndex].run, second = steps[steps.startIndex + 1].run
+            let third = steps[steps.startIndex + 2].run
+            return { machine in
+                var flow = try first(machine)
+                guard flow == .normal else { return flow }
+                flow = try second(machine)
+                return flow == .normal ? try third(machine) : flow
+            }
         default:
             let middle = steps.startIndex + steps.count / 2
             let first = sequence(steps[..<middle]), second = sequence(steps[middle...])
@@ -104,7 +114,8 @@ struct Compiler {
                 return .normal
             }
         case .assignVariable(let reference, let name, let operation, let value, let span):
-            return assignVariable(reference, name, operation, expression(value), plainLocal(value), span)
+            let general = assignVariable(reference, name, operation, expression(value), plainLocal(value), span)
+            return fusedAssignment(reference, name, operation, value, span, general: general)
         case .assignIndex(let target, let indices, let operation, let value, let span):
             let targetCode = operand(target), indexCode = self.indices(indices), valueCode = operand(value)
             let arithmetic = operation.binary
@@ -112,21 +123,36 @@ struct Compiler {
                 // `xs[i] = v`, `d[k] += 1`: lists and dicts are read and written without an
                 // IndexArgument array; anything else (and every error) takes the general path.
                 let positionCode = operand(single)
-                return { machine in
+                let general: Execute = { machine in
                     let object = try targetCode.run(machine)
                     let position = try positionCode.run(machine)
                     var newValue = try valueCode.run(machine)
                     if let arithmetic {
                         let current = try Machine.quickIndexGet(object, position)
                             ?? machine.indexGet(object, [.value(position)], span)
-                        if case .number(let a) = current, case .number(let b) = newValue, arithmetic != .divide {
-                            newValue = try Machine.arithmetic(arithmetic, a, b, span)
-                        } else {
-                            newValue = try machine.binary(arithmetic, current, newValue, span)
-                        }
+                        newValue = try Compiler.combine(machine, arithmetic, current, newValue, span)
                     }
                     if !Machine.quickIndexSet(object, position, newValue) {
                         try machine.indexSet(object, [.value(position)], newValue, span)
+                    }
+                    return .normal
+                }
+                guard targetCode.slot >= 0 else { return general }
+                // A plain local's list is read and written where it lies (`quickIndexSet(at:)`);
+                // an unassigned slot takes the general path, which reports it first.
+                let slot = targetCode.slot
+                return { machine in
+                    let target = machine.stack + (machine.base + slot)
+                    guard target.pointee != nil else { return try general(machine) }
+                    let position = try positionCode.run(machine)
+                    var newValue = try valueCode.run(machine)
+                    if let arithmetic {
+                        let current = try Machine.quickIndexGet(at: target, position)
+                            ?? machine.indexGet(try targetCode.run(machine), [.value(position)], span)
+                        newValue = try Compiler.combine(machine, arithmetic, current, newValue, span)
+                    }
+                    if !Machine.quickIndexSet(at: target, position, newValue) {
+                        try machine.indexSet(try targetCode.run(machine), [.value(position)], newValue, span)
                     }
                     return .normal
                 }
@@ -171,6 +197,8 @@ struct Compiler {
                 }
             }
             let thenCode = sequence(thenBranch.map { Step(run: self.statement($0)) })
+            // Without an else, a false condition costs no closure call.
+            if elseBranch.isEmpty { return { machine in try test(machine) ? try thenCode(machine) : .normal } }
             let elseCode = sequence(elseBranch.map { Step(run: self.statement($0)) })
             return { machine in try test(machine) ? try thenCode(machine) : try elseCode(machine) }
         case .whileLoop(let condition, let body, let span):
@@ -204,6 +232,16 @@ struct Compiler {
         case .breakStatement: return { _ in .breakLoop }
         case .continueStatement: return { _ in .continueLoop }
         }
+    }
+
+    /// `current op value` for a compound assignment, numbers inline.
+    @inline(__always)
+    static func combine(_ machine: Machine, _ arithmetic: BinaryOperator, _ current: Value, _ value: Value,
+                        _ span: SourceSpan) throws -> Value {
+        if case .number(let a) = current, case .number(let b) = value, arithmetic != .divide {
+            return try Machine.arithmetic(arithmetic, a, b, span)
+        }
+        return try machine.binary(arithmetic, current, value, span)
     }
 
     /// `name = value` or `name op= value`; `valueLocal` is the value when it is a plain local.

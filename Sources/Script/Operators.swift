@@ -34,7 +34,7 @@ extension Machine {
             default: break
             }
         case (.list(let a), .list(let b)) where operation == .add:
-            return .list(ListObject(a.elements + b.elements))
+            return .list(ListObject(Machine.joined(a.elements[...], b.elements[...])))
         case (.string(let text), .number(let count)) where operation == .multiply:
             return .string(String(repeating: text, count: try Machine.repeatCount(count, span)))
         case (.list(let list), .number(let count)) where operation == .multiply:
@@ -43,7 +43,12 @@ extension Machine {
                 throw RuntimeError.invalidIndex("a list of \(times * list.elements.count) elements is too large "
                     + "(limit \(Machine.materialisedRangeLimit))", span)
             }
-            return .list(ListObject(Array([[Value]](repeating: list.elements, count: times).joined())))
+            // `[false] * n`: repeated without building an array of n arrays first.
+            if list.elements.count == 1 { return .list(ListObject(Array(repeating: list.elements[0], count: times))) }
+            var elements: [Value] = []
+            elements.reserveCapacity(times * list.elements.count)
+            for _ in 0..<times { elements.append(contentsOf: list.elements) }
+            return .list(ListObject(elements))
         default: break
         }
         switch operation {
@@ -52,6 +57,22 @@ extension Machine {
         default:
             throw RuntimeError.unsupportedOperands(operator: operation.symbol, left: left.typeAndValue,
                                                    right: right.typeAndValue, span)
+        }
+    }
+
+    /// The elements of `parts` in one new array, copied in a loop specialised for `Value`
+    /// (`Array(slice)` and `+` copy through the generic value witnesses, an indirect call per
+    /// element: a fifth of a quicksort that slices and concatenates).
+    static func joined(_ parts: ArraySlice<Value>...) -> [Value] {
+        var total = 0
+        for part in parts { total += part.count }
+        return [Value](unsafeUninitializedCapacity: total) { buffer, initialized in
+            for part in parts {
+                for element in part {
+                    buffer.initializeElement(at: initialized, to: element)
+                    initialized += 1
+                }
+            }
         }
     }
 
@@ -138,9 +159,26 @@ extension Machine {
     @inline(__always)
     static func modulo(_ a: Double, _ b: Double, _ span: SourceSpan) throws -> Double {
         if b == 0 { throw RuntimeError.divisionByZero(span) }
+        return flooredRemainder(a, b)
+    }
+
+    /// `x` as an Int when it is a whole number in Int's range. `Int(exactly:)` calls the C
+    /// library's `trunc` (a call per list index); converting there and back is two instructions.
+    @inline(__always)
+    static func wholeNumber(_ x: Double) -> Int? {
+        // 2^63 is the first Double past Int.max; NaN fails both comparisons.
+        guard x >= -9_223_372_036_854_775_808.0, x < 9_223_372_036_854_775_808.0 else { return nil }
+        let integer = Int(x)
+        return Double(integer) == x ? integer : nil
+    }
+
+    /// `a % b` for a nonzero `b`, floored like Python's.
+    @inline(__always)
+    static func flooredRemainder(_ a: Double, _ b: Double) -> Double {
         // Whole numbers (the common case: counters, indices) take the exact, faster integer path.
-        if let x = Int64(exactly: a), let y = Int64(exactly: b) {
-            var remainder = x % y
+        if let x = Machine.wholeNumber(a), let y = Machine.wholeNumber(b) {
+            // (`Int64.min % -1` overflows: its remainder is 0.)
+            var remainder = x.remainderReportingOverflow(dividingBy: y).partialValue
             if remainder != 0, (remainder < 0) != (y < 0) { remainder += y }
             return Double(remainder)
         }
@@ -168,7 +206,7 @@ extension Machine {
         // `if case` on each value rather than a switch over a tuple of both: the tuple copies
         // (retains) them.
         if case .list(let list) = object {
-            guard case .number(let number) = position, let integer = Int(exactly: number) else { return nil }
+            guard case .number(let number) = position, let integer = Machine.wholeNumber(number) else { return nil }
             let resolved = integer < 0 ? integer + list.elements.count : integer
             return resolved >= 0 && resolved < list.elements.count ? list.elements[resolved] : nil
         }
@@ -176,17 +214,45 @@ extension Machine {
             guard case .string(let key) = position else { return nil }
             return dict[key]
         }
-        if case .string(let text) = object, case .number(let number) = position, let integer = Int(exactly: number) {
+        if case .string(let text) = object, case .number(let number) = position, let integer = Machine.wholeNumber(number) {
             return character(of: text, at: integer)
         }
         return nil
+    }
+
+    /// `quickIndexGet` on the value in a plain local's slot, read where it lies: a list is not
+    /// copied out (a retain and a release, and the generic copy and destroy of a `Value`). Only
+    /// the statements of the slot's own frame write it, so evaluating the position first is safe.
+    @inline(__always)
+    static func quickIndexGet(at target: UnsafeMutablePointer<Value?>, _ position: Value) -> Value? {
+        if case .list(let list)? = target.pointee {
+            guard case .number(let number) = position, let integer = wholeNumber(number) else { return nil }
+            let resolved = integer < 0 ? integer + list.elements.count : integer
+            return resolved >= 0 && resolved < list.elements.count ? list.elements[resolved] : nil
+        }
+        guard let object = target.pointee else { return nil }
+        return quickIndexGet(object, position)
+    }
+
+    /// `quickIndexSet` on the value in a plain local's slot, read where it lies (see above).
+    @inline(__always)
+    static func quickIndexSet(at target: UnsafeMutablePointer<Value?>, _ position: Value, _ value: Value) -> Bool {
+        if case .list(let list)? = target.pointee {
+            guard case .number(let number) = position, let integer = wholeNumber(number) else { return false }
+            let resolved = integer < 0 ? integer + list.elements.count : integer
+            guard resolved >= 0 && resolved < list.elements.count else { return false }
+            list.elements[resolved] = value
+            return true
+        }
+        guard let object = target.pointee else { return false }
+        return quickIndexSet(object, position, value)
     }
 
     /// `xs[i] = v` for a whole number in range, `d[k] = v`; false sends the rest to `indexSet`.
     @inline(__always)
     static func quickIndexSet(_ object: Value, _ position: Value, _ value: Value) -> Bool {
         if case .list(let list) = object {
-            guard case .number(let number) = position, let integer = Int(exactly: number) else { return false }
+            guard case .number(let number) = position, let integer = Machine.wholeNumber(number) else { return false }
             let resolved = integer < 0 ? integer + list.elements.count : integer
             guard resolved >= 0 && resolved < list.elements.count else { return false }
             list.elements[resolved] = value
@@ -250,7 +316,7 @@ extension Machine {
             let position = try singleIndex(indices, count: list.elements.count, type: "list", span)
             switch position {
             case .element(let index): return list.elements[index]
-            case .range(let range): return .list(ListObject(Array(list.elements[range])))
+            case .range(let range): return .list(ListObject(Machine.joined(list.elements[range])))
             }
         case .string(let text):
             if indices.count == 1, case .value(.number(let number)) = indices[0], let integer = Int(exactly: number),

@@ -1,0 +1,245 @@
+// Fused number expressions: an arithmetic expression whose leaves are variables, number
+// constants and elements read out of lists or dicts (`3 * n + 1`, `(lo + hi) / 2`,
+// `prefix[k] + data[k]`, `self["x"] * other["x"]`) compiles to closures that produce a plain
+// `Double?`: no `Value` is boxed, copied or destroyed between the operations, and locals, globals
+// and constants are read inline by the operation that uses them (one closure call per operation,
+// none per leaf). Such an expression has no side effects (it only reads), so when a leaf is not
+// a number, an index is not a whole number in range, a key is missing, or an operation would
+// fail (division by zero), the fused code answers nil and the general code runs the same
+// expression again, producing the same value or reporting the same error.
+
+import Foundation
+
+typealias EvaluateNumber = (Machine) -> Double?
+
+/// An operand of a fused operation: a plain local or a global read inline, a constant, or the
+/// code of anything else (a nested operation, an element, a captured variable).
+struct NumberOperand {
+    enum Kind: UInt8 {
+        case local, global, constant, code
+    }
+
+    let kind: Kind
+    /// The stack slot or global index.
+    let index: Int
+    let constant: Double
+    let code: EvaluateNumber
+
+    static func local(_ slot: Int) -> NumberOperand { NumberOperand(kind: .local, index: slot, constant: 0, code: { _ in nil }) }
+    static func global(_ index: Int) -> NumberOperand { NumberOperand(kind: .global, index: index, constant: 0, code: { _ in nil }) }
+    static func constant(_ value: Double) -> NumberOperand { NumberOperand(kind: .constant, index: 0, constant: value, code: { _ in nil }) }
+    static func code(_ code: @escaping EvaluateNumber) -> NumberOperand { NumberOperand(kind: .code, index: 0, constant: 0, code: code) }
+
+    @inline(__always)
+    func read(_ machine: Machine) -> Double? {
+        switch kind {
+        case .local:
+            if case .number(let x)? = (machine.stack + (machine.base + index)).pointee { return x }
+            return nil
+        case .global:
+            if case .number(let x)? = (machine.globals + index).pointee { return x }
+            return nil
+        case .constant: return constant
+        case .code: return code(machine)
+        }
+    }
+}
+
+/// One fused binary operation (arithmetic or, at the root of a condition, a comparison), in one
+/// object so a closure over it captures a single reference.
+final class NumberCode {
+    let operation: BinaryOperator
+    let left: NumberOperand
+    let right: NumberOperand
+
+    init(operation: BinaryOperator, left: NumberOperand, right: NumberOperand) {
+        self.operation = operation
+        self.left = left
+        self.right = right
+    }
+
+    var isComparison: Bool { operation.isComparison }
+
+    /// The value of an arithmetic operation, or nil: run the general code.
+    @inline(__always)
+    func evaluate(_ machine: Machine) -> Double? {
+        guard let a = left.read(machine), let b = right.read(machine) else { return nil }
+        switch operation {
+        case .add: return a + b
+        case .subtract: return a - b
+        case .multiply: return a * b
+        case .divide: return b == 0 ? nil : a / b
+        case .modulo: return b == 0 ? nil : Machine.flooredRemainder(a, b)
+        case .power: return Foundation.pow(a, b)
+        default: return nil  // comparisons use `test`; `@` is not fused
+        }
+    }
+
+    /// The outcome of a comparison, or nil: run the general code.
+    @inline(__always)
+    func test(_ machine: Machine) -> Bool? {
+        guard let a = left.read(machine), let b = right.read(machine) else { return nil }
+        return Machine.compare(operation, a, b)
+    }
+}
+
+/// Builds fused code from resolved expressions, counting the work it saves.
+struct NumberCodeBuilder {
+    /// Operations, element reads and reads of variables other than plain locals. With fewer
+    /// than two, the general code's closures (one per operation, reading locals and constants
+    /// inline) cost as much.
+    private(set) var work = 0
+
+    /// `expression` as an operand, or nil when it is not a side-effect-free number expression.
+    mutating func operand(_ expression: ResolvedExpression) -> NumberOperand? {
+        switch expression {
+        case .constant(.number(let value)):
+            return .constant(value)
+        case .variable(let reference, _, _):
+            switch reference {
+            case .local(let local) where !local.isCaptured: return .local(local.slot)
+            case .global(let index):
+                work += 1
+                return .global(index)
+            default:
+                work += 1
+                let read = NumberCodeBuilder.reader(reference)
+                return .code { machine in
+                    if case .number(let x)? = read(machine) { return x }
+                    return nil
+                }
+            }
+        case .index(.variable(let reference, _, _), let indices, _):
+            guard indices.count == 1, case .value(let position) = indices[0] else { return nil }
+            work += 1
+            let read = NumberCodeBuilder.reader(reference)
+            if case .constant(.string(let key)) = position {
+                // `d["x"]`: a number entry of a dict.
+                return .code { machine in
+                    guard case .dict(let dict)? = read(machine), case .number(let x)? = dict[key] else { return nil }
+                    return x
+                }
+            }
+            // `xs[i]`: a number element of a list, at a whole index in range. A list in a plain
+            // local or a global is read where it lies (no copy, retain and release of it).
+            guard let index = operand(position) else { return nil }
+            switch reference {
+            case .local(let local) where !local.isCaptured:
+                let slot = local.slot
+                return .code { machine in
+                    guard let position = index.read(machine) else { return nil }
+                    return NumberCodeBuilder.element(of: machine.stack + (machine.base + slot), at: position)
+                }
+            case .global(let global):
+                return .code { machine in
+                    guard let position = index.read(machine) else { return nil }
+                    return NumberCodeBuilder.element(of: machine.globals + global, at: position)
+                }
+            default:
+                break
+            }
+            return .code { machine in
+                guard let position = index.read(machine), let integer = Machine.wholeNumber(position),
+                      case .list(let list)? = read(machine) else { return nil }
+                let resolved = integer < 0 ? integer + list.elements.count : integer
+                guard resolved >= 0, resolved < list.elements.count,
+                      case .number(let x) = list.elements[resolved] else { return nil }
+                return x
+            }
+        case .unary(.negate, let operandExpression, _):
+            guard let inner = operand(operandExpression) else { return nil }
+            work += 1
+            return .code { machine in inner.read(machine).map { -$0 } }
+        case .binary(let operation, let left, let right, _) where !operation.isComparison:
+            guard let code = binary(operation, left, right) else { return nil }
+            return .code { machine in code.evaluate(machine) }
+        default:
+            return nil
+        }
+    }
+
+    /// `left operation right` (arithmetic, or a comparison when it is the root of a condition).
+    mutating func binary(_ operation: BinaryOperator, _ left: ResolvedExpression, _ right: ResolvedExpression) -> NumberCode? {
+        guard operation != .matmul, let leftOperand = operand(left), let rightOperand = operand(right) else { return nil }
+        if !operation.isComparison { work += 1 }
+        return NumberCode(operation: operation, left: leftOperand, right: rightOperand)
+    }
+
+    /// The number at `position` of the list in `container`, or nil.
+    @inline(__always)
+    static func element(of container: UnsafeMutablePointer<Value?>, at position: Double) -> Double? {
+        guard let integer = Machine.wholeNumber(position), case .list(let list)? = container.pointee else { return nil }
+        let resolved = integer < 0 ? integer + list.elements.count : integer
+        guard resolved >= 0, resolved < list.elements.count, case .number(let x) = list.elements[resolved] else { return nil }
+        return x
+    }
+
+    /// Reads a variable's value where it lives (nil when unassigned).
+    static func reader(_ reference: VariableReference) -> (Machine) -> Value? {
+        switch reference {
+        case .global(let index): return { machine in (machine.globals + index).pointee }
+        case .local(let local) where local.isCaptured:
+            let cell = local.cellIndex
+            return { machine in machine.cell(cell).value }
+        case .local(let local):
+            let slot = local.slot
+            return { machine in (machine.stack + (machine.base + slot)).pointee }
+        case .upvalue(let index): return { machine in machine.upvalue(index).value }
+        }
+    }
+}
+
+extension Compiler {
+    /// `expression` fused, when it is a binary number operation worth fusing (see `NumberCodeBuilder.work`).
+    func numberCode(_ expression: ResolvedExpression) -> NumberCode? {
+        guard case .binary(let operation, let left, let right, _) = expression, !operation.isComparison else { return nil }
+        return numberCode(operation, left, right)
+    }
+
+    /// `left operation right` fused (a comparison or arithmetic at the root).
+    func numberCode(_ operation: BinaryOperator, _ left: ResolvedExpression, _ right: ResolvedExpression) -> NumberCode? {
+        var builder = NumberCodeBuilder()
+        guard let code = builder.binary(operation, left, right), builder.work >= 2 else { return nil }
+        return code
+    }
+}
+
+extension Compiler {
+    /// `n = 3 * n + 1`, `s += xs[i]`, `count += 1`: the new value fused (the target is a leaf of
+    /// the expression for `op=`) and written as a number, without boxing it on the way; `general`
+    /// runs when the fused code answers nil, and is returned as it is when the value does not fuse.
+    /// (Not an optional result: a closure passed through Optional comes back wrapped in two
+    /// reabstraction thunks, a call each per run.)
+    func fusedAssignment(_ reference: VariableReference, _ name: String, _ operation: AssignmentOperator,
+                         _ value: ResolvedExpression, _ span: SourceSpan, general: @escaping Execute) -> Execute {
+        let fused: NumberCode?
+        if let arithmetic = operation.binary {
+            fused = numberCode(arithmetic, .variable(reference, name, span), value)
+        } else {
+            fused = numberCode(value)
+        }
+        guard let fused else { return general }
+        switch reference {
+        case .local(let local) where !local.isCaptured:
+            let slot = local.slot
+            return { machine in
+                guard let number = fused.evaluate(machine) else { return try general(machine) }
+                (machine.stack + (machine.base + slot)).pointee = .number(number)
+                return .normal
+            }
+        case .global(let index):
+            return { machine in
+                guard let number = fused.evaluate(machine) else { return try general(machine) }
+                (machine.globals + index).pointee = .number(number)
+                return .normal
+            }
+        default:
+            let store = self.store(reference, name)
+            return { machine in
+                guard let number = fused.evaluate(machine) else { return try general(machine) }
+                try store(machine, .number(number))
+                return .normal
+            }
+        }
+    }
+}
