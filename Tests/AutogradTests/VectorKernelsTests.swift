@@ -136,7 +136,8 @@ struct VectorKernelsTests {
                 }
             }
         }
-        // Batched 3-D, 3-D × shared 2-D (folded into one product), and linear with and without a bias.
+        // Batched 3-D, 3-D × shared 2-D (folded into one product), linear with and without a bias, and
+        // a batch of transposed first operands.
         let (portable, fast) = try atBothLevels { () throws -> [Tensor] in
             let batched = try Tensor.matmul(random([3, m, k], seed: 31), random([3, k, n], seed: 32))
             let folded = try Tensor.matmul(random([2, m, k], seed: 33), random([k, n], seed: 34))
@@ -146,8 +147,14 @@ struct VectorKernelsTests {
             let withBias = try Tensor.linear(x, weight: weight, bias: bias)
             let withoutBias = try Tensor.linear(x, weight: weight, bias: nil)
             try (withBias * withoutBias).sum().backward()
+            // A batch of transposed first operands against a shared second: the shared operand's
+            // gradient sums Aᵀ-products over the batch (CKernels reads each A in place, column-wise).
+            let left = try random([3, k, m], seed: 38, requiresGrad: true)
+            let right = try random([k, n], seed: 39, requiresGrad: true)
+            let transposedBatch = try Tensor.matmul(left, right, transposeA: true)
+            try (transposedBatch * random([3, m, n], seed: 40)).sum().backward()
             return [batched, folded, withBias, withoutBias, try #require(x.grad), try #require(weight.grad),
-                    try #require(bias.grad)]
+                    try #require(bias.grad), transposedBatch, try #require(left.grad), try #require(right.grad)]
         }
         for (index, (x, y)) in zip(fast, portable).enumerated() {
             expectClose(x, y, tolerance: 4 * tolerance, "products \(shape), part \(index)")
