@@ -59,7 +59,7 @@ final class GlyphCache: @unchecked Sendable {
         let extent = Int((size * 3).rounded(.up)) + 8
         let origin = extent / 2
         let gd: LibGD
-        do { gd = try LibGD.functions() } catch { return .failure(error as? PlotError ?? PlotError("png: \(error)")) }
+        do { gd = try LibGD.functions() } catch { return .failure(error) }
         guard let scratch = gd.imageCreateTrueColor(Int32(extent), Int32(extent)) else {
             return .failure(PlotError("png: libgd could not allocate a glyph image"))
         }

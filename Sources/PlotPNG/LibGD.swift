@@ -43,7 +43,7 @@ struct LibGD: @unchecked Sendable {
     private static let opened: Result<LibGD, PlotError> = open()
 
     /// libgd's functions, or an error naming the library and the package to install.
-    static func functions() throws -> LibGD { try opened.get() }
+    static func functions() throws(PlotError) -> LibGD { try opened.get() }
 
     /// The functions once libgd is open: for releasing an image, which exists only because an
     /// earlier call opened the library.

@@ -297,28 +297,24 @@ public enum StandardLibrary {
         },
     ] }
 
+    /// The stable order of `keys` when `unbox` takes every one of them out of its `Value`; nil
+    /// when some key is of another kind.
+    private static func unboxedOrder<Key: Comparable>(_ keys: [Value], _ unbox: (Value) -> Key?) -> [Int]? {
+        var unboxed: [Key] = []
+        unboxed.reserveCapacity(keys.count)
+        for key in keys {
+            guard let value = unbox(key) else { return nil }
+            unboxed.append(value)
+        }
+        return unboxed.withUnsafeBufferPointer { unboxed in keys.indices.sorted { unboxed[$0] < unboxed[$1] } }
+    }
+
     /// The positions of `keys` in ascending order (a stable sort). Keys that are all numbers or
     /// all strings are compared unboxed, without copying a `Value` per comparison; a mix goes
     /// through `less`, which reports the first pair it cannot compare.
     static func sortedOrder(_ keys: [Value]) throws -> [Int] {
-        var numbers: [Double] = []
-        numbers.reserveCapacity(keys.count)
-        for key in keys {
-            guard case .number(let number) = key else { break }
-            numbers.append(number)
-        }
-        if numbers.count == keys.count {
-            return numbers.withUnsafeBufferPointer { numbers in keys.indices.sorted { numbers[$0] < numbers[$1] } }
-        }
-        var texts: [String] = []
-        texts.reserveCapacity(keys.count)
-        for key in keys {
-            guard case .string(let text) = key else { break }
-            texts.append(text)
-        }
-        if texts.count == keys.count {
-            return texts.withUnsafeBufferPointer { texts in keys.indices.sorted { texts[$0] < texts[$1] } }
-        }
+        if let order = unboxedOrder(keys, { if case .number(let number) = $0 { number } else { nil } }) { return order }
+        if let order = unboxedOrder(keys, { if case .string(let text) = $0 { text } else { nil } }) { return order }
         var failure: Error?
         let order = keys.indices.sorted { left, right in
             do {
