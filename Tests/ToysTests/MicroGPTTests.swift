@@ -99,6 +99,36 @@ struct MicroGPTTests {
         }
     }
 
+    /// A copy computes what the original computes, including an MoE model balanced by the bias,
+    /// whose selection bias is state rather than a parameter; and training the original leaves
+    /// the copy as it was.
+    @Test func copyKeepsParametersAndSelectionBias() throws {
+        var config = MicroGPTConfig(vocabulary: 9)
+        config.dimensions = 16; config.layers = 2; config.heads = 2; config.context = 8; config.seed = 3
+        var options = MicroGPTExperts()
+        options.experts = 4; options.topK = 1; options.balance = .bias
+        config.experts = options
+        let model = try MicroGPT(config: config)
+        model.setTraining(false)
+        // A bias large enough to move every token's first choice to the last expert.
+        for mixture in model.mixtures { try mixture.setBias([0, 0, 0, 50]) }
+        let input = try Tensor([[1, 2, 3, 4, 5, 6]])
+        let original = try model(input).storage
+        let copy = try model.copy()
+        #expect(copy.mixtures.map(\.bias) == model.mixtures.map(\.bias))
+        #expect(allClose(try copy(input).storage, original, absolute: 1e-6))
+        // Without the bias the routing, and so the logits, differ: the check above can fail.
+        for mixture in copy.mixtures { try mixture.setBias([0, 0, 0, 0]) }
+        #expect(!allClose(try copy(input).storage, original, absolute: 1e-4))
+        // The copy's parameters are its own: changing the original's leaves the copy's output.
+        for mixture in copy.mixtures { try mixture.setBias([0, 0, 0, 50]) }
+        model.tokenEmbedding.weight.withUnsafeMutableValues { values in
+            for index in values.indices { values[index] += 1 }
+        }
+        #expect(allClose(try copy(input).storage, original, absolute: 1e-6))
+        #expect(!allClose(try model(input).storage, original, absolute: 1e-4))
+    }
+
     @Test func generationIsSeededAndStops() throws {
         let model = try smallModel(vocabulary: 9)
         let first = try model.generate(prompt: [1], maxNew: 6, seed: 5)

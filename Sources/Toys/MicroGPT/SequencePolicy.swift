@@ -223,7 +223,9 @@ public final class SequencePolicy: Policy {
 
 extension MicroGPT {
     /// A model with the same configuration whose parameters hold a copy of this one's values
-    /// (not shared, and not trained by whoever trains this one).
+    /// (not shared, and not trained by whoever trains this one). The experts' selection bias
+    /// (balancing `bias`) is state, not a parameter, but it decides the routing, so it is copied
+    /// too: without it a frozen reference would route differently from the policy it copies.
     public func copy() throws -> MicroGPT {
         let copy = try MicroGPT(config: config)
         for (source, target) in zip(parameters(), copy.parameters()) {
@@ -233,6 +235,7 @@ extension MicroGPT {
                 }
             }
         }
+        for (source, target) in zip(mixtures, copy.mixtures) { try target.setBias(source.bias) }
         copy.setTraining(false)
         return copy
     }
