@@ -141,7 +141,8 @@ extension Compiler {
     /// either side is read inline) so `n < 2` or `n - 1` is one closure, not three.
     func binary(_ operation: BinaryOperator, _ leftExpression: ResolvedExpression,
                 _ rightExpression: ResolvedExpression, _ span: SourceSpan) -> Evaluate {
-        let general = unfusedBinary(operation, leftExpression, rightExpression, span)
+        let general = concatenation(operation, leftExpression, rightExpression, span)
+            ?? unfusedBinary(operation, leftExpression, rightExpression, span)
         // `3 * n + 1`, `xs[k] + ys[k]`: one fused evaluation (Compiler+Numbers.swift).
         guard let fused = numberCode(operation, leftExpression, rightExpression) else { return general }
         if fused.isComparison {

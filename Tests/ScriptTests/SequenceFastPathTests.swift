@@ -1,0 +1,108 @@
+// The sequence fast paths (Compiler+Sequences.swift) against the general code they replace:
+// `for x in xs[a:b]` (the slice walked in place) against the slice passed through a function
+// first, and `a + b + c` (one join) against `id(a + b) + c` (pairwise). Each pair is spelled so
+// the expressions sit at the same columns, and must print the same text or fail with the same
+// message at the same line and column.
+import Foundation
+import Testing
+@testable import Script
+
+/// What a program printed, or its first error with where it was reported.
+private func outcome(_ source: String) -> String {
+    let harness = Harness()
+    do {
+        _ = try harness.interpreter.run(source, file: "test.seek")
+        return harness.output
+    } catch {
+        guard let first = error.diagnostics.first else { return harness.output + "error" }
+        return harness.output + "error \(first.span.line):\(first.span.column): \(first.message)"
+    }
+}
+
+private let prelude = "fn id(v) { return v }\n"
+
+/// Slice bounds of every kind: missing, negative, past either end, crossing, not whole numbers,
+/// not numbers.
+private let bounds: [(String, String)] = [
+    ("", ""), ("1", ""), ("", "2"), ("1", "3"), ("-2", ""), ("", "-1"), ("-10", "10"), ("5", "2"),
+    ("7", ""), ("0", "0"), ("1.5", ""), ("", "\"a\""), ("nil", "2"),
+]
+
+/// Sequences sliced: lists (empty, mixed), a string, a range, a dict, a number, nil.
+private let sequences = ["[]", "[3, 1, \"x\", [2], nil, 5]", "\"héllo\"", "range(2, 9)", "{\"a\": 1}", "4", "nil"]
+
+@Test func forOverASliceMatchesTheCopiedSlice() {
+    for sequence in sequences {
+        for (lower, upper) in bounds {
+            let slice = "xs[\(lower):\(upper)]"
+            let body = "{ print(x) }\nprint(\"done\")\n"
+            let fast = prelude + "xs = \(sequence)\nfor x in    \(slice) " + body
+            let general = prelude + "xs = \(sequence)\nfor x in id(\(slice)) " + body
+            let fastOutcome = outcome(fast)
+            #expect(fastOutcome == outcome(general), "for x in \(slice) with xs = \(sequence)")
+            if sequence.hasPrefix("[3"), lower == "1", upper == "3" { #expect(fastOutcome == "1\nx\ndone\n") }
+        }
+    }
+}
+
+@Test func forOverASliceIsASnapshot() {
+    // The body appends to and clears the list it walks: the loop still visits the slice as it was.
+    let source = prelude + """
+    xs = [1, 2, 3, 4]
+    seen = []
+    for x in xs[1:] {
+        xs.append(x * 10)
+        xs[0] = x
+        seen.append(x)
+    }
+    print(seen, xs)
+    fn inner(ys) {
+        total = 0
+        for y in ys[-2:] {
+            if y == 4 { break }
+            total += y
+        }
+        for y in ys[:2] { if y == 2 { return total + 100 } }
+        return total
+    }
+    print(inner(xs), inner([5, 6]))
+    for a, b in [[1, 2], [3, 4], [5, 6]][1:] { print(a + b) }
+    """
+    #expect(outcome(source) == "[2, 3, 4] [4, 2, 3, 4, 20, 30, 40]\n170 11\n7\n11\n")
+}
+
+@Test func concatenationChainsMatchPairwiseAddition() {
+    let operands = ["[1]", "[]", "[2, [3]]", "\"ab\"", "\"é\"", "1", "nil", "{\"k\": 1}", "range(3)", "f()", "g"]
+    for first in operands {
+        for second in operands {
+            for third in operands {
+                // f() appends to the list `g` holds, which may be an earlier operand.
+            let program = "g = [7]\nfn f() { g.append(1)\n return g }\n"
+                let fast = prelude + program + "r =    \(first) + \(second)  + \(third)\nprint(r, g)\n"
+                let general = prelude + program + "r = id(\(first) + \(second)) + \(third)\nprint(r, g)\n"
+                #expect(outcome(fast) == outcome(general), "\(first) + \(second) + \(third)")
+            }
+        }
+    }
+}
+
+@Test func longConcatenationChains() {
+    let source = prelude + """
+    a = [1, 2]
+    fn grow() {
+        a.append(9)
+        return [0]
+    }
+    print(a + grow() + a + [3] + a)
+    s = "x"
+    print(s + "y" + s + "\\(len(a))" + s + s)
+    print(1 + 2 + 3 + 4 + 0.5)
+    n = 1
+    print("n=" + "1" + "!" + "" + "?")
+    """
+    // As pairwise: `a + grow()` reads a after grow appended to it, and so do the later operands.
+    #expect(outcome(source) == "[1, 2, 9, 0, 1, 2, 9, 3, 1, 2, 9]\nxyx3xx\n10.5\nn=1!?\n")
+    let failing = prelude + "xs = [1]\nys =    xs + [2] + [3]  + 4 + [5]\n"
+    #expect(outcome(failing) == outcome(prelude + "xs = [1]\nys = id(xs + [2] + [3]) + 4 + [5]\n"))
+    #expect(outcome(failing).hasPrefix("error 3:"))
+}
