@@ -106,3 +106,59 @@ private let sequences = ["[]", "[3, 1, \"x\", [2], nil, 5]", "\"héllo\"", "rang
     #expect(outcome(failing) == outcome(prelude + "xs = [1]\nys = id(xs + [2] + [3]) + 4 + [5]\n"))
     #expect(outcome(failing).hasPrefix("error 3:"))
 }
+
+// MARK: - Built-in methods called directly
+
+/// Receivers of every built-in type and others, for a call site that sees them in turn.
+private let receivers = ["[3, 1]", "[]", "\"aB c \"", "\"\"", "{\"k\": 1, \"j\": [2]}", "{}", "4", "nil", "range(2)"]
+
+@Test func zeroArgumentMethodsMatchTheBoundMethod() {
+    // `r.name()` at a direct site against `m = r.name` then `m()` (the bound method's general body).
+    for name in ["pop", "reverse", "keys", "values", "items", "upper", "lower", "strip", "nosuch"] {
+        for receiver in receivers {
+            let direct = "fn call(r) { v = r.\(name)()\n return [v, r] }\nprint(call(\(receiver)))\nprint(call(\(receiver)))\n"
+            let bound = "fn call(r) { m = r.\(name)\n return [m(), r] }\nprint(call(\(receiver)))\nprint(call(\(receiver)))\n"
+            let directOutcome = outcome(direct), boundOutcome = outcome(bound)
+            // The same values; errors with the same message (the spans differ: `r.name()` vs `m()`).
+            #expect(directOutcome.components(separatedBy: ": ").last == boundOutcome.components(separatedBy: ": ").last,
+                    "\(receiver).\(name)()")
+            #expect(directOutcome.hasPrefix("error") == boundOutcome.hasPrefix("error"), "\(receiver).\(name)()")
+        }
+    }
+}
+
+@Test func appendPutsTheElementInDirectly() {
+    let source = """
+    fn fill(xs, n) {
+        for i in range(n) { xs.append(i) }
+        return xs
+    }
+    print(fill([], 3), fill([9], 2))
+    xs = [1, 2, 3]
+    xs.append(xs.pop())
+    xs.append(xs)
+    print(len(xs), len(xs[3]))
+    fn owner() {
+        items = []
+        add = fn(x) { items.append(x) }
+        add(1)
+        add("two")
+        return items
+    }
+    print(owner())
+    fn site(c, x) {
+        c.append(x)
+        return c
+    }
+    print(site([], 1), site([2], [3]))
+    print(site("text", 1))
+    """
+    #expect(outcome(source).hasPrefix("[0, 1, 2] [9, 0, 1]\n4 4\n[1, \"two\"]\n[1] [2, [3]]\nerror 19:"))
+    #expect(outcome(source).contains("string has no member 'append'"))
+    // An unassigned receiver is reported before the argument runs, at the receiver.
+    let unassigned = "fn f() {\n    if false { xs = [] }\n    xs.append(print(\"ran\"))\n}\nf()\n"
+    #expect(outcome(unassigned).hasPrefix("error 3:5:"))
+    #expect(!outcome(unassigned).contains("ran"))
+    let wrongCount = "xs = []\nxs.append(1, 2)\n"
+    #expect(outcome(wrongCount).hasPrefix("error 2:"))
+}
