@@ -141,8 +141,11 @@ extension Compiler {
     /// either side is read inline) so `n < 2` or `n - 1` is one closure, not three.
     func binary(_ operation: BinaryOperator, _ leftExpression: ResolvedExpression,
                 _ rightExpression: ResolvedExpression, _ span: SourceSpan) -> Evaluate {
-        let general = concatenation(operation, leftExpression, rightExpression, span)
-            ?? unfusedBinary(operation, leftExpression, rightExpression, span)
+        // (Not `concatenation(…) ?? unfusedBinary(…)`: a closure passed through an Optional comes
+        // back wrapped in reabstraction thunks, two calls more per run of `fib(n - 1) + fib(n - 2)`.)
+        let general = isConcatenationChain(operation, leftExpression)
+            ? concatenation(leftExpression, rightExpression, span)
+            : unfusedBinary(operation, leftExpression, rightExpression, span)
         // `3 * n + 1`, `xs[k] + ys[k]`: one fused evaluation (Compiler+Numbers.swift).
         guard let fused = numberCode(operation, leftExpression, rightExpression) else { return general }
         if fused.isComparison {

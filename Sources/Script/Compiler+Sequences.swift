@@ -94,15 +94,18 @@ final class LoopBody {
 extension Compiler {
     // MARK: - Concatenation chains
 
-    /// `a + b + c …`, three or more operands on the left spine of `+`, as one site (nil for
-    /// anything else): lists are joined once into a list of the final size and strings appended
+    /// Whether `left + right` is a chain `a + b + c …` for `concatenation`.
+    func isConcatenationChain(_ operation: BinaryOperator, _ left: ResolvedExpression) -> Bool {
+        guard operation == .add, case .binary(.add, _, _, _) = left else { return false }
+        return true
+    }
+
+    /// `a + b + c …`, three or more operands on the left spine of `+`, as one site: lists are joined once into a list of the final size and strings appended
     /// into one buffer, where `+` by `+` built and freed every intermediate result (`less + [p] +
     /// more` in a quicksort copied `less` twice). Operands run in order, and an operand that is
     /// not a list (or not a string) ends the join with the general `+`, so values and errors
     /// (with the span of the `+` that fails) are those of the pairwise evaluation.
-    func concatenation(_ operation: BinaryOperator, _ left: ResolvedExpression, _ right: ResolvedExpression,
-                       _ span: SourceSpan) -> Evaluate? {
-        guard operation == .add, case .binary(.add, _, _, _) = left else { return nil }
+    func concatenation(_ left: ResolvedExpression, _ right: ResolvedExpression, _ span: SourceSpan) -> Evaluate {
         var operands = [right], spans = [span]
         var current = left
         while case .binary(.add, let inner, let operand, let innerSpan) = current {
