@@ -56,11 +56,12 @@ enum CollectionMethods {
     private static func installListMethods(_ interpreter: Interpreter) {
         interpreter.defineMethod(on: "list", "append", help: "xs.append(x): add x at the end.\n  xs.append(4)",
                                  oneArgument: { receiver, element in
-            list(receiver).elements.append(element)
+            list(receiver).append(element)
             return .null
         }) { receiver, arguments in
             try arguments.expectCount(1)
-            list(receiver).elements.append(try arguments.require(at: 0, named: "x"))
+            let element = try arguments.require(at: 0, named: "x")
+            list(receiver).append(element)
             return .null
         }
         interpreter.defineMethod(on: "list", "extend", help: "xs.extend(ys): add every element of ys.\n  xs.extend([4, 5])",

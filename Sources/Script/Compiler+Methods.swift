@@ -34,14 +34,14 @@ extension Compiler {
                 if site.receiverSlot >= 0, case .list(let list)? = (machine.stack + (machine.base + site.receiverSlot)).pointee {
                     // The argument first: it may use the list (`xs.append(xs.pop())`).
                     let element = try site.argument(machine)
-                    list.elements.append(element)
+                    list.append(element)
                     return .null
                 }
             }
             let receiver = try site.receiver(machine)
             if site.appendsToLists, case .list(let list) = receiver {
                 let element = try site.argument(machine)
-                list.elements.append(element)
+                list.append(element)
                 return .null
             }
             // The receiver is evaluated first and the method looked up before the argument, as on

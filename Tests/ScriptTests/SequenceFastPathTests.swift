@@ -162,3 +162,43 @@ private let receivers = ["[3, 1]", "[]", "\"aB c \"", "\"\"", "{\"k\": 1, \"j\":
     let wrongCount = "xs = []\nxs.append(1, 2)\n"
     #expect(outcome(wrongCount).hasPrefix("error 2:"))
 }
+
+// MARK: - Fused matrix elements
+
+@Test func fusedMatrixElementsMatchTheGeneralPath() {
+    // `m[i][j]` in arithmetic is fused (Compiler+Numbers.swift); `id(m)[i][j]` is not. Indices of
+    // every kind, rows that are not lists, elements that are not numbers. The fast spelling is
+    // padded so `m` starts where `id` does and the operators sit at the same columns.
+    let matrix = "[[1, 2], [3, \"x\"], 4, [], [[5]]]"
+    let positions = ["0", "1", "-1", "2", "3", "4", "5", "-6", "0.5", "\"a\"", "nil"]
+    for i in positions {
+        for j in ["0", "1", "-1", "2", "-3", "1.5", "nil"] {
+            let local = "fn f(m, i, j) { return m[i][j]     * 2 + 1 }\nprint(f(\(matrix), \(i), \(j)))\n"
+            let localGeneral = "fn f(m, i, j) { return id(m)[i][j] * 2 + 1 }\nprint(f(\(matrix), \(i), \(j)))\n"
+            #expect(outcome(prelude + local) == outcome(prelude + localGeneral), "local m[\(i)][\(j)]")
+            let global = "m = \(matrix)\nprint(m[\(i)][\(j)]     - 0.5 + 1)\n"
+            let globalGeneral = "m = \(matrix)\nprint(id(m)[\(i)][\(j)] - 0.5 + 1)\n"
+            #expect(outcome(prelude + global) == outcome(prelude + globalGeneral), "global m[\(i)][\(j)]")
+            let captured = "fn g(m) { h = fn(i, j) { m[i][j]     * 3 + 0 }\n return h(\(i), \(j)) }\nprint(g(\(matrix)))\n"
+            let capturedGeneral = "fn g(m) { h = fn(i, j) { id(m)[i][j] * 3 + 0 }\n return h(\(i), \(j)) }\nprint(g(\(matrix)))\n"
+            #expect(outcome(prelude + captured) == outcome(prelude + capturedGeneral), "captured m[\(i)][\(j)]")
+        }
+    }
+    let product = """
+    fn matmul(a, b) {
+        out = []
+        for i in range(len(a)) {
+            row = []
+            for j in range(len(b[0])) {
+                s = 0
+                for k in range(len(b)) { s += a[i][k] * b[k][j] }
+                row.append(s)
+            }
+            out.append(row)
+        }
+        return out
+    }
+    print(matmul([[1, 2], [3, 4]], [[5, 6], [7, 8]]))
+    """
+    #expect(outcome(product) == "[[19, 22], [43, 50]]\n")
+}
