@@ -213,6 +213,16 @@ extension Compiler {
         if indices.count == 1, case .value(let single) = indices[0] {
             // xs[i], d[k], s[i] that exist: no IndexArgument array.
             let indexCode = operand(single)
+            if case .constant(.string(let key)) = single {
+                // `node["children"]`, `self["x"]`: the key hashed once, here. Anything but a dict
+                // holding the key takes the general path, which reports it.
+                let hash = DictObject.hash(key)
+                return { machine in
+                    let object = try target.run(machine)
+                    if case .dict(let dict) = object, let value = dict.value(forKey: key, hash: hash) { return value }
+                    return try machine.indexGet(object, [.value(.string(key))], span)
+                }
+            }
             if target.slot >= 0 {
                 // A plain local's list is read where it lies (`Machine.quickIndexGet(at:)`); an
                 // unassigned slot takes the general path, which reports it before the position runs.

@@ -114,9 +114,12 @@ struct NumberCodeBuilder {
             work += 1
             let read = NumberCodeBuilder.reader(reference)
             if case .constant(.string(let key)) = position {
-                // `d["x"]`: a number entry of a dict.
+                // `d["x"]`: a number entry of a dict, the key hashed once, here.
+                let hash = DictObject.hash(key)
                 return .code { machine in
-                    guard case .dict(let dict)? = read(machine), case .number(let x)? = dict[key] else { return nil }
+                    guard case .dict(let dict)? = read(machine), case .number(let x)? = dict.value(forKey: key, hash: hash) else {
+                        return nil
+                    }
                     return x
                 }
             }

@@ -202,3 +202,23 @@ private let receivers = ["[3, 1]", "[]", "\"aB c \"", "\"\"", "{\"k\": 1, \"j\":
     """
     #expect(outcome(product) == "[[19, 22], [43, 50]]\n")
 }
+
+// MARK: - Constant keys
+
+@Test func constantKeysMatchComputedKeys() {
+    // `t["k"]` hashes its key once when compiled; `t[key]` hashes it per read. Targets of every
+    // kind, keys present and missing, ASCII and not (composed and decomposed "é" are equal keys).
+    let targets = ["{\"k\": 1, \"é\": [2], \"\": \"e\"}", "{}", "[1, 2]", "\"text\"", "4", "nil"]
+    for target in targets {
+        for key in ["k", "é", "e\u{301}", "", "missing", "K"] {
+            let setup = "key = \"\(key)\"\nt = \(target)\n"
+            let fast = setup + "fn f(t) { return t[\"\(key)\"] }\nprint(f(t), t[\"\(key)\"] == nil)\nprint(f(t) * 2 + 1)\n"
+            let general = setup + "fn f(t) { return t[key] }\nprint(f(t), t[key] == nil)\nprint(f(t) * 2 + 1)\n"
+            #expect(outcome(fast) == outcome(general), "\(target)[\"\(key)\"]")
+        }
+    }
+    // Inside fused arithmetic, and on a local that is never assigned.
+    let fused = "fn dot(a, b) { return a[\"x\"] * b[\"x\"] + a[\"y\"] * b[\"y\"] }\nprint(dot({\"x\": 2, \"y\": 3}, {\"x\": 4, \"y\": 5}))\n"
+    #expect(outcome(fused) == "23\n")
+    #expect(outcome("fn f() {\n    if false { d = {} }\n    return d[\"k\"]\n}\nf()\n").hasPrefix("error 3:12:"))
+}
