@@ -19,7 +19,8 @@
 // - Sequences: `for x in xs[a:b]` walks the slice in place, and chains `a + [p] + b` of lists
 //   or strings are built once (`LoopBody`, `ConcatenationSite` in Compiler+Sequences.swift).
 // - Indexing: `xs[i]`, `d[k]`, `s[i]` get and set without an index array (`Machine.quickIndexGet`/`Set`);
-//   a list in a plain local is read and written where it lies (`quickIndexGet(at:)`/`Set(at:)`).
+//   a list in a plain local is read and written where it lies (`quickIndexGet(at:)`/`Set(at:)`);
+//   a constant key (`node["children"]`) is hashed once, when compiled (`Compiler.index`).
 // - Numbers: arithmetic and comparisons of two or more operations fuse into closures over
 //   `Double?` (`NumberCode` in Compiler+Numbers.swift), falling back to the general code.
 
