@@ -56,11 +56,12 @@ enum CollectionMethods {
     private static func installListMethods(_ interpreter: Interpreter) {
         interpreter.defineMethod(on: "list", "append", help: "xs.append(x): add x at the end.\n  xs.append(4)",
                                  oneArgument: { receiver, element in
-            list(receiver).elements.append(element)
+            list(receiver).append(element)
             return .null
         }) { receiver, arguments in
             try arguments.expectCount(1)
-            list(receiver).elements.append(try arguments.require(at: 0, named: "x"))
+            let element = try arguments.require(at: 0, named: "x")
+            list(receiver).append(element)
             return .null
         }
         interpreter.defineMethod(on: "list", "extend", help: "xs.extend(ys): add every element of ys.\n  xs.extend([4, 5])",
@@ -73,7 +74,8 @@ enum CollectionMethods {
             list(receiver).elements += try arguments.interpreter.elements(of: try arguments.require(at: 0, named: "ys"))
             return .null
         }
-        interpreter.defineMethod(on: "list", "pop", help: "xs.pop(): remove and return the last element (or xs.pop(i)).\n  last = xs.pop()") { receiver, arguments in
+        interpreter.defineMethod(on: "list", "pop", help: "xs.pop(): remove and return the last element (or xs.pop(i)).\n  last = xs.pop()",
+                                 zeroArguments: { receiver in list(receiver).elements.popLast() }) { receiver, arguments in
             try arguments.expectCount(0...1)
             let target = list(receiver)
             guard !target.elements.isEmpty else { throw NativeError("pop from an empty list") }
@@ -109,7 +111,11 @@ enum CollectionMethods {
             }
             return .number(Double(position))
         }
-        interpreter.defineMethod(on: "list", "reverse", help: "xs.reverse(): reverse in place.\n  xs.reverse()") { receiver, arguments in
+        interpreter.defineMethod(on: "list", "reverse", help: "xs.reverse(): reverse in place.\n  xs.reverse()",
+                                 zeroArguments: { receiver in
+            list(receiver).elements.reverse()
+            return .null
+        }) { receiver, arguments in
             try arguments.expectCount(0)
             list(receiver).elements.reverse()
             return .null
@@ -117,15 +123,18 @@ enum CollectionMethods {
     }
 
     private static func installDictMethods(_ interpreter: Interpreter) {
-        interpreter.defineMethod(on: "dict", "keys", help: "d.keys(): the keys in insertion order.\n  d.keys()") { receiver, arguments in
+        interpreter.defineMethod(on: "dict", "keys", help: "d.keys(): the keys in insertion order.\n  d.keys()",
+                                 zeroArguments: { receiver in .list(ListObject(dict(receiver).keys.map(Value.string))) }) { receiver, arguments in
             try arguments.expectCount(0)
             return .list(ListObject(dict(receiver).keys.map(Value.string)))
         }
-        interpreter.defineMethod(on: "dict", "values", help: "d.values(): the values in key order.\n  d.values()") { receiver, arguments in
+        interpreter.defineMethod(on: "dict", "values", help: "d.values(): the values in key order.\n  d.values()",
+                                 zeroArguments: { receiver in .list(ListObject(dict(receiver).values)) }) { receiver, arguments in
             try arguments.expectCount(0)
             return .list(ListObject(dict(receiver).values))
         }
-        interpreter.defineMethod(on: "dict", "items", help: "d.items(): [key, value] pairs in insertion order.\n  for k, v in d.items() { print(k, v) }") { receiver, arguments in
+        interpreter.defineMethod(on: "dict", "items", help: "d.items(): [key, value] pairs in insertion order.\n  for k, v in d.items() { print(k, v) }",
+                                 zeroArguments: { receiver in StandardLibrary.items(of: dict(receiver)) }) { receiver, arguments in
             try arguments.expectCount(0)
             return StandardLibrary.items(of: dict(receiver))
         }
@@ -157,15 +166,18 @@ enum CollectionMethods {
     }
 
     private static func installStringMethods(_ interpreter: Interpreter) {
-        interpreter.defineMethod(on: "string", "upper", help: "s.upper(): upper-cased.\n  \"ab\".upper()   # \"AB\"") { receiver, arguments in
+        interpreter.defineMethod(on: "string", "upper", help: "s.upper(): upper-cased.\n  \"ab\".upper()   # \"AB\"",
+                                 zeroArguments: { receiver in .string(string(receiver).uppercased()) }) { receiver, arguments in
             try arguments.expectCount(0)
             return .string(string(receiver).uppercased())
         }
-        interpreter.defineMethod(on: "string", "lower", help: "s.lower(): lower-cased.\n  \"AB\".lower()   # \"ab\"") { receiver, arguments in
+        interpreter.defineMethod(on: "string", "lower", help: "s.lower(): lower-cased.\n  \"AB\".lower()   # \"ab\"",
+                                 zeroArguments: { receiver in .string(string(receiver).lowercased()) }) { receiver, arguments in
             try arguments.expectCount(0)
             return .string(string(receiver).lowercased())
         }
-        interpreter.defineMethod(on: "string", "strip", help: "s.strip(): without leading and trailing spaces.\n  \" a \".strip()   # \"a\"") { receiver, arguments in
+        interpreter.defineMethod(on: "string", "strip", help: "s.strip(): without leading and trailing spaces.\n  \" a \".strip()   # \"a\"",
+                                 zeroArguments: { receiver in .string(StringBytes.strip(string(receiver))) }) { receiver, arguments in
             try arguments.expectCount(0)
             return .string(StringBytes.strip(string(receiver)))
         }

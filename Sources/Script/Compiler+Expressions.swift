@@ -141,7 +141,11 @@ extension Compiler {
     /// either side is read inline) so `n < 2` or `n - 1` is one closure, not three.
     func binary(_ operation: BinaryOperator, _ leftExpression: ResolvedExpression,
                 _ rightExpression: ResolvedExpression, _ span: SourceSpan) -> Evaluate {
-        let general = unfusedBinary(operation, leftExpression, rightExpression, span)
+        // (Not `concatenation(…) ?? unfusedBinary(…)`: a closure passed through an Optional comes
+        // back wrapped in reabstraction thunks, two calls more per run of `fib(n - 1) + fib(n - 2)`.)
+        let general = isConcatenationChain(operation, leftExpression)
+            ? concatenation(leftExpression, rightExpression, span)
+            : unfusedBinary(operation, leftExpression, rightExpression, span)
         // `3 * n + 1`, `xs[k] + ys[k]`: one fused evaluation (Compiler+Numbers.swift).
         guard let fused = numberCode(operation, leftExpression, rightExpression) else { return general }
         if fused.isComparison {
@@ -209,6 +213,16 @@ extension Compiler {
         if indices.count == 1, case .value(let single) = indices[0] {
             // xs[i], d[k], s[i] that exist: no IndexArgument array.
             let indexCode = operand(single)
+            if case .constant(.string(let key)) = single {
+                // `node["children"]`, `self["x"]`: the key hashed once, here. Anything but a dict
+                // holding the key takes the general path, which reports it.
+                let hash = DictObject.hash(key)
+                return { machine in
+                    let object = try target.run(machine)
+                    if case .dict(let dict) = object, let value = dict.value(forKey: key, hash: hash) { return value }
+                    return try machine.indexGet(object, [.value(.string(key))], span)
+                }
+            }
             if target.slot >= 0 {
                 // A plain local's list is read where it lies (`Machine.quickIndexGet(at:)`); an
                 // unassigned slot takes the general path, which reports it before the position runs.

@@ -13,9 +13,14 @@
 // - Calls: a Seek function in a global slot is taken out with one retain and its arguments are
 //   evaluated straight into the new frame at any arity (`invoke0/1/2`, `invoke`; keyword calls
 //   through `KeywordCallSite` in Compiler+Functions.swift); natives and built-in methods with a
-//   one-argument body skip the `Arguments` bundle (`callOther1`, `MethodCallSite`).
+//   one-argument body skip the `Arguments` bundle (`callOther1`, `MethodCallSite`); so do
+//   built-in methods called without arguments (`items.pop()`), and `xs.append(x)` puts the
+//   element into the list directly (Compiler+Methods.swift).
+// - Sequences: `for x in xs[a:b]` walks the slice in place, and chains `a + [p] + b` of lists
+//   or strings are built once (`LoopBody`, `ConcatenationSite` in Compiler+Sequences.swift).
 // - Indexing: `xs[i]`, `d[k]`, `s[i]` get and set without an index array (`Machine.quickIndexGet`/`Set`);
-//   a list in a plain local is read and written where it lies (`quickIndexGet(at:)`/`Set(at:)`).
+//   a list in a plain local is read and written where it lies (`quickIndexGet(at:)`/`Set(at:)`);
+//   a constant key (`node["children"]`) is hashed once, when compiled (`Compiler.index`).
 // - Numbers: arithmetic and comparisons of two or more operations fuse into closures over
 //   `Double?` (`NumberCode` in Compiler+Numbers.swift), falling back to the general code.
 

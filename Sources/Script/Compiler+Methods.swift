@@ -15,11 +15,35 @@ extension Compiler {
         let site = MethodCallSite(name: name, loadReceiver: loadReceiver, receiverSlot: receiverLocal?.slot ?? -1,
                                   arguments: arguments, argumentSlot: arguments.count == 1 ? argumentLocal?.slot ?? -1 : -1,
                                   memberSpan: memberSpan, span: span)
+        if arguments.isEmpty {
+            // `items.pop()`, `s.upper()`: a built-in's direct body, without an `Arguments` bundle.
+            return { machine in
+                let receiver = try site.receiver(machine)
+                if let direct = site.cachedZeroArguments(for: receiver), let result = direct(receiver) { return result }
+                return try site.call(machine, receiver)
+            }
+        }
         guard arguments.count == 1 else {
             return { machine in try site.call(machine, try site.receiver(machine)) }
         }
         return { machine in
+            // `xs.append(x)` on a list, once the site has seen the built-in `list.append`: the
+            // element goes into the list without the method's closure or copies of the receiver
+            // and argument. A list in a plain local is read where it lies (as `quickIndexGet(at:)`).
+            if site.appendsToLists {
+                if site.receiverSlot >= 0, case .list(let list)? = (machine.stack + (machine.base + site.receiverSlot)).pointee {
+                    // The argument first: it may use the list (`xs.append(xs.pop())`).
+                    let element = try site.argument(machine)
+                    list.append(element)
+                    return .null
+                }
+            }
             let receiver = try site.receiver(machine)
+            if site.appendsToLists, case .list(let list) = receiver {
+                let element = try site.argument(machine)
+                list.append(element)
+                return .null
+            }
             // The receiver is evaluated first and the method looked up before the argument, as on
             // the general path (an unknown method is reported before the argument runs).
             if let direct = site.cachedOneArgument(for: receiver) {
@@ -62,6 +86,11 @@ private final class MethodCallSite {
     private var method: BuiltinMethod?
     /// `method.oneArgument`, kept apart so the direct path reads one field.
     private var oneArgument: ((Value, Value) -> Value?)?
+    /// `method.zeroArguments`, likewise.
+    private var zeroArguments: ((Value) -> Value?)?
+    /// Whether `name` is the built-in `list.append` (set the first time a list receiver is seen;
+    /// only the standard library defines direct bodies, so a direct `append` is the built-in).
+    private(set) var appendsToLists = false
 
     init(name: String, loadReceiver: @escaping Evaluate, receiverSlot: Int, arguments: [Operand], argumentSlot: Int,
          memberSpan: SourceSpan, span: SourceSpan) {
@@ -99,6 +128,13 @@ private final class MethodCallSite {
         return oneArgument
     }
 
+    /// The direct zero-argument body for this receiver, if its method is cached and has one.
+    @inline(__always)
+    func cachedZeroArguments(for receiver: Value) -> ((Value) -> Value?)? {
+        guard let zeroArguments, Kind(receiver) == kind else { return nil }
+        return zeroArguments
+    }
+
     /// The general path: looks the method up (once per type), evaluates the arguments, calls it.
     func call(_ machine: Machine, _ receiver: Value, evaluated: [Value]? = nil) throws -> Value {
         let receiverKind = Kind(receiver)
@@ -111,9 +147,12 @@ private final class MethodCallSite {
                     functionName = "\(typeName).\(name)"
                     method = found
                     oneArgument = found.oneArgument
+                    zeroArguments = found.zeroArguments
+                    if receiverKind == .list, name == "append", found.oneArgument != nil { appendsToLists = true }
                 }
             }
             if let method, kind == receiverKind {
+                if arguments.isEmpty, let zeroArguments, let result = zeroArguments(receiver) { return result }
                 if arguments.count == 1, evaluated == nil, let oneArgument {
                     let argument = try argument(machine)
                     if let result = oneArgument(receiver, argument) { return result }

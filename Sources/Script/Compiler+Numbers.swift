@@ -1,6 +1,6 @@
 // Fused number expressions: an arithmetic expression whose leaves are variables, number
 // constants and elements read out of lists or dicts (`3 * n + 1`, `(lo + hi) / 2`,
-// `prefix[k] + data[k]`, `self["x"] * other["x"]`) compiles to closures that produce a plain
+// `prefix[k] + data[k]`, `self["x"] * other["x"]`, `a[i][k] * b[k][j]`) compiles to closures that produce a plain
 // `Double?`: no `Value` is boxed, copied or destroyed between the operations, and locals, globals
 // and constants are read inline by the operation that uses them (one closure call per operation,
 // none per leaf). Such an expression has no side effects (it only reads), so when a leaf is not
@@ -114,9 +114,12 @@ struct NumberCodeBuilder {
             work += 1
             let read = NumberCodeBuilder.reader(reference)
             if case .constant(.string(let key)) = position {
-                // `d["x"]`: a number entry of a dict.
+                // `d["x"]`: a number entry of a dict, the key hashed once, here.
+                let hash = DictObject.hash(key)
                 return .code { machine in
-                    guard case .dict(let dict)? = read(machine), case .number(let x)? = dict[key] else { return nil }
+                    guard case .dict(let dict)? = read(machine), case .number(let x)? = dict.value(forKey: key, hash: hash) else {
+                        return nil
+                    }
                     return x
                 }
             }
@@ -146,6 +149,32 @@ struct NumberCodeBuilder {
                       case .number(let x) = list.elements[resolved] else { return nil }
                 return x
             }
+        case .index(.index(.variable(let reference, _, _), let rowIndices, _), let indices, _):
+            // `m[i][j]`: a number element of a list of lists (a matrix row by row), the outer
+            // list read where it lies when it is a plain local or a global.
+            guard rowIndices.count == 1, case .value(let rowPosition) = rowIndices[0],
+                  indices.count == 1, case .value(let position) = indices[0],
+                  let row = operand(rowPosition), let column = operand(position) else { return nil }
+            work += 2
+            let container: (Machine) -> UnsafeMutablePointer<Value?>?
+            switch reference {
+            case .local(let local) where !local.isCaptured:
+                let slot = local.slot
+                container = { machine in machine.stack + (machine.base + slot) }
+            case .global(let global):
+                container = { machine in machine.globals + global }
+            default:
+                let read = NumberCodeBuilder.reader(reference)
+                return .code { machine in
+                    guard let i = row.read(machine), let j = column.read(machine) else { return nil }
+                    var value = read(machine)
+                    return NumberCodeBuilder.element(of: &value, at: i, j)
+                }
+            }
+            return .code { machine in
+                guard let i = row.read(machine), let j = column.read(machine), let pointer = container(machine) else { return nil }
+                return NumberCodeBuilder.element(of: pointer, at: i, j)
+            }
         case .unary(.negate, let operandExpression, _):
             guard let inner = operand(operandExpression) else { return nil }
             work += 1
@@ -171,6 +200,18 @@ struct NumberCodeBuilder {
         guard let integer = Machine.wholeNumber(position), case .list(let list)? = container.pointee else { return nil }
         let resolved = integer < 0 ? integer + list.elements.count : integer
         guard resolved >= 0, resolved < list.elements.count, case .number(let x) = list.elements[resolved] else { return nil }
+        return x
+    }
+
+    /// The number at `[row][column]` of the list of lists in `container`, or nil.
+    @inline(__always)
+    static func element(of container: UnsafeMutablePointer<Value?>, at row: Double, _ column: Double) -> Double? {
+        guard let rowIndex = Machine.wholeNumber(row), let columnIndex = Machine.wholeNumber(column),
+              case .list(let rows)? = container.pointee else { return nil }
+        let resolvedRow = rowIndex < 0 ? rowIndex + rows.elements.count : rowIndex
+        guard resolvedRow >= 0, resolvedRow < rows.elements.count, case .list(let cells) = rows.elements[resolvedRow] else { return nil }
+        let resolved = columnIndex < 0 ? columnIndex + cells.elements.count : columnIndex
+        guard resolved >= 0, resolved < cells.elements.count, case .number(let x) = cells.elements[resolved] else { return nil }
         return x
     }
 

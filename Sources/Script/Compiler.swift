@@ -216,7 +216,7 @@ struct Compiler {
                 return .normal
             }
         case .forLoop(let variables, let sequence, let body, let span):
-            return forLoop(variables, expression(sequence), self.sequence(body.map { Step(run: self.statement($0)) }), span)
+            return forLoop(variables, sequence, self.sequence(body.map { Step(run: self.statement($0)) }), span)
         case .returnStatement(let value):
             guard let value else {
                 return { machine in
@@ -302,55 +302,6 @@ struct Compiler {
                 try store(machine, try Machine.arithmetic(arithmetic, a, b, span))
             } else {
                 try store(machine, try machine.binary(arithmetic, current, operand, span))
-            }
-            return .normal
-        }
-    }
-
-    func forLoop(_ variables: [(VariableReference, String)], _ sequence: @escaping Evaluate,
-                         _ body: @escaping Execute, _ span: SourceSpan) -> Execute {
-        let assign = variables.count == 1 ? store(variables[0].0, variables[0].1) : unpacker(variables, span)
-        // A single plain local (the usual `for i in …`) is written straight into its slot.
-        let directSlot: Int
-        if variables.count == 1, case .local(let local) = variables[0].0, !local.isCaptured {
-            directSlot = local.slot
-        } else {
-            directSlot = -1
-        }
-        return { machine in
-            let iterable = try sequence(machine)
-            if case .range(let range) = iterable {
-                // Ranges count without building a list.
-                let count = range.count
-                var index = 0
-                while index < count {
-                    try machine.checkInterrupt(span)
-                    if directSlot >= 0 {
-                        machine.stack[machine.base + directSlot] = .number(range.value(at: index))
-                    } else {
-                        try assign(machine, .number(range.value(at: index)))
-                    }
-                    switch try body(machine) {
-                    case .breakLoop: return .normal
-                    case .returned: return .returned
-                    case .normal, .continueLoop: break
-                    }
-                    index += 1
-                }
-                return .normal
-            }
-            for element in try machine.elements(of: iterable, span) {
-                try machine.checkInterrupt(span)
-                if directSlot >= 0 {
-                    machine.stack[machine.base + directSlot] = element
-                } else {
-                    try assign(machine, element)
-                }
-                switch try body(machine) {
-                case .breakLoop: return .normal
-                case .returned: return .returned
-                case .normal, .continueLoop: break
-                }
             }
             return .normal
         }

@@ -62,6 +62,14 @@ public final class DictObject {
         }
     }
 
+    /// The value for a key whose hash (`DictObject.hash(key)`) the caller computed once: a
+    /// constant key, `node["children"]`, `self["x"]`, is hashed when its code is compiled.
+    @inline(__always)
+    func value(forKey key: String, hash: Int) -> Value? {
+        guard let position = position(of: key, hash: hash) else { return nil }
+        return entries[position].value
+    }
+
     /// `d[key] = value` without wrapping the value in an optional (`d[k] = v`, `d[k] += 1`).
     /// Not inlined: `Machine.quickIndexSet` inlines into every index assignment, and with this
     /// body in it the compiler stopped inlining it there (a list element store paid a call).

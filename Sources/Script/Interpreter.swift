@@ -148,6 +148,13 @@ public final class Interpreter {
         methods[typeName, default: [:]][name] = BuiltinMethod(help: help, oneArgument: oneArgument, body: body)
     }
 
+    /// `defineMethod` with a direct body for calls without arguments (same contract as above).
+    func defineMethod(on typeName: String, _ name: String, help: String, zeroArguments: @escaping (Value) -> Value?,
+                      _ body: @escaping (Value, Arguments) throws -> Value) {
+        methods[typeName, default: [:]][name] = BuiltinMethod(help: help, oneArgument: nil, zeroArguments: zeroArguments,
+                                                              body: body)
+    }
+
     /// The current value of a global, or nil if unbound.
     public func global(_ name: String) -> Value? {
         guard let index = globals.existingIndex(of: name), index < machine.globalCount else { return nil }

@@ -50,15 +50,19 @@ public struct BuiltinMethod {
     /// (`xs.append(i)`, `d.has(k)` in a loop). It returns nil to decline (an argument of the
     /// wrong type), and the general body then runs and reports the error.
     let oneArgument: ((Value, Value) -> Value?)?
+    /// The same for a call without arguments (`items.pop()`, `s.upper()`).
+    let zeroArguments: ((Value) -> Value?)?
 
     /// Creates a method.
     public init(help: String, body: @escaping (Value, Arguments) throws -> Value) {
         self.init(help: help, oneArgument: nil, body: body)
     }
 
-    init(help: String, oneArgument: ((Value, Value) -> Value?)?, body: @escaping (Value, Arguments) throws -> Value) {
+    init(help: String, oneArgument: ((Value, Value) -> Value?)?, zeroArguments: ((Value) -> Value?)? = nil,
+         body: @escaping (Value, Arguments) throws -> Value) {
         self.help = help
         self.oneArgument = oneArgument
+        self.zeroArguments = zeroArguments
         self.body = body
     }
 }

@@ -33,6 +33,15 @@ public final class ListObject {
     public var elements: [Value]
     /// Creates a list.
     public init(_ elements: [Value] = []) { self.elements = elements }
+
+    /// `xs.append(x)`. The first element of an empty list makes room for four, as CPython's
+    /// lists do: Swift's arrays grow 1, 2, 4, and those two extra reallocations were a tenth of a
+    /// quicksort's time, whose lists start empty and mostly stay short.
+    @inline(__always)
+    func append(_ element: Value) {
+        if elements.capacity == 0 { elements.reserveCapacity(4) }
+        elements.append(element)
+    }
 }
 
 // `DictObject` (the storage of a Seek dictionary) is in DictObject.swift.
