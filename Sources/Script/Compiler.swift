@@ -128,6 +128,12 @@ struct Compiler {
                     let position = try positionCode.run(machine)
                     var newValue = try valueCode.run(machine)
                     if let arithmetic {
+                        // `counts[w] += 1`: one lookup of the key, not one to read and one to write.
+                        if case .dict(let dict) = object, case .string(let key) = position,
+                           let entry = dict.entryPosition(forKey: key) {
+                            dict.replaceValue(at: entry, with: try Compiler.combine(machine, arithmetic, dict.value(at: entry), newValue, span))
+                            return .normal
+                        }
                         let current = try Machine.quickIndexGet(object, position)
                             ?? machine.indexGet(object, [.value(position)], span)
                         newValue = try Compiler.combine(machine, arithmetic, current, newValue, span)
@@ -147,6 +153,11 @@ struct Compiler {
                     let position = try positionCode.run(machine)
                     var newValue = try valueCode.run(machine)
                     if let arithmetic {
+                        if case .dict(let dict)? = target.pointee, case .string(let key) = position,
+                           let entry = dict.entryPosition(forKey: key) {
+                            dict.replaceValue(at: entry, with: try Compiler.combine(machine, arithmetic, dict.value(at: entry), newValue, span))
+                            return .normal
+                        }
                         let current = try Machine.quickIndexGet(at: target, position)
                             ?? machine.indexGet(try targetCode.run(machine), [.value(position)], span)
                         newValue = try Compiler.combine(machine, arithmetic, current, newValue, span)

@@ -83,6 +83,21 @@ public final class DictObject {
         }
     }
 
+    /// Where `key`'s entry is, for `d[key] op= value` (one hash and one probe for the read and
+    /// the write; see `replaceValue(at:with:)`), or nil when the key is missing.
+    func entryPosition(forKey key: String) -> Int? {
+        position(of: key, hash: DictObject.hash(key))
+    }
+
+    /// The value of the entry at `position` (from `entryPosition(forKey:)`).
+    @inline(__always)
+    func value(at position: Int) -> Value { entries[position].value }
+
+    /// Replaces the value of the entry at `position`, found before `value` was computed. Computing
+    /// it runs no Seek code, so no key can have come or gone in between.
+    @inline(__always)
+    func replaceValue(at position: Int, with value: Value) { entries[position].value = value }
+
     /// Whether `key` is present (`d.has(k)`, `k in d`), without copying its value.
     public func contains(_ key: String) -> Bool {
         position(of: key, hash: DictObject.hash(key)) != nil
