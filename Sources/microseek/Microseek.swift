@@ -26,6 +26,10 @@ struct Microseek: ParsableCommand {
     static func main() {
         BLASKernel.chooseAtStartup()
         BLASThreading.parkIdleWorkers()
+        if let command = QuickCommand(CommandLine.arguments.dropFirst()) {
+            do { try command.run() } catch { Microseek.exit(withError: error) }
+            return
+        }
         main(nil)
     }
 }
@@ -52,10 +56,12 @@ extension Microseek {
         @OptionGroup var seedOption: SeedOption
 
         func run() throws {
-            let session = Session(seed: seedOption.seed)
             if let code {
-                try session.runScript(code, file: "<-e>", echoLastValue: true)
-            } else if isatty(STDIN_FILENO) != 0 {
+                try QuickCommand.evaluate(code, seed: seedOption.seed)
+                return
+            }
+            let session = Session(seed: seedOption.seed)
+            if isatty(STDIN_FILENO) != 0 {
                 session.runInteractive()
             } else {
                 let source = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
@@ -77,11 +83,7 @@ extension Microseek {
         @OptionGroup var seedOption: SeedOption
 
         func run() throws {
-            guard let source = readTextFile(file) else {
-                printError("microseek: cannot read '\(file)': no such file, or not UTF-8 text")
-                throw ExitCode(ExitCodes.unreadableInput)
-            }
-            try Session(seed: seedOption.seed).runScript(source, file: file, echoLastValue: false)
+            try QuickCommand.runFile(file, seed: seedOption.seed)
         }
     }
 }

@@ -110,6 +110,31 @@ struct CommandLineTests {
         #expect(missing.errors.contains("/no/such/script.seek"))
     }
 
+    /// `-e CODE` and `run FILE` skip ArgumentParser (QuickCommand.swift); any other spelling, such
+    /// as the same command with `--seed 0`, is parsed by it. Both must behave the same: output,
+    /// errors and exit status, for a value, a seeded draw, a syntax error and a runtime error.
+    @Test func quickAndParsedCommandLinesAgree() throws {
+        let codes = ["1 + 1", "print(randn(2, seed=3))\nrandn(1)", "x = (1 +", "model = 1\nprint(modle)"]
+        for code in codes {
+            let quick = try Invocation.run(["-e", code])
+            let parsed = try Invocation.run(["--seed", "0", "-e", code])
+            #expect(quick.status == parsed.status, "\(code)")
+            #expect(quick.output == parsed.output && !(quick.output + quick.errors).isEmpty, "\(code)")
+            #expect(quick.errors == parsed.errors, "\(code)")
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("quick-\(getpid()).seek")
+        try "print(randn(1))\nprint(nope)\n".write(to: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: path) }
+        for file in [path.path, "/no/such/script.seek"] {
+            let quick = try Invocation.run(["run", file])
+            let parsed = try Invocation.run(["run", "--seed", "0", file])
+            #expect(quick.status == parsed.status && quick.status != 0, "\(file)")
+            #expect(quick.output == parsed.output && quick.errors == parsed.errors, "\(file)")
+        }
+        // A value that starts with "-" is left to ArgumentParser, which reads it as an option.
+        #expect(try Invocation.run(["-e", "--help"]).status == (try Invocation.run(["--seed", "0", "-e", "--help"])).status)
+    }
+
     @Test func readsAScriptFromAPipeWithoutPrompts() throws {
         let result = try Invocation.run([], input: "xs = [1, 2,\n 3]\nprint(len(xs))\nlen(xs)\n")
         #expect(result.status == 0)
