@@ -83,25 +83,22 @@ func gemm(batch: Int, m: Int, n: Int, k: Int,
 }
 
 /// The product in CKernels' sgemm, when it takes it: one thread (a product under
-/// `singleThreadBelowFlops`), an AVX2 + FMA CPU, m, n, k ≥ 1. It streams A unpacked and keeps a
-/// 16-column panel of B in L1: 10–40 % faster than OpenBLAS at the step's shapes (k or n in the
-/// tens to hundreds), and a bias starts the sums (no pre-fill pass). A transposed first operand
-/// (the weight gradients gᵀ·x, k in the thousands) is read in place too (six neighbouring values
-/// of one row per step): in a whole training step that matched OpenBLAS's kernel and saved its
-/// two packing copies of freshly written operands (6 % of a dense step; bench README). Returns
-/// false when it did nothing.
+/// `singleThreadBelowFlops`), a first operand read row by row, an AVX2 + FMA CPU, m, n, k ≥ 1.
+/// It streams A unpacked and keeps a 16-column panel of B in L1: 10–40 % faster than OpenBLAS at
+/// the step's shapes (k or n in the tens to hundreds), and a bias starts the sums (no pre-fill
+/// pass). A transposed first operand (the weight gradients, k in the thousands) stays with
+/// OpenBLAS, which was as fast or faster there. Returns false when it did nothing.
 func gemmInKernels(batch: Int, m: Int, n: Int, k: Int,
                    x: UnsafePointer<Float>, xTransposed: Bool, xBatchStride: Int,
                    y: UnsafePointer<Float>, yTransposed: Bool, yBatchStride: Int, bias: UnsafePointer<Float>?,
                    output: UnsafeMutablePointer<Float>, outputBatchStride: Int, accumulate: Bool) -> Bool {
-    guard m > 0, n > 0, k > 0, batch > 0, VectorKernels.level == .avx2FMA,
+    guard !xTransposed, m > 0, n > 0, k > 0, batch > 0, VectorKernels.level == .avx2FMA,
           BLASThreading.prepare(flops: 2 * m * n * k) == 1 else { return false }
     let yStep = yTransposed ? 1 : n, yColumn = yTransposed ? k : 1
-    let xRow = xTransposed ? 1 : k, xStep = xTransposed ? m : 1
     for index in 0 ..< batch {
         let accumulating = accumulate || (outputBatchStride == 0 && index > 0)
         // A summed batch (output stride 0) adds the bias once.
-        let done = ck_sgemm(CKLevelAVX2FMA, m, n, k, x + index * xBatchStride, xRow, xStep, y + index * yBatchStride, yStep, yColumn,
+        let done = ck_sgemm(CKLevelAVX2FMA, m, n, k, x + index * xBatchStride, k, 1, y + index * yBatchStride, yStep, yColumn,
                             index == 0 || outputBatchStride != 0 ? bias : nil,
                             output + index * outputBatchStride, n, accumulating ? 1 : 0)
         precondition(done == 1, "CKernels' sgemm refused a product it was checked to take")

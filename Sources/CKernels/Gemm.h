@@ -48,13 +48,9 @@ CK_INLINE void gemm_tile(long kc, const float *a, long ars, long acs, const floa
 }
 
 /// C (m×n, row stride ldc) = A·B (+ C when `accumulate`) (+ bias[j] in every row when `bias` is
-/// not NULL), A(i,p) = a[i·ars + p·acs], B(p,j) = b[p·brs + j·bcs]; m, n, k ≥ 1. When `gelu_out`
-/// is not NULL, each finished tile of C also goes through GELU while it is in L1 (the body of
-/// ck_gelu_forward, row by row: the same arithmetic per value), x·s into `gelu_out` and s into
-/// `logistic` (both row stride ldc).
+/// not NULL), A(i,p) = a[i·ars + p·acs], B(p,j) = b[p·brs + j·bcs]; m, n, k ≥ 1.
 CK_INLINE void sgemm_body(long m, long n, long k, const float *a, long ars, long acs, const float *b, long brs,
-                          long bcs, const float *bias, float *c, long ldc, int accumulate, float *gelu_out,
-                          float *logistic) {
+                          long bcs, const float *bias, float *c, long ldc, int accumulate) {
     const long panels = (n + CK_NR - 1) / CK_NR;
     float *packed = malloc(sizeof(float) * (size_t)(panels * CK_NR * (k < CK_KC ? k : CK_KC) + panels * CK_NR));
     if (!packed) abort();
@@ -93,16 +89,10 @@ CK_INLINE void sgemm_body(long m, long n, long k, const float *a, long ars, long
             const long i1 = min_l(m, i0 + CK_MC);
             for (long panel = 0; panel < panels; panel++) {
                 const long j0 = panel * CK_NR, cols = min_l(CK_NR, n - j0);
-                for (long i = i0; i < i1; i += CK_MR) {
-                    const long rows = min_l(CK_MR, i1 - i);
+                for (long i = i0; i < i1; i += CK_MR)
                     gemm_tile(kc, a + i * ars + p0 * acs, ars, acs, packed + panel * kc * CK_NR,
-                              bias && p0 == 0 ? bias_packed + j0 : NULL, c + i * ldc + j0, ldc, add, rows, cols);
-                    if (gelu_out && p0 + kc == k)   // the tile is final: its GELU reads it from L1
-                        for (long r = 0; r < rows; r++) {
-                            const long at = (i + r) * ldc + j0;
-                            gelu_forward_body(c + at, gelu_out + at, logistic + at, cols);
-                        }
-                }
+                              bias && p0 == 0 ? bias_packed + j0 : NULL, c + i * ldc + j0, ldc, add,
+                              min_l(CK_MR, i1 - i), cols);
             }
         }
     }

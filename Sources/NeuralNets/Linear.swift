@@ -42,19 +42,6 @@ public struct Linear: Module {
         }
         return try Tensor.linear(input, weight: weight, bias: bias)
     }
-
-    /// gelu(layer(input)) in one pass (`Tensor.linearGELU`: the same values and graph as the two calls).
-    public func gelu(of input: Tensor) throws -> Tensor {
-        guard input.rank >= 1, input.shape[input.rank - 1] == inputDimensions else { return try self(input).gelu() }
-        return try Tensor.linearGELU(input, weight: weight, bias: bias)
-    }
-}
-
-/// A Linear layer and the GELU after it, run as one (the MLP's hidden layers; never a child).
-private struct LinearThenGELU: Module {
-    let layer: Linear
-    var layerDescription: String { layer.layerDescription }
-    func callAsFunction(_ input: Tensor) throws -> Tensor { try layer.gelu(of: input) }
 }
 
 /// A multilayer perceptron: Linear layers with an activation between them (not after the last).
@@ -90,11 +77,6 @@ public struct MLP: Module {
     public func callAsFunction(_ input: Tensor) throws -> Tensor {
         var hidden = input
         for (index, layer) in layers.enumerated() {
-            if index < layers.count - 1, activation == .gelu {
-                // The product's tiles go through GELU while in cache (same values and graph).
-                hidden = try forward(child: String(2 * index), LinearThenGELU(layer: layer), hidden)
-                continue
-            }
             hidden = try forward(child: String(2 * index), layer, hidden)
             if index < layers.count - 1 { hidden = try activation(hidden) }
         }

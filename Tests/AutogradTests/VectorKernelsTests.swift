@@ -176,39 +176,4 @@ struct VectorKernelsTests {
             }
         }
     }
-
-    /// linearGELU (the product's tiles through GELU in the sgemm) against linear then gelu: the same
-    /// values, bit for bit, and the same graph (so the same gradients), at shapes that leave partial
-    /// tiles (rows not a multiple of 6, columns not of 16) and k past one 256-step block.
-    @Test(.enabled(if: VectorKernels.available == .avx2FMA), arguments: [
-        (1, 1, 1), (5, 7, 3), (6, 16, 4), (13, 33, 257), (100, 64, 64), (37, 29, 520),
-    ])
-    func linearGELUIsLinearThenGELUExactly(shape: (Int, Int, Int)) throws {
-        let (m, n, k) = shape
-        for withBias in [true, false] {
-            func run(fused: Bool) throws -> [Tensor] {
-                try VectorKernels.withLevel(.avx2FMA) {
-                    let x = try random([2, m, k], seed: 41, requiresGrad: true)
-                    let weight = try random([n, k], seed: 42, requiresGrad: true)
-                    let bias = withBias ? try random([n], seed: 43, requiresGrad: true) : nil
-                    let y = fused ? try Tensor.linearGELU(x, weight: weight, bias: bias)
-                                  : try Tensor.linear(x, weight: weight, bias: bias).gelu()
-                    #expect(y.operationKind == .gelu)
-                    try (y * random([2, m, n], seed: 44)).sum().backward()
-                    return [y, try #require(x.grad), try #require(weight.grad)] + (try bias.map { [try #require($0.grad)] } ?? [])
-                }
-            }
-            let (fused, separate) = (try run(fused: true), try run(fused: false))
-            for (index, (a, b)) in zip(fused, separate).enumerated() {
-                #expect(a.shape == b.shape)
-                #expect(a.storage.map(\.bitPattern) == b.storage.map(\.bitPattern),
-                        "linearGELU \(shape) bias \(withBias), part \(index): not bit-identical to linear then gelu")
-            }
-        }
-        // Without gradients (no input requires one) nothing is recorded, as for the two calls.
-        let plain = try VectorKernels.withLevel(.avx2FMA) {
-            try Tensor.linearGELU(random([m, k], seed: 45), weight: random([n, k], seed: 46), bias: nil)
-        }
-        #expect(plain.isLeaf && !plain.requiresGrad)
-    }
 }

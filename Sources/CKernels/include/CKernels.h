@@ -75,12 +75,4 @@ void ck_adam_update(CKLevel level, float *values, const float *gradient, float *
 int ck_sgemm(CKLevel level, long m, long n, long k, const float *a, long a_row_stride, long a_step_stride, const float *b,
              long b_step_stride, long b_column_stride, const float *bias, float *c, long ldc, int accumulate);
 
-/// ck_sgemm (β = 0) followed by GELU (ck_gelu_forward's arithmetic) on C: C keeps the product,
-/// `gelu_out` gets x·s and `logistic` s (both row stride ldc), each tile while it is still in L1
-/// (one pass less over C than the product and ck_gelu_forward one after the other). Same levels
-/// and return value as ck_sgemm.
-int ck_sgemm_gelu(CKLevel level, long m, long n, long k, const float *a, long a_row_stride, long a_step_stride,
-                  const float *b, long b_step_stride, long b_column_stride, const float *bias, float *c, long ldc,
-                  float *gelu_out, float *logistic);
-
 #endif
