@@ -63,22 +63,16 @@ CK_INLINE void softmax_row(float *scores, long count, float scale, float *weight
 }
 
 /// B(p = c, j) = rows[j][c] for `count` rows of `width`: out[panel][c][16], zero past `count`.
-/// Row by row: each source row is read once, contiguously (the rows lie 3·d apart in a packed qkv
-/// projection, so reading one feature of 16 rows at a time touched 16 lines per feature).
 CK_INLINE void pack_transposed(const float *rows, long rs, long count, long width, float *out) {
     const long panels = (count + CK_NR - 1) / CK_NR;
-    for (long panel = 0; panel < panels; panel++) {
-        float *target = out + panel * width * CK_NR;
-        for (long jj = 0; jj < CK_NR; jj++) {
-            const long j = panel * CK_NR + jj;
-            if (j < count) {
-                const float *source = rows + j * rs;
-                for (long c = 0; c < width; c++) target[c * CK_NR + jj] = source[c];
-            } else {
-                for (long c = 0; c < width; c++) target[c * CK_NR + jj] = 0;
+    for (long panel = 0; panel < panels; panel++)
+        for (long c = 0; c < width; c++) {
+            float *target = out + (panel * width + c) * CK_NR;
+            for (long jj = 0; jj < CK_NR; jj++) {
+                const long j = panel * CK_NR + jj;
+                target[jj] = j < count ? rows[j * rs + c] : 0;
             }
         }
-    }
 }
 
 /// B(p = j, c) = rows[j][c]: out[panel][j][16] over column panels, zero past `width`.
