@@ -113,7 +113,8 @@ extension DerivativeRules {
         let width = x.shape.last ?? 0
         let rows = inverse.count
         let weightValues = inputs.count > 1 ? inputs[1].storage : [Float](repeating: 1, count: width)
-        var dx = [Float](repeating: 0, count: x.count)
+        // The kernel writes every row of dx (rows · width = x.count): no zero-fill.
+        var dx = [Float](unsafeUninitializedCapacity: x.count) { _, initialized in initialized = x.count }
         var dWeight = [Float](repeating: 0, count: width), dBias = [Float](repeating: 0, count: width)
         // x̂ and ĝ of the current row, in Double.
         let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 2 * Swift.max(width, 1))

@@ -29,25 +29,37 @@ CK_INLINE float dot(const float *a, const float *b, long count) {
     return total;
 }
 
-/// weights = softmax(scale·scores) over `count` entries (scores scaled in place), shifted by the
-/// maximum, with the fast exp; a NaN score turns the row NaN (through the sum), as in PyTorch.
+/// weights = softmax(scale·scores) over `count` entries, shifted by the maximum, with the fast exp;
+/// a NaN score turns the row NaN (through the sum), as in PyTorch. `scores` is scratch with room
+/// for `count` rounded up to 8, whose entries past `count` are computed scores of masked keys (the
+/// causal rows' lengths 1 … T are mostly not multiples of 8): the scaling and the exp run on whole
+/// vectors over them, so no entry takes the scalar exp, while the maximum and the sum cover the
+/// first `count` only, the sum in the same order as a plain loop — every weight keeps its bits.
 CK_INLINE void softmax_row(float *scores, long count, float scale, float *weights) {
-    float largest = -__builtin_inff();
-    for (long i = 0; i < count; i++) {
-        float scaled = scores[i] * scale;
-        scores[i] = scaled;
-        largest = scaled > largest ? scaled : largest;
+    typedef int32_t v8i __attribute__((vector_size(32), aligned(4)));
+    const long padded = (count + 7) & ~7L;
+    const v8i lanes = {0, 1, 2, 3, 4, 5, 6, 7};
+    v8 top = splat8(-__builtin_inff());
+    for (long i = 0; i < padded; i += 8) {
+        const v8 scaled = load8(scores + i) * splat8(scale);
+        store8(scaled, scores + i);
+        const int32_t left = (int32_t)min_l(count - i, 8);
+        // Lanes past `count` never win; NaN never wins (the comparison is false), as in the scalar max.
+        const v8i take = (lanes < (v8i){left, left, left, left, left, left, left, left}) & (scaled > top);
+        top = (v8)(((v8i)scaled & take) | ((v8i)top & ~take));
     }
+    float largest = -__builtin_inff();
+    for (int lane = 0; lane < 8; lane++) largest = top[lane] > largest ? top[lane] : largest;
     // An infinite maximum is not shifted away (inf − inf would turn a finite row into NaN).
     const float shift = __builtin_isfinite(largest) ? largest : 0;
-    for (long j = 0; j < count; j++) weights[j] = fast_exp(scores[j] - shift);
+    for (long j = 0; j < padded; j++) scores[j] = fast_exp(scores[j] - shift);
     v8 sums = splat8(0);
     long i = 0;
-    for (; i + 8 <= count; i += 8) sums += load8(weights + i);
+    for (; i + 8 <= count; i += 8) sums += load8(scores + i);
     float total = sum8(sums);
-    for (; i < count; i++) total += weights[i];
+    for (; i < count; i++) total += scores[i];
     const float inverse = 1 / total;
-    for (long j = 0; j < count; j++) weights[j] *= inverse;
+    for (long j = 0; j < count; j++) weights[j] = scores[j] * inverse;
 }
 
 /// B(p = c, j) = rows[j][c] for `count` rows of `width`: out[panel][c][16], zero past `count`.
