@@ -63,6 +63,35 @@ import Testing
         #expect(layer.auxiliaryLosses().isEmpty)
     }
 
+    /// Inside `countingOnly`, the losses and the bias update's loads are those of the counted
+    /// tokens routed alone (routing is per token, so their decisions are the same).
+    @Test func onlyCountedTokensEnterTheLossesAndLoads() throws {
+        let input = try Self.tokens(6, seed: 3)
+        let counted = [true, false, true, true, false, true]
+        let kept = try input.indexSelect(axis: 0, indices: [0, 2, 3, 5])
+        let masked = try Self.layer()
+        _ = try MixtureOfExperts.countingOnly(counted) { try masked(input) }
+        let expected = try Self.alone(kept), everything = try Self.alone(input)
+        let losses = try masked.auxiliaryLosses().map { try $0.loss.item() }
+        #expect(losses.count == 2)
+        for index in losses.indices { #expect(abs(losses[index] - expected[index]) < 1e-6) }
+        #expect(abs(losses[0] - everything[0]) > 1e-5, "the left-out tokens would change the loss")
+        // The bias update counts the kept tokens' choices only.
+        let probe = try Self.layer(.bias)
+        _ = try probe(kept)
+        let chosen = try #require(probe.lastRouting).chosen.flatMap { $0 }
+        let counts = (0 ..< 4).map { expert in chosen.filter { $0 == expert }.count }
+        let biased = try Self.layer(.bias)
+        let before = biased.bias
+        _ = try MixtureOfExperts.countingOnly(counted) { try biased(input) }
+        biased.afterOptimizerStep()
+        #expect(biased.bias == Balancing.updatedBias(before, loads: counts, rate: 0.25))
+        // A mask of another length (another layer's input) counts every token.
+        let other = try Self.layer()
+        _ = try MixtureOfExperts.countingOnly([true, false]) { try other(input) }
+        #expect(abs(try other.auxiliaryLosses()[0].loss.item() - everything[0]) < 1e-6)
+    }
+
     @Test func theBiasUpdateCountsEveryForwardOfTheScope() throws {
         let first = try Self.tokens(4, seed: 1), second = try Self.tokens(8, seed: 2)
         let probe1 = try Self.layer(.bias), probe2 = try Self.layer(.bias)

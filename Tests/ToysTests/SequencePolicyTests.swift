@@ -120,6 +120,45 @@ struct SequencePolicyTests {
         #expect(gradient.contains { abs($0) > 1e-5 }, "the gradient is not zero")
     }
 
+    /// An MoE policy's balancing sees the prompts and the completions up to <eos>, not the padding
+    /// after it: scoring with scrambled padding leaves every layer's auxiliary losses as they were,
+    /// and they equal the losses of the counted tokens routed alone.
+    @Test func paddingAfterEosDoesNotEnterTheExpertsBalancing() throws {
+        let (policy, task) = try tinyPolicy(maxNew: 6, experts: true)
+        policy.model.setTraining(true)
+        var generator = SeededGenerator(seed: 5)
+        let questions = try task.questions(count: 4, generator: &generator)
+        let completions = try policy.sample(questions, perQuestion: 4, temperature: 1, generator: &generator)
+        #expect(completions.mask.contains(0), "some row ends before the widest")
+        var scrambled = completions
+        for index in scrambled.tokens.indices where scrambled.mask[index] == 0 { scrambled.tokens[index] = (index * 7) % policy.tokenizer.size }
+
+        func auxiliaryLosses(_ completions: Completions) throws -> [Float] {
+            _ = try policy.logProbabilities(of: completions, temperature: 1)
+            return try policy.model.mixtures.flatMap { try $0.auxiliaryLosses().map { try $0.loss.item() } }
+        }
+        let losses = try auxiliaryLosses(completions)
+        #expect(!losses.isEmpty)
+        let scrambledLosses = try auxiliaryLosses(scrambled)
+        #expect(largestDifference(losses, scrambledLosses) <= 1e-6, "\(losses) vs \(scrambledLosses)")
+
+        // The same through `countingOnly` by hand, on one prompt length: counting every token
+        // differs from counting the real ones, which is what the policy's scoring does.
+        let layer = try #require(policy.model.mixtures.first)
+        let rows = 2, width = completions.width, prompt = try policy.promptTokens(completions.questions[0])
+        var input = [Float](), counted = [Bool]()
+        for row in 0 ..< rows {
+            input += prompt.map(Float.init) + completions.tokens[row * width ..< row * width + width - 1].map(Float.init)
+            counted += [Bool](repeating: true, count: prompt.count) + (0 ..< width - 1).map { completions.mask[row * width + $0] > 0 }
+        }
+        let batch = try Tensor(shape: [rows, prompt.count + width - 1], values: input)
+        _ = try MixtureOfExperts.countingOnly(counted) { try policy.model(batch) }
+        let countedLoss = try layer.auxiliaryLosses()[0].loss.item()
+        _ = try policy.model(batch)
+        let allLoss = try layer.auxiliaryLosses()[0].loss.item()
+        if counted.contains(false) { #expect(abs(countedLoss - allLoss) > 1e-6, "padding would have moved the loss") }
+    }
+
     @Test(arguments: LossNormalisation.allCases)
     func normalisationsOnDifferentLengthsMatchAnIndependentComputation(_ normalisation: LossNormalisation) throws {
         let (policy, task) = try tinyPolicy(maxNew: 6, seed: 1)

@@ -20,6 +20,17 @@ public struct RoutingDecision {
     public var tokenCount: Int { scores.shape[0] }
     /// Number of experts each token uses.
     public var topK: Int { weights.shape[1] }
+
+    /// The decision for the tokens at `rows` alone, in that order (the gradient paths kept), for
+    /// balancing statistics that must leave some tokens out (padding past a sequence's end).
+    public func restricted(to rows: [Int]) throws -> RoutingDecision {
+        let k = topK, experts = scores.shape[1]
+        return RoutingDecision(scores: try scores.indexSelect(axis: 0, indices: rows),
+                               gateValues: try gateValues.indexSelect(axis: 0, indices: rows),
+                               chosen: rows.flatMap { chosen[($0 * k) ..< ($0 * k + k)] },
+                               weights: try weights.indexSelect(axis: 0, indices: rows),
+                               selectionScores: rows.flatMap { selectionScores[($0 * experts) ..< ($0 * experts + experts)] })
+    }
 }
 
 /// The gate's steps, each a function of its inputs only.

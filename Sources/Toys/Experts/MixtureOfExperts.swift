@@ -104,21 +104,35 @@ public final class MixtureOfExperts: Module {
         if config.residual { output = try output + tokens }                                                    // u + …
         lastDecision = decision
         lastDropped = plan.dropped
-        if isTraining {
-            let losses = try auxiliaryLosses(decision)
-            let loads = Balancing.counts(decision.chosen, experts: config.expertCount)
-            if let scope = Self.accumulationScope, scope === pendingScope, let earlierLoads = pendingLoads {
-                pendingLosses = try Self.tokenWeightedMean(pendingLosses, over: pendingTokens, and: losses, over: tokenCount)
-                pendingLoads = zip(earlierLoads, loads).map { $0 + $1 }
-                pendingTokens += tokenCount
-            } else {
-                pendingLosses = losses
-                pendingLoads = loads
-                pendingScope = Self.accumulationScope
-                pendingTokens = tokenCount
-            }
-        }
+        if isTraining { try recordBalancing(decision) }
         return output
+    }
+
+    /// Keeps the auxiliary losses and loads of a training forward for the training hook. Only the
+    /// tokens `countingOnly` names count (all of them outside it), and several forwards of one
+    /// step (`accumulatingAuxiliaryLosses`) combine weighted by their counted tokens.
+    private func recordBalancing(_ routed: RoutingDecision) throws {
+        var decision = routed
+        if let counted = Self.countedTokens, counted.count == routed.tokenCount, counted.contains(false) {
+            decision = try routed.restricted(to: counted.indices.filter { counted[$0] })
+        }
+        let tokenCount = decision.tokenCount
+        let losses = tokenCount > 0 ? try auxiliaryLosses(decision) : []
+        let loads = Balancing.counts(decision.chosen, experts: config.expertCount)
+        if let scope = Self.accumulationScope, scope === pendingScope, let earlierLoads = pendingLoads {
+            if tokenCount > 0 {
+                pendingLosses = pendingTokens > 0
+                    ? try Self.tokenWeightedMean(pendingLosses, over: pendingTokens, and: losses, over: tokenCount)
+                    : losses
+            }
+            pendingLoads = zip(earlierLoads, loads).map { $0 + $1 }
+            pendingTokens += tokenCount
+        } else {
+            pendingLosses = losses
+            pendingLoads = loads
+            pendingScope = Self.accumulationScope
+            pendingTokens = tokenCount
+        }
     }
 
     // MARK: Several forwards in one step
@@ -129,6 +143,19 @@ public final class MixtureOfExperts: Module {
     }
 
     @TaskLocal static var accumulationScope: AccumulationScope?
+
+    /// Which of the next forwards' tokens count for balancing (see `countingOnly`).
+    @TaskLocal static var countedTokens: [Bool]?
+
+    /// Runs `body`, in whose training forwards only the tokens marked true in `counted` (one
+    /// flag per token, row-major over the layer's input: batch × time for a sequence model)
+    /// enter the auxiliary losses and the loads of the bias update. Padding past a sequence's
+    /// end is routed like any token, but balancing it would balance nothing the model uses, as
+    /// Mixtral's load-balancing loss leaves padding out through its attention mask. A forward
+    /// whose token count differs from `counted.count` counts all its tokens.
+    public static func countingOnly<Result>(_ counted: [Bool], _ body: () throws -> Result) rethrows -> Result {
+        try $countedTokens.withValue(counted, operation: body)
+    }
 
     /// Runs `body`, whose training forwards all belong to one training step, so that every MoE
     /// layer keeps the token-weighted mean of their auxiliary losses and the sum of their loads

@@ -166,16 +166,22 @@ public final class SequencePolicy: Policy {
                 // position length − 1 + t predict completion token t. Positions past a row's end read
                 // whatever follows it; causal attention keeps them out of every earlier position.
                 let batch = rows.count, time = length + width - 1
-                var input = [Float](), index = [Float]()
+                var input = [Float](), index = [Float](), counted = [Bool]()
                 input.reserveCapacity(batch * time)
                 index.reserveCapacity(batch * width)
+                counted.reserveCapacity(batch * time)
                 for row in rows {
                     input += prompts[row].map(Float.init)
                     input += completions.tokens[row * width ..< row * width + width - 1].map(Float.init)
                     index += completions.tokens[row * width ..< (row + 1) * width].map(Float.init)
+                    // The prompt and the completion's own tokens count for the experts' balancing;
+                    // the padding after its end does not.
+                    counted += [Bool](repeating: true, count: length)
+                    counted += (0 ..< width - 1).map { mask[row * width + $0] > 0 }
                 }
-                var logits = try model(try Tensor(shape: [batch, time], values: input))               // (B, time, V)
-                    .slice(axis: 1, start: length - 1)                                                // (B, W, V)
+                var logits = try MixtureOfExperts.countingOnly(counted) {
+                    try model(try Tensor(shape: [batch, time], values: input))                        // (B, time, V)
+                }.slice(axis: 1, start: length - 1)                                                   // (B, W, V)
                 if temperature != 1 { logits = logits * (1 / temperature) }
                 let logSoftmax = try logits.logSoftmax(axis: -1)                                      // (B, W, V)
                 let picked = try logSoftmax.gather(axis: 2, index: try Tensor(shape: [batch, width, 1], values: index))
