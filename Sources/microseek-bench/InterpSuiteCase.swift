@@ -7,8 +7,12 @@ import Script
 /// Where the programs live: beside this file in the source tree (the bench runs from a checkout).
 private let suiteDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("interp")
 
-/// Runs of each program; the median is reported.
+/// Runs of each program per round; the median over all rounds is reported.
 private let suiteRuns = Int(ProcessInfo.processInfo.environment["MICROSEEK_INTERP_RUNS"] ?? "") ?? 7
+
+/// Rounds per program, Seek's runs and CPython's alternating: a machine whose speed drifts (a
+/// shared VM: the ratios of back-to-back blocks moved by up to ±40%) then slows both alike.
+private let suiteRounds = max(1, Int(ProcessInfo.processInfo.environment["MICROSEEK_INTERP_ROUNDS"] ?? "") ?? 3)
 
 /// `MICROSEEK_INTERP_ONLY=09` runs only the programs whose file name starts with it, and
 /// `MICROSEEK_INTERP_NO_PYTHON=1` skips the twins (for profiling one program under callgrind/perf).
@@ -30,8 +34,7 @@ for _ in range(runs + 1):
     elapsed = time.process_time() - start
     if output is None: output = sink.getvalue()
     else: times.append(elapsed)
-times.sort()
-print(json.dumps({"output": output, "median": times[len(times) // 2], "min": times[0]}))
+print(json.dumps({"output": output, "times": times}))
 """
 
 /// One JSON line per program and a summary line with the geometric mean of the ratios.
@@ -45,9 +48,21 @@ func interpreterSuiteCase() throws -> [String] {
     for file in programs {
         let name = String(file.dropLast(".seek".count))
         let source = try String(contentsOf: suiteDirectory.appendingPathComponent(file), encoding: .utf8)
-        let (seekOutput, seekSeconds, seekFastest) = try timeSeek(source, name: file)
+        let pythonPath = suiteDirectory.appendingPathComponent(name + ".py").path
+        var seekOutput = "", seekTimes: [Double] = []
+        var pythonOutput: String?, pythonTimes: [Double] = []
+        for round in 0 ..< suiteRounds {
+            let (output, times) = try timeSeek(source, name: file)
+            if round == 0 { seekOutput = output }
+            seekTimes += times
+            guard !skipPython, let (twinOutput, twinTimes) = timePython(pythonPath) else { continue }
+            if pythonOutput == nil { pythonOutput = twinOutput }
+            pythonTimes += twinTimes
+        }
+        let seekSeconds = median(seekTimes), seekFastest = seekTimes.min() ?? 0
         var fields = ["\"bench\": \"interp\"", "\"program\": \"\(name)\"", "\"seek_s\": \(rounded(seekSeconds, 5))"]
-        if !skipPython, let (pythonOutput, pythonSeconds, pythonFastest) = timePython(suiteDirectory.appendingPathComponent(name + ".py").path) {
+        if let pythonOutput, !pythonTimes.isEmpty {
+            let pythonSeconds = median(pythonTimes), pythonFastest = pythonTimes.min() ?? 0
             let ratio = seekSeconds / pythonSeconds
             logRatios.append(Foundation.log(ratio))
             logMinRatios.append(Foundation.log(seekFastest / pythonFastest))
@@ -70,9 +85,9 @@ func interpreterSuiteCase() throws -> [String] {
     return lines
 }
 
-/// CPU seconds (median and fastest of `suiteRuns`) of compiling and running `source` in a fresh
-/// interpreter, and what it printed on the first run.
-private func timeSeek(_ source: String, name: String) throws -> (String, Double, Double) {
+/// CPU seconds of `suiteRuns` runs (after one untimed run) of compiling and running `source` in
+/// a fresh interpreter, and what it printed on the first run.
+private func timeSeek(_ source: String, name: String) throws -> (String, [Double]) {
     var output: String?
     var times: [Double] = []
     for _ in 0 ... suiteRuns {
@@ -85,11 +100,12 @@ private func timeSeek(_ source: String, name: String) throws -> (String, Double,
         let elapsed = cpuNow() - start
         if output == nil { output = printed } else { times.append(elapsed) }
     }
-    return (output ?? "", median(times), times.min() ?? 0)
+    return (output ?? "", times)
 }
 
-/// The twin's output, median and fastest CPU seconds, or nil when python3 is missing or fails.
-private func timePython(_ path: String) -> (String, Double, Double)? {
+/// The twin's output and the CPU seconds of its `suiteRuns` timed runs, or nil when python3 is
+/// missing or fails.
+private func timePython(_ path: String) -> (String, [Double])? {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = ["python3", "-c", pythonHarness, path, String(suiteRuns)]
@@ -101,9 +117,8 @@ private func timePython(_ path: String) -> (String, Double, Double)? {
     process.waitUntilExit()
     guard process.terminationStatus == 0,
           let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-          let output = object["output"] as? String, let seconds = object["median"] as? Double,
-          let fastest = object["min"] as? Double else { return nil }
-    return (output, seconds, fastest)
+          let output = object["output"] as? String, let times = object["times"] as? [Double], !times.isEmpty else { return nil }
+    return (output, times)
 }
 
 private func jsonEscaped(_ text: String) -> String {
