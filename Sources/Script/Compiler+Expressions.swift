@@ -45,6 +45,8 @@ extension Compiler {
         let general: (Machine) throws -> Bool = { machine in
             let a = try left.run(machine), b = try right.run(machine)
             if case .number(let x) = a, case .number(let y) = b { return Machine.compare(operation, x, y) }
+            // `ch == " "`, `tag != ""`: two strings, without a `.bool` to build and test.
+            if case .string(let x) = a, case .string(let y) = b { return Machine.compare(operation, x, y) }
             return try Machine.truth(try machine.binary(operation, a, b, span), span)
         }
         // `i < n`, `x < pivot`: two numbers read straight from their slots.

@@ -164,6 +164,21 @@ extension Machine {
         }
     }
 
+    /// A string comparison: the same answers as `binary` on two strings (Swift's canonical
+    /// equivalence and ordering).
+    @inline(__always)
+    static func compare(_ operation: BinaryOperator, _ a: String, _ b: String) -> Bool {
+        switch operation {
+        case .equal: return a == b
+        case .notEqual: return a != b
+        case .less: return a < b
+        case .lessEqual: return a <= b
+        case .greater: return a > b
+        case .greaterEqual: return a >= b
+        default: preconditionFailure("compare called with non-comparison '\(operation.symbol)'")
+        }
+    }
+
     /// The Bool inside a condition's value; anything else is an error.
     @inline(__always)
     static func truth(_ value: Value, _ span: SourceSpan) throws -> Bool {
