@@ -150,24 +150,11 @@ extension Machine {
         }
     }
 
-    /// A number comparison.
+    /// A comparison of two numbers or two strings (Swift's canonical equivalence and ordering for
+    /// strings): the same answers as `binary`, without a `.bool` to build and test. Inlined, so
+    /// each call site is specialised to its type.
     @inline(__always)
-    static func compare(_ operation: BinaryOperator, _ a: Double, _ b: Double) -> Bool {
-        switch operation {
-        case .equal: return a == b
-        case .notEqual: return a != b
-        case .less: return a < b
-        case .lessEqual: return a <= b
-        case .greater: return a > b
-        case .greaterEqual: return a >= b
-        default: preconditionFailure("compare called with non-comparison '\(operation.symbol)'")
-        }
-    }
-
-    /// A string comparison: the same answers as `binary` on two strings (Swift's canonical
-    /// equivalence and ordering).
-    @inline(__always)
-    static func compare(_ operation: BinaryOperator, _ a: String, _ b: String) -> Bool {
+    static func compare<Operand: Comparable>(_ operation: BinaryOperator, _ a: Operand, _ b: Operand) -> Bool {
         switch operation {
         case .equal: return a == b
         case .notEqual: return a != b
