@@ -136,6 +136,30 @@ CK_INLINE void scores_block(const CKAttentionLayout *l, const float *a, long ars
     }
 }
 
+/// out[i] = Σ_j rows[i][j]·B(j) for every query row i ([T][S] rows, B packed by pack_rows over the
+/// keys): each strip of CK_MR queries steps only over the keys its last row can see. The forward's
+/// P·v and the backward's dq = (scale·dS)·k.
+CK_INLINE void query_rows_times_keys(const CKAttentionLayout *l, const float *rows, const float *packed,
+                                     float *out, long out_stride) {
+    for (long i0 = 0; i0 < l->queries; i0 += CK_MR) {
+        const long strip = min_l(CK_MR, l->queries - i0);
+        product_into_rows(rows + i0 * l->keys, l->keys, 1, strip, packed, l->keys, 0,
+                          visible_keys(l, i0 + strip - 1), l->width, out + i0 * out_stride, out_stride);
+    }
+}
+
+/// out[j] = Σ_i rows[i][j]·B(i) for every key j, reading [T][S] `rows` by columns (B packed by
+/// pack_rows over the queries): each strip of CK_MR keys steps only over the queries that see its
+/// first key. The backward's dk = (scale·dS)ᵀ·q and dv = Pᵀ·dO.
+CK_INLINE void key_columns_times_queries(const CKAttentionLayout *l, const float *rows, const float *packed,
+                                         float *out, long out_stride) {
+    for (long j0 = 0; j0 < l->keys; j0 += CK_MR) {
+        const long strip = min_l(CK_MR, l->keys - j0), first = first_query(l, j0);
+        product_into_rows(rows + first * l->keys + j0, 1, l->keys, strip, packed, l->queries, first,
+                          l->queries - first, l->width, out + j0 * out_stride, out_stride);
+    }
+}
+
 CK_INLINE void attention_forward_body(const CKAttentionLayout *l, const float *query, const float *key,
                                       const float *value, float *probabilities, float *output) {
     const long queries = l->queries, keys = l->keys, width = l->width;
@@ -155,12 +179,7 @@ CK_INLINE void attention_forward_body(const CKAttentionLayout *l, const float *q
                 for (long j = visible; j < keys; j++) weights[row * keys + j] = 0;   // masked
             }
             pack_rows(v, l->value.row_stride, keys, width, s.packed);
-            for (long i0 = 0; i0 < queries; i0 += CK_MR) {
-                const long strip = min_l(CK_MR, queries - i0);
-                product_into_rows(weights + i0 * keys, keys, 1, strip, s.packed, keys, 0,
-                                  visible_keys(l, i0 + strip - 1), width, out + i0 * l->output.row_stride,
-                                  l->output.row_stride);
-            }
+            query_rows_times_keys(l, weights, s.packed, out, l->output.row_stride);
         }
     }
     free_scratch(s);
@@ -194,30 +213,17 @@ CK_INLINE void attention_backward_body(const CKAttentionLayout *l, const float *
             if (dq_all) {   // dq = (scale·dS)·k
                 float *dq = dq_all + start_of(&l->query, batch, head);
                 pack_rows(k, l->key.row_stride, keys, width, s.packed);
-                for (long i0 = 0; i0 < queries; i0 += CK_MR) {
-                    const long strip = min_l(CK_MR, queries - i0);
-                    product_into_rows(score_gradients + i0 * keys, keys, 1, strip, s.packed, keys, 0,
-                                      visible_keys(l, i0 + strip - 1), width, dq + i0 * l->query.row_stride,
-                                      l->query.row_stride);
-                }
+                query_rows_times_keys(l, score_gradients, s.packed, dq, l->query.row_stride);
             }
             if (dk_all) {   // dk = (scale·dS)ᵀ·q: rows are keys, steps are queries
                 float *dk = dk_all + start_of(&l->key, batch, head);
                 pack_rows(q, l->query.row_stride, queries, width, s.packed);
-                for (long j0 = 0; j0 < keys; j0 += CK_MR) {
-                    const long strip = min_l(CK_MR, keys - j0), first = first_query(l, j0);
-                    product_into_rows(score_gradients + first * keys + j0, 1, keys, strip, s.packed, queries, first,
-                                      queries - first, width, dk + j0 * l->key.row_stride, l->key.row_stride);
-                }
+                key_columns_times_queries(l, score_gradients, s.packed, dk, l->key.row_stride);
             }
             if (dv_all) {   // dv = Pᵀ·dO
                 float *dv = dv_all + start_of(&l->value, batch, head);
                 pack_rows(d_out, l->output.row_stride, queries, width, s.packed);
-                for (long j0 = 0; j0 < keys; j0 += CK_MR) {
-                    const long strip = min_l(CK_MR, keys - j0), first = first_query(l, j0);
-                    product_into_rows(weights + first * keys + j0, 1, keys, strip, s.packed, queries, first,
-                                      queries - first, width, dv + j0 * l->value.row_stride, l->value.row_stride);
-                }
+                key_columns_times_queries(l, weights, s.packed, dv, l->value.row_stride);
             }
         }
     }
