@@ -108,4 +108,35 @@ import Testing
         both.afterOptimizerStep()
         #expect(both.bias == Balancing.updatedBias(before, loads: counts, rate: 0.25))
     }
+    /// A training step's `load` and `imbalance` metrics are the loads the bias update uses: the
+    /// counted tokens of every forward in the step; after the step they describe the last forward.
+    @Test func stepMetricsShowTheCountedLoadsOfTheWholeStep() throws {
+        func shares(_ chosen: [Int]) -> [Double] {
+            (0 ..< 4).map { expert in Double(chosen.filter { $0 == expert }.count) / Double(chosen.count) }
+        }
+        func metric(_ layer: MixtureOfExperts, _ name: String) throws -> MetricValue {
+            try #require(layer.stepMetrics().first { $0.name == name }).value
+        }
+        let input = try Self.tokens(6, seed: 3), second = try Self.tokens(8, seed: 2)
+        let counted = [true, false, true, true, false, true]
+        let kept = try input.indexSelect(axis: 0, indices: [0, 2, 3, 5])
+        let probe = try Self.layer()
+        _ = try probe(kept)
+        let keptChosen = try #require(probe.lastRouting).chosen.flatMap { $0 }
+        _ = try probe(second)
+        let secondChosen = try #require(probe.lastRouting).chosen.flatMap { $0 }
+
+        let layer = try Self.layer()
+        try MixtureOfExperts.accumulatingAuxiliaryLosses {
+            _ = try MixtureOfExperts.countingOnly(counted) { try layer(input) }
+            _ = try layer(second)
+        }
+        let expected = shares(keptChosen + secondChosen)
+        let load = try #require(try metric(layer, "load").vector)
+        #expect(load.count == 4 && zip(load, expected).allSatisfy { abs($0 - $1) < 1e-12 }, "\(load) vs \(expected)")
+        #expect(abs(try #require(try metric(layer, "imbalance").scalar) - RoutingRecord.imbalance(expected)) < 1e-12)
+        #expect(expected != shares(secondChosen), "the last forward alone would show other loads")
+        layer.afterOptimizerStep()
+        #expect(try metric(layer, "load").vector == (try #require(layer.lastRouting)).load)
+    }
 }

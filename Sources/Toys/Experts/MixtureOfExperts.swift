@@ -210,12 +210,21 @@ public final class MixtureOfExperts: Module {
     /// The Switch loss, sequence-wise loss and z-loss of the last training-mode forward pass (none outside training).
     public func auxiliaryLosses() -> [(name: String, loss: Tensor)] { isTraining ? pendingLosses : [] }
 
-    /// The last forward pass's load per expert (the first layer's, in a model with several),
-    /// imbalance (the worst layer's) and dropped assignments (summed over layers).
+    /// The step's load per expert (the first layer's, in a model with several), imbalance (the
+    /// worst layer's) and the last forward's dropped assignments (summed over layers). In a
+    /// training step the load is that of the bias update: the counted tokens of all the step's
+    /// forwards (`countingOnly`, `accumulatingAuxiliaryLosses`), so a sequence policy's padding
+    /// and its one-forward-per-prompt-length passes show as they are balanced. Outside a training
+    /// step (no loads pending) it is the last forward's, every token.
     public func stepMetrics() -> [Metric] {
         guard let routing = lastRouting else { return [] }
-        return [Metric("load", routing.load, combination: .first),
-                Metric("imbalance", routing.imbalance, combination: .maximum),
+        var load = routing.load
+        if let counts = pendingLoads {
+            let assignments = counts.reduce(0, +)
+            if assignments > 0 { load = counts.map { Double($0) / Double(assignments) } }
+        }
+        return [Metric("load", load, combination: .first),
+                Metric("imbalance", RoutingRecord.imbalance(load), combination: .maximum),
                 Metric("dropped", Double(routing.dropped), combination: .sum)]
     }
 
