@@ -34,6 +34,7 @@ extension Compiler {
         return { machine in
             let iterable = try sequenceCode(machine)
             if case .range(let range) = iterable { return try loop.count(machine, through: range) }
+            if case .string(let text) = iterable { return try loop.characters(machine, of: text) }
             return try loop.run(machine, over: try machine.elements(of: iterable, span))
         }
     }
@@ -70,6 +71,27 @@ final class LoopBody {
         while index < count {
             if let flow = try visit(machine, .number(range.value(at: index))) { return flow }
             index += 1
+        }
+        return .normal
+    }
+
+    /// A string's characters, one-character strings made as they are visited rather than all
+    /// first in an array (building and freeing it was about 100 instructions per character). A
+    /// text whose every byte is a character (ASCII without "\r") is walked by byte, handing out
+    /// the shared one-character strings; any other text by `Character` (grapheme clusters), as
+    /// `Machine.elements(of:)` lists them.
+    func characters(_ machine: Machine, of text: String) throws -> Flow {
+        if let flow = try text.utf8.withContiguousStorageIfAvailable({ bytes -> Flow? in
+            guard Machine.isOneBytePerCharacter(bytes) else { return nil }
+            for byte in bytes {
+                if let flow = try visit(machine, Machine.asciiCharacters[Int(byte)]) { return flow }
+            }
+            return .normal
+        }), let flow {
+            return flow
+        }
+        for character in text {
+            if let flow = try visit(machine, .string(String(character))) { return flow }
         }
         return .normal
     }

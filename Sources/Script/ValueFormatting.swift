@@ -49,8 +49,10 @@ extension Value: CustomStringConvertible {
     public static func format(_ number: Double) -> String {
         if number.isNaN { return "nan" }
         if number.isInfinite { return number < 0 ? "-inf" : "inf" }
-        if number == number.rounded(), abs(number) < 1e16 {
-            return number == 0 ? (number.sign == .minus ? "-0" : "0") : integerText(Int64(number))
+        // (`Machine.wholeNumber`, not `number == number.rounded()`: that is a call to libm's
+        // `round` per number interpolated or printed.)
+        if abs(number) < 1e16, let integer = Machine.wholeNumber(number) {
+            return number == 0 ? (number.sign == .minus ? "-0" : "0") : integerText(Int64(integer))
         }
         return number.description
     }
