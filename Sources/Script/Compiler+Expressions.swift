@@ -44,6 +44,19 @@ extension Compiler {
         if case .constant(.string(let constant)) = rightExpression {
             // `ch == " "`, `tag != "x"`: the constant is compared where it lies, not copied per test.
             let left = operand(leftExpression)
+            if let byte = StringBytes.singleByte(constant), operation == .equal || operation == .notEqual {
+                // Two one-byte (ASCII) strings are equal when their bytes are. Anything longer
+                // goes through `==`: "\u{212A}" (Kelvin sign) is canonically equal to "K".
+                let equal = operation == .equal
+                return { machine in
+                    let a = try left.run(machine)
+                    if case .string(let x) = a {
+                        if let other = StringBytes.singleByte(x) { return (other == byte) == equal }
+                        return Machine.compare(operation, x, constant)
+                    }
+                    return try Machine.truth(try machine.binary(operation, a, .string(constant), span), span)
+                }
+            }
             return { machine in
                 let a = try left.run(machine)
                 if case .string(let x) = a { return Machine.compare(operation, x, constant) }

@@ -83,8 +83,9 @@ final class LoopBody {
     func characters(_ machine: Machine, of text: String) throws -> Flow {
         if let flow = try text.utf8.withContiguousStorageIfAvailable({ bytes -> Flow? in
             guard Machine.isOneBytePerCharacter(bytes) else { return nil }
+            let characters = Machine.asciiCharacters
             for byte in bytes {
-                if let flow = try visit(machine, Machine.asciiCharacters[Int(byte)]) { return flow }
+                if let flow = try visit(machine, characters[Int(byte)]) { return flow }
             }
             return .normal
         }), let flow {

@@ -187,7 +187,8 @@ enum StringBytes {
     /// A constant text searched many times (`"aeiou".contains(ch)`, `ch in "aeiou"`): which
     /// ASCII bytes it holds is noted once, so a one-byte part is answered by a bit test with
     /// the same result as `contains` (which finds such a part among the bytes).
-    struct ConstantText {
+    /// (A class: the closures that hold one call it without copying its text.)
+    final class ConstantText {
         let text: String
         /// Bit b of `low` (b < 64) or of `high` (b - 64): whether ASCII byte b occurs in `text`.
         private let low: UInt64

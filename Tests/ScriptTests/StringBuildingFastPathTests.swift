@@ -159,13 +159,15 @@ private let appended = texts + ["1", "nil", "[3]", "f()"]
             }
         }
     }
+    #expect(outcome("print(\"\\u{212A}\" == \"K\", \"\\u{37E}\" != \";\", \"k\" == \"K\")\n") == "true false false\n")
     // A site that sees a string receiver after another type still finds the string's method.
     #expect(outcome("for r in [[1], \"ab\"] { print(r.contains(\"b\")) }\n") == "false\ntrue\n")
 }
 
 @Test func comparisonsWithAConstantStringMatchTheGeneralComparison() {
-    for value in values + ["\"l\"", "\"e\\u{301}\"", "\"é\""] {
-        for constant in ["\"é\"", "\"e\\u{301}\"", "\" \"", "\"l\"", "\"\""] {
+    // Singletons canonically equal to one ASCII character: the Kelvin sign is "K", U+037E is ";".
+    for value in values + ["\"l\"", "\"e\\u{301}\"", "\"é\"", "\"K\"", "\"\\u{212A}\"", "\";\"", "\"\\u{37E}\""] {
+        for constant in ["\"é\"", "\"e\\u{301}\"", "\" \"", "\"l\"", "\"\"", "\"K\"", "\"\\u{212A}\"", "\";\""] {
             for operation in ["==", "!=", "<", ">="] {
                 let fast = prelude + "x = \(value)\nif x \(operation) \(constant) { print(1) } else { print(0) }\n"
                 let general = prelude + "x = \(value)\nif x \(operation) id(\(constant)) { print(1) } else { print(0) }\n"
