@@ -152,24 +152,9 @@ enum StringBytes {
         }
     }
 
-    /// The texts one after another, copied into one buffer of the final size (interpolation).
-    /// Indexed rather than enumerated, and without `concatenate`'s separators: for the few short
-    /// pieces of an interpolation that halved the cost (about 540 instructions for five pieces,
-    /// against 860 appending them one by one).
-    static func joined(_ texts: UnsafeMutableBufferPointer<String>) -> String {
-        var length = 0
-        for index in texts.indices { length += texts[index].utf8.count }
-        return String(unsafeUninitializedCapacity: length) { output in
-            guard let target = output.baseAddress else { return 0 }
-            var written = 0
-            for index in texts.indices { written += copyUTF8(of: texts[index], to: target + written) }
-            return written
-        }
-    }
-
     /// Copies the UTF-8 bytes of `text` to `target`; returns their count.
     @inline(__always)
-    private static func copyUTF8(of text: String, to target: UnsafeMutablePointer<UInt8>) -> Int {
+    static func copyUTF8(of text: String, to target: UnsafeMutablePointer<UInt8>) -> Int {
         if let count = text.utf8.withContiguousStorageIfAvailable({ bytes -> Int in
             if let base = bytes.baseAddress { target.update(from: base, count: bytes.count) }
             return bytes.count

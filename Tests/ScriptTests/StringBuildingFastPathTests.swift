@@ -40,8 +40,11 @@ private let values = texts + ["3", "-2.5", "1e20", "nil", "true", "[1, \"x\"]", 
 // MARK: - Interpolation
 
 @Test func interpolationMatchesAddedUpPieces() {
-    for first in values {
-        for second in ["\"é\"", "7", "nil", "[2]", "\"x\" * 20"] {
+    // Numbers of every form `print` has: whole (digits written in place), zero and minus zero,
+    // 1e16 and past it, fractions, negative, not a number.
+    let numbers = ["0", "-0", "-7", "123456789012345", "9999999999999998", "1e16", "0.1 + 0.2", "-1e-9", "0 / 0", "1 / 0"]
+    for first in values + numbers {
+        for second in ["\"é\"", "7", "-0", "nil", "[2]", "\"x\" * 20"] {
             let fast = prelude + "a = \(first)\nb = \(second)\nprint(\"<\\(a)|\\(b)\\(a)>\")\n"
             let general = prelude + "a = \(first)\nb = \(second)\nprint(\"<\" + str(a) + \"|\" + str(b) + str(a) + \">\")\n"
             #expect(outcome(fast) == outcome(general), "\(first) | \(second)")
