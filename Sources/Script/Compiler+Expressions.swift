@@ -43,7 +43,7 @@ extension Compiler {
         }
         if case .constant(.string(let constant)) = rightExpression {
             // `ch == " "`, `tag != "x"`: the constant is compared where it lies, not copied per test.
-            let left = operand(leftExpression)
+            let left = stringOperand(leftExpression)
             if let byte = StringBytes.singleByte(constant), operation == .equal || operation == .notEqual {
                 // Two one-byte (ASCII) strings are equal when their bytes are. Anything longer
                 // goes through `==`: "\u{212A}" (Kelvin sign) is canonically equal to "K".
@@ -133,9 +133,9 @@ extension Compiler {
             return { machine in .bool(try test(machine)) }
         case .membership(let element, .constant(.string(let text)), let span):
             // `ch in "aeiou"`: as `Machine.contains` on a string, the constant searched where it lies.
-            let elementCode = self.expression(element), searched = StringBytes.ConstantText(text)
+            let elementCode = stringOperand(element), searched = StringBytes.ConstantText(text)
             return { machine in
-                let value = try elementCode(machine)
+                let value = try elementCode.run(machine)
                 if case .string(let part) = value { return .bool(part.isEmpty || searched.contains(part)) }
                 return .bool(try machine.contains(.string(text), value, span))
             }
@@ -149,6 +149,7 @@ extension Compiler {
             return methodCall(self.expression(target), name, positional.map(operand),
                               receiverLocal: plainLocal(target), receiverConstant: constantValue(target),
                               argumentLocal: positional.first.flatMap(plainLocal),
+                              stringArgument: positional.count == 1 ? stringOperand(positional[0]) : nil,
                               memberSpan: memberSpan, span)
         case .call(let callee, let positional, let named, let span):
             return call(operand(callee), globalIndex(callee), positional.map(operand),

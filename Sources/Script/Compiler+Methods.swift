@@ -11,15 +11,15 @@ extension Compiler {
     /// locals, read straight from their slots (`xs.append(i)` inside a function).
     func methodCall(_ loadReceiver: @escaping Evaluate, _ name: String, _ arguments: [Operand],
                     receiverLocal: PlainLocal?, receiverConstant: Value?, argumentLocal: PlainLocal?,
-                    memberSpan: SourceSpan, _ span: SourceSpan) -> Evaluate {
+                    stringArgument: StringOperand?, memberSpan: SourceSpan, _ span: SourceSpan) -> Evaluate {
         let site = MethodCallSite(name: name, loadReceiver: loadReceiver, receiverSlot: receiverLocal?.slot ?? -1,
                                   receiverConstant: receiverConstant,
                                   arguments: arguments, argumentSlot: arguments.count == 1 ? argumentLocal?.slot ?? -1 : -1,
                                   memberSpan: memberSpan, span: span)
-        if arguments.count == 1, case .string(let text)? = receiverConstant, StringMethod(name) != .none {
+        if let argument = stringArgument, case .string(let text)? = receiverConstant, StringMethod(name) != .none {
             // `"aeiou".contains(ch)`: the constant receiver is searched where it lies (a bit test
             // for one byte), once the site has found the built-in method.
-            let searched = StringBytes.ConstantText(text), argument = arguments[0]
+            let searched = StringBytes.ConstantText(text)
             return { machine in
                 guard site.stringMethod != .none else { return try site.call(machine, .string(text)) }
                 let value = try argument.run(machine)

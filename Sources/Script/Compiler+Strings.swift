@@ -39,6 +39,28 @@ extension Compiler {
     }
 }
 
+/// An operand of a string site (`ch == " "`, `"aeiou".contains(ch)`, `ch in "aeiou"`): a global
+/// is read from its slot without the load closure (a top-level loop's `ch`), anything else (and
+/// an unassigned global, for its error) through the operand.
+struct StringOperand {
+    /// The global's index, else -1.
+    let global: Int
+    let operand: Operand
+
+    @inline(__always)
+    func run(_ machine: Machine) throws -> Value {
+        if global >= 0, let value = (machine.globals + global).pointee { return value }
+        return try operand.run(machine)
+    }
+}
+
+extension Compiler {
+    func stringOperand(_ expression: ResolvedExpression) -> StringOperand {
+        if case .variable(.global(let index), _, _) = expression { return StringOperand(global: index, operand: operand(expression)) }
+        return StringOperand(global: -1, operand: operand(expression))
+    }
+}
+
 /// A variable whose slot a string append may take its value out of: a global or a plain
 /// (uncaptured) local.
 enum AppendTarget: Equatable {

@@ -163,6 +163,15 @@ private let appended = texts + ["1", "nil", "[3]", "f()"]
         }
     }
     #expect(outcome("print(\"\\u{212A}\" == \"K\", \"\\u{37E}\" != \";\", \"k\" == \"K\")\n") == "true false false\n")
+    // A global read in place by these sites: its current value, and an unassigned one's error.
+    for (fast, general) in [("print(nope == \"a\")", "print(nope == id(\"a\"))"),
+                            ("print(nope in \"ab\")", "print(nope in id(\"ab\"))"),
+                            ("print(\"ab\".contains(nope))", "print(id(\"ab\").contains(nope))")] {
+        let a = outcome(prelude + fast + "\n"), b = outcome(prelude + general + "\n")
+        #expect(a.hasSuffix("undefined variable 'nope'") && errorMessage(a) == errorMessage(b), "\(fast)")
+        let defined = "nope = \"a\"\nfor k in range(2) { \(fast)\n nope = \"z\" }\n"
+        #expect(outcome(prelude + defined) == outcome(prelude + defined.replacingOccurrences(of: fast, with: general)), "\(fast)")
+    }
     // A site that sees a string receiver after another type still finds the string's method.
     #expect(outcome("for r in [[1], \"ab\"] { print(r.contains(\"b\")) }\n") == "false\ntrue\n")
 }
