@@ -111,11 +111,21 @@ enum StringBytes {
         pieces.reserveCapacity(count)
         var start = base
         while pieces.count < count - 1, let found = next(from: start) {
-            pieces.append(.string(String(decoding: UnsafeBufferPointer(start: start, count: found - start), as: UTF8.self)))
+            pieces.append(.string(piece(start, found - start)))
             start = found + 1
         }
-        pieces.append(.string(String(decoding: UnsafeBufferPointer(start: start, count: end - start), as: UTF8.self)))
+        pieces.append(.string(piece(start, end - start)))
         return pieces
+    }
+
+    /// The text of `count` bytes at `start` (whole UTF-8 characters).
+    @inline(__always)
+    private static func piece(_ start: UnsafePointer<UInt8>, _ count: Int) -> String {
+        String(unsafeUninitializedCapacity: count) { output in
+            guard let target = output.baseAddress else { return 0 }
+            target.update(from: start, count: count)
+            return count
+        }
     }
 
     /// `separator.join(xs)`: strings bare, other values as `print` shows them.

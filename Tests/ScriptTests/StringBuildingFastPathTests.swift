@@ -188,3 +188,21 @@ private let appended = texts + ["1", "nil", "[3]", "f()"]
         }
     }
 }
+
+// MARK: - split
+
+@Test func oneByteSplitMatchesTheBytesPieces() {
+    let corpus = ["", ",", "a,b", ",a,,b,", "日本,語,", "é|e\u{301}|x", "a\r\nb\nc", "row 1,value 3,tag3",
+                  String(repeating: "thé,quick\n", count: 30), "👍🏽,x,\r\n,"]
+    for text in corpus {
+        for separator in [",", "|", "\n", "\r", " ", "x"] {
+            let byte = separator.utf8.first ?? 0
+            let expected = text.utf8.split(separator: byte, omittingEmptySubsequences: false).map { Value.string(String(decoding: $0, as: UTF8.self)) }
+            guard case .list(let list) = CollectionMethods.split(text, separator) else {
+                Issue.record("split did not give a list")
+                continue
+            }
+            #expect(list.elements.map(\.description) == expected.map(\.description), "\(text.debugDescription).split(\(separator.debugDescription))")
+        }
+    }
+}
