@@ -131,10 +131,36 @@ enum StringBytes {
     /// `separator.join(xs)`: strings bare, other values as `print` shows them.
     static func join(_ separator: String, _ elements: [Value]) -> String {
         guard elements.count > 1 else { return elements.first?.description ?? "" }
+        if let joined = joinStrings(separator, elements) { return joined }
         return concatenate(elements.map { element in
             if case .string(let text) = element { return text }
             return element.description
         }, separator: separator)
+    }
+
+    /// A list of strings only, joined straight from the list (without first gathering its texts
+    /// into an array: a retain and a release per element); nil when an element is not a string.
+    private static func joinStrings(_ separator: String, _ elements: [Value]) -> String? {
+        var length = separator.utf8.count * (elements.count - 1)
+        for element in elements {
+            guard case .string(let text) = element else { return nil }
+            length += text.utf8.count
+        }
+        var separator = separator
+        return separator.withUTF8 { separatorBytes in
+            String(unsafeUninitializedCapacity: length) { output in
+                guard let target = output.baseAddress else { return 0 }
+                var written = 0
+                for index in elements.indices {
+                    if index > 0, let base = separatorBytes.baseAddress {
+                        (target + written).update(from: base, count: separatorBytes.count)
+                        written += separatorBytes.count
+                    }
+                    if case .string(let text) = elements[index] { written += copyUTF8(of: text, to: target + written) }
+                }
+                return written
+            }
+        }
     }
 
     /// The texts joined by `separator`, copied byte by byte into one buffer of the final size
