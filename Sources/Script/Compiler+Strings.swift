@@ -178,12 +178,12 @@ final class InterpolationSite {
                 }
                 count += 1
             }
-            let parts = UnsafeMutableBufferPointer(rebasing: buffer[0 ..< count])
+            let values = UnsafeMutableBufferPointer(rebasing: buffer[0 ..< count])
             return .string(String(unsafeUninitializedCapacity: length) { output in
                 guard let target = output.baseAddress else { return 0 }
                 var written = 0
-                for index in parts.indices {
-                    switch parts[index] {
+                for index in values.indices {
+                    switch values[index] {
                     case .string(let text): written += StringBytes.copyUTF8(of: text, to: target + written)
                     case .number(let number):
                         let integer = Value.formattedInteger(number) ?? 0
