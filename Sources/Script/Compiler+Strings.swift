@@ -152,49 +152,47 @@ final class StringAppendSite {
 final class InterpolationSite {
     let parts: [Operand]
 
+    /// The bytes written on the stack before the text becomes a string; a longer text goes on
+    /// by appending (rare: a line of output is shorter).
+    static let scratchBytes = 256
+
     init(parts: [Operand]) { self.parts = parts }
 
+    /// Each part's text is written into a stack buffer as soon as it is evaluated (whole numbers
+    /// as digits), and the string is made once at the end: no array of values or texts.
     func run(_ machine: Machine) throws -> Value {
-        try withUnsafeTemporaryAllocation(of: Value.self, capacity: parts.count) { buffer in
-            var count = 0
-            // One by one: the generic array destroy cost as much as the join.
-            defer { for index in 0 ..< count { buffer.deinitializeElement(at: index) } }
-            var length = 0
+        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.scratchBytes) { scratch in
+            guard let base = scratch.baseAddress else { return try appending(machine, from: 0, to: "") }
+            var written = 0
             // By index: `for part in parts` copies each operand out (a retain of its closure).
             for index in parts.indices {
                 let value = try parts[index].run(machine)
-                switch value {
-                case .string(let text):
-                    length += text.utf8.count
-                    buffer.initializeElement(at: count, to: value)
-                case .number(let number) where Value.formattedInteger(number) != nil:
-                    // Whole numbers are written as digits straight into the result below.
-                    length += Value.integerLength(Value.formattedInteger(number) ?? 0)
-                    buffer.initializeElement(at: count, to: value)
-                default:
-                    let text = value.description
-                    length += text.utf8.count
-                    buffer.initializeElement(at: count, to: .string(text))
-                }
-                count += 1
-            }
-            let values = UnsafeMutableBufferPointer(rebasing: buffer[0 ..< count])
-            return .string(String(unsafeUninitializedCapacity: length) { output in
-                guard let target = output.baseAddress else { return 0 }
-                var written = 0
-                for index in values.indices {
-                    switch values[index] {
-                    case .string(let text): written += StringBytes.copyUTF8(of: text, to: target + written)
-                    case .number(let number):
-                        let integer = Value.formattedInteger(number) ?? 0
-                        let digits = Value.integerLength(integer)
-                        Value.writeInteger(integer, length: digits, to: target + written)
+                if case .number(let number) = value, let integer = Value.formattedInteger(number) {
+                    let digits = Value.integerLength(integer)
+                    if written + digits <= scratch.count {
+                        Value.writeInteger(integer, length: digits, to: base + written)
                         written += digits
-                    default: break
+                        continue
                     }
                 }
-                return written
-            })
+                let text: String
+                if case .string(let string) = value { text = string } else { text = value.description }
+                if text.utf8.count <= scratch.count - written {
+                    written += StringBytes.copyUTF8(of: text, to: base + written)
+                    continue
+                }
+                // Past the buffer: what is written so far, this text, then the rest appended.
+                let prefix = String(decoding: UnsafeBufferPointer(start: base, count: written), as: UTF8.self)
+                return try appending(machine, from: index + 1, to: prefix + text)
+            }
+            return .string(String(decoding: UnsafeBufferPointer(start: base, count: written), as: UTF8.self))
         }
+    }
+
+    /// `text` followed by the texts of the parts from `start` on, appended one by one.
+    private func appending(_ machine: Machine, from start: Int, to text: String) throws -> Value {
+        var result = text
+        for index in start ..< parts.count { result += try parts[index].run(machine).description }
+        return .string(result)
     }
 }

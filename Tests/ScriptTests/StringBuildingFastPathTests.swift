@@ -50,6 +50,14 @@ private let values = texts + ["3", "-2.5", "1e20", "nil", "true", "[1, \"x\"]", 
             #expect(outcome(fast) == outcome(general), "\(first) | \(second)")
         }
     }
+    // Texts longer than the stack buffer (256 bytes): the overflow falls in a string part, in a
+    // number, at the buffer's very end, and in the first part.
+    for (a, b) in [("\"é\" * 60", "12345"), ("\"x\" * 127", "-7"), ("\"x\" * 128", "[1, 2]"), ("\"y\" * 300", "nil"),
+                   ("\"x\" * 250", "1234567"), ("\"x\" * 255", "1")] {
+        let fast = "a = \(a)\nb = \(b)\nprint(\"\\(a)\\(b)|\\(a)\\(b)\\(b)!\")\n"
+        let general = "a = \(a)\nb = \(b)\nprint(str(a) + str(b) + \"|\" + str(a) + str(b) + str(b) + \"!\")\n"
+        #expect(outcome(fast) == outcome(general), "\(a) | \(b)")
+    }
     // Parts run in order; an error in one keeps its message and position.
     #expect(outcome("xs = []\nfn f(v) { xs.append(v)\n return v }\nprint(\"\\(f(1))-\\(f(\"é\"))-\\(f(2.5))\", xs)\n")
             == "1-é-2.5 [1, \"é\", 2.5]\n")
