@@ -1,14 +1,15 @@
-// Compiling string building: interpolation written once into a buffer of the final size, and a
-// string variable extended in place (`s = s + t`, `s = s + a + b`, `s += t`), as CPython does
-// when the variable holds the only reference, instead of copying the whole text per step.
+// Compiling string building: interpolation written into a stack buffer and made a string once,
+// and a string variable extended in place (`s = s + t`, `s = s + a + b`, `s += t`), as CPython
+// does when the variable holds the only reference, instead of copying the whole text per step.
 
 extension Compiler {
     // MARK: - Interpolation
 
     /// `"row \(i), tag \(t)"`: the parts run in order and their texts (strings bare, anything
-    /// else as `print` shows it) are copied once into one string, whole numbers as digits
-    /// written straight into it. Appending part by part paid about 320 instructions per piece
-    /// in `String.append` (its growth and flag checks), and each number made a string first.
+    /// else as `print` shows it) are written one after another into a stack buffer, whole
+    /// numbers as digits, and made a string once. Appending part by part paid about 320
+    /// instructions per piece in `String.append` (its growth and flag checks), and each number
+    /// made a string first.
     func interpolation(_ parts: [ResolvedExpression]) -> Evaluate {
         let site = InterpolationSite(parts: parts.map(operand))
         return { machine in try site.run(machine) }
