@@ -23,27 +23,14 @@ enum CollectionMethods {
     /// separator (",", "\n", " ") splits the UTF-8 bytes directly (Foundation's
     /// `components(separatedBy:)` walks characters and was most of a split-heavy loop).
     static func split(_ text: String, _ separator: String) -> Value {
-        if separator.utf8.count == 1, let byte = separator.utf8.first {
+        if let byte = StringBytes.singleByte(separator) {
             // An ASCII byte never occurs inside a multi-byte character, so the pieces between
-            // its occurrences are whole UTF-8 text: one scan of the bytes, one string per piece
-            // (the generic `split` on the UTF-8 view was most of the time of a split).
-            var text = text
-            let pieces = text.withUTF8 { bytes -> [Value] in
-                // Counted first, so the list is allocated once (growing it from empty was a
-                // third of the time of splitting short lines).
-                var separators = 0
-                for index in 0..<bytes.count where bytes[index] == byte { separators += 1 }
-                var pieces: [Value] = []
-                pieces.reserveCapacity(separators + 1)
-                var start = 0
-                for index in 0..<bytes.count where bytes[index] == byte {
-                    pieces.append(.string(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)))
-                    start = index + 1
-                }
-                pieces.append(.string(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self)))
-                return pieces
+            // its occurrences are whole UTF-8 text (StringBytes.split).
+            if let pieces = text.utf8.withContiguousStorageIfAvailable({ StringBytes.split($0, at: byte) }) {
+                return .list(ListObject(pieces))
             }
-            return .list(ListObject(pieces))
+            var copy = text
+            return .list(ListObject(copy.withUTF8 { StringBytes.split($0, at: byte) }))
         }
         return .list(ListObject(text.components(separatedBy: separator).map(Value.string)))
     }

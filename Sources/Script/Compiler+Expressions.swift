@@ -41,6 +41,28 @@ extension Compiler {
                 return try Machine.truth(try machine.binary(operation, value, .number(constant), span), span)
             }
         }
+        if case .constant(.string(let constant)) = rightExpression {
+            // `ch == " "`, `tag != "x"`: the constant is compared where it lies, not copied per test.
+            let left = stringOperand(leftExpression)
+            if let byte = StringBytes.singleByte(constant), operation == .equal || operation == .notEqual {
+                // Two one-byte (ASCII) strings are equal when their bytes are. Anything longer
+                // goes through `==`: "\u{212A}" (Kelvin sign) is canonically equal to "K".
+                let equal = operation == .equal
+                return { machine in
+                    let a = try left.run(machine)
+                    if case .string(let x) = a {
+                        if let other = StringBytes.singleByte(x) { return (other == byte) == equal }
+                        return Machine.compare(operation, x, constant)
+                    }
+                    return try Machine.truth(try machine.binary(operation, a, .string(constant), span), span)
+                }
+            }
+            return { machine in
+                let a = try left.run(machine)
+                if case .string(let x) = a { return Machine.compare(operation, x, constant) }
+                return try Machine.truth(try machine.binary(operation, a, .string(constant), span), span)
+            }
+        }
         let left = operand(leftExpression), right = operand(rightExpression)
         let general: (Machine) throws -> Bool = { machine in
             let a = try left.run(machine), b = try right.run(machine)
@@ -64,13 +86,7 @@ extension Compiler {
     func expression(_ expression: ResolvedExpression) -> Evaluate {
         switch expression {
         case .constant(let value): return { _ in value }
-        case .interpolation(let parts):
-            let codes = parts.map(operand)
-            return { machine in
-                var text = ""
-                for code in codes { text += try code.run(machine).description }
-                return .string(text)
-            }
+        case .interpolation(let parts): return interpolation(parts)
         case .variable(let reference, let name, let span): return load(reference, name, span)
         case .list(let elements):
             let codes = elements.map(operand)
@@ -115,6 +131,14 @@ extension Compiler {
         case .logical(let operation, let left, let right, let span):
             let test = condition(.logical(operation, left, right, span), span)
             return { machine in .bool(try test(machine)) }
+        case .membership(let element, .constant(.string(let text)), let span):
+            // `ch in "aeiou"`: as `Machine.contains` on a string, the constant searched where it lies.
+            let elementCode = stringOperand(element), searched = StringBytes.ConstantText(text)
+            return { machine in
+                let value = try elementCode.run(machine)
+                if case .string(let part) = value { return .bool(part.isEmpty || searched.contains(part)) }
+                return .bool(try machine.contains(.string(text), value, span))
+            }
         case .membership(let element, let container, let span):
             let elementCode = self.expression(element), containerCode = self.expression(container)
             return { machine in
@@ -123,7 +147,9 @@ extension Compiler {
             }
         case .call(.member(let target, let name, let memberSpan), let positional, let named, let span) where named.isEmpty:
             return methodCall(self.expression(target), name, positional.map(operand),
-                              receiverLocal: plainLocal(target), argumentLocal: positional.first.flatMap(plainLocal),
+                              receiverLocal: plainLocal(target), receiverConstant: constantValue(target),
+                              argumentLocal: positional.first.flatMap(plainLocal),
+                              stringArgument: positional.count == 1 ? stringOperand(positional[0]) : nil,
                               memberSpan: memberSpan, span)
         case .call(let callee, let positional, let named, let span):
             return call(operand(callee), globalIndex(callee), positional.map(operand),
@@ -137,6 +163,12 @@ extension Compiler {
             let prototype = self.prototype(function)
             return { machine in .function(machine.makeClosure(prototype)) }
         }
+    }
+
+    /// The value of a constant expression, else nil.
+    func constantValue(_ expression: ResolvedExpression) -> Value? {
+        if case .constant(let value) = expression { return value }
+        return nil
     }
 
     /// Binary operators, specialised on operand shape (a number constant or a plain local on

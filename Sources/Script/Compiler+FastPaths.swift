@@ -16,8 +16,13 @@
 //   one-argument body skip the `Arguments` bundle (`callOther1`, `MethodCallSite`); so do
 //   built-in methods called without arguments (`items.pop()`), and `xs.append(x)` puts the
 //   element into the list directly (Compiler+Methods.swift).
-// - Sequences: `for x in xs[a:b]` walks the slice in place, and chains `a + [p] + b` of lists
-//   or strings are built once (`LoopBody`, `ConcatenationSite` in Compiler+Sequences.swift).
+// - Sequences: `for x in xs[a:b]` walks the slice in place, `for ch in s` hands out characters
+//   as it goes (ASCII by byte), and chains `a + [p] + b` of lists or strings are built once
+//   (`LoopBody`, `ConcatenationSite` in Compiler+Sequences.swift).
+// - Strings: interpolation into one buffer, `s = s + t` / `s += t` in place (Compiler+Strings.swift);
+//   a constant receiver or container searched by bit test (`"aeiou".contains(ch)`, `ch in "aeiou"`)
+//   and a built-in string method called without its closure (`StringMethod`, Compiler+Methods.swift);
+//   `x == "a"` compared without copying the constant (`unfusedComparison`).
 // - Indexing: `xs[i]`, `d[k]`, `s[i]` get and set without an index array (`Machine.quickIndexGet`/`Set`);
 //   a list in a plain local is read and written where it lies (`quickIndexGet(at:)`/`Set(at:)`);
 //   a constant key (`node["children"]`) is hashed once, when compiled (`Compiler.index`).

@@ -10,11 +10,26 @@ extension Compiler {
     /// `receiverLocal`/`argumentLocal`: the receiver and the single argument when they are plain
     /// locals, read straight from their slots (`xs.append(i)` inside a function).
     func methodCall(_ loadReceiver: @escaping Evaluate, _ name: String, _ arguments: [Operand],
-                    receiverLocal: PlainLocal?, argumentLocal: PlainLocal?,
-                    memberSpan: SourceSpan, _ span: SourceSpan) -> Evaluate {
+                    receiverLocal: PlainLocal?, receiverConstant: Value?, argumentLocal: PlainLocal?,
+                    stringArgument: StringOperand?, memberSpan: SourceSpan, _ span: SourceSpan) -> Evaluate {
         let site = MethodCallSite(name: name, loadReceiver: loadReceiver, receiverSlot: receiverLocal?.slot ?? -1,
+                                  receiverConstant: receiverConstant,
                                   arguments: arguments, argumentSlot: arguments.count == 1 ? argumentLocal?.slot ?? -1 : -1,
                                   memberSpan: memberSpan, span: span)
+        if let argument = stringArgument, case .string(let text)? = receiverConstant, StringMethod(name) != .none {
+            // `"aeiou".contains(ch)`: the constant receiver is searched where it lies (a bit test
+            // for one byte), once the site has found the built-in method.
+            let searched = StringBytes.ConstantText(text)
+            return { machine in
+                guard site.stringMethod != .none else { return try site.call(machine, .string(text)) }
+                let value = try argument.run(machine)
+                if case .string(let part) = value {
+                    if site.stringMethod == .contains { return .bool(searched.contains(part)) }
+                    if let result = site.stringMethod.apply(text, part) { return result }
+                }
+                return try site.call(machine, .string(text), evaluated: [value])
+            }
+        }
         if arguments.isEmpty {
             // `items.pop()`, `s.upper()`: a built-in's direct body, without an `Arguments` bundle.
             return { machine in
@@ -43,6 +58,13 @@ extension Compiler {
                 let element = try site.argument(machine)
                 list.append(element)
                 return .null
+            }
+            // `"aeiou".contains(ch)`, `line.startswith("#")`: a built-in string method the site
+            // has seen, called without its closure when both are strings.
+            if site.stringMethod != .none, case .string(let text) = receiver {
+                let argument = try site.argument(machine)
+                if case .string(let part) = argument, let result = site.stringMethod.apply(text, part) { return result }
+                return try site.call(machine, receiver, evaluated: [argument])
             }
             // The receiver is evaluated first and the method looked up before the argument, as on
             // the general path (an unknown method is reported before the argument runs).
@@ -76,6 +98,8 @@ private final class MethodCallSite {
     let loadReceiver: Evaluate
     /// The receiver's stack slot when it is a plain local, else -1.
     let receiverSlot: Int
+    /// The receiver when it is a constant (`"aeiou".contains(ch)`), read without a closure call.
+    let receiverConstant: Value?
     let arguments: [Operand]
     /// The single argument's stack slot when it is a plain local, else -1.
     let argumentSlot: Int
@@ -91,12 +115,16 @@ private final class MethodCallSite {
     /// Whether `name` is the built-in `list.append` (set the first time a list receiver is seen;
     /// only the standard library defines direct bodies, so a direct `append` is the built-in).
     private(set) var appendsToLists = false
+    /// The built-in one-argument string method named `name`, once a string receiver has been
+    /// seen here (as for `appendsToLists`, a direct body means the standard library's).
+    private(set) var stringMethod = StringMethod.none
 
-    init(name: String, loadReceiver: @escaping Evaluate, receiverSlot: Int, arguments: [Operand], argumentSlot: Int,
-         memberSpan: SourceSpan, span: SourceSpan) {
+    init(name: String, loadReceiver: @escaping Evaluate, receiverSlot: Int, receiverConstant: Value?, arguments: [Operand],
+         argumentSlot: Int, memberSpan: SourceSpan, span: SourceSpan) {
         self.name = name
         self.loadReceiver = loadReceiver
         self.receiverSlot = receiverSlot
+        self.receiverConstant = receiverConstant
         self.arguments = arguments
         self.argumentSlot = argumentSlot
         self.memberSpan = memberSpan
@@ -107,6 +135,7 @@ private final class MethodCallSite {
     @inline(__always)
     func receiver(_ machine: Machine) throws -> Value {
         if receiverSlot >= 0, let value = (machine.stack + (machine.base + receiverSlot)).pointee { return value }
+        if let receiverConstant { return receiverConstant }
         return try loadReceiver(machine)
     }
 
@@ -149,6 +178,7 @@ private final class MethodCallSite {
                     oneArgument = found.oneArgument
                     zeroArguments = found.zeroArguments
                     if receiverKind == .list, name == "append", found.oneArgument != nil { appendsToLists = true }
+                    stringMethod = receiverKind == .string && found.oneArgument != nil ? StringMethod(name) : .none
                 }
             }
             if let method, kind == receiverKind {
@@ -173,5 +203,28 @@ private final class MethodCallSite {
         values.reserveCapacity(arguments.count)
         for argument in arguments { values.append(try argument.run(machine)) }
         return values
+    }
+}
+
+/// The built-in string methods of one string argument that a `MethodCallSite` calls directly.
+enum StringMethod {
+    case none, contains, startswith
+
+    init(_ name: String) {
+        switch name {
+        case "contains": self = .contains
+        case "startswith": self = .startswith
+        default: self = .none
+        }
+    }
+
+    /// The method's result (as its body in CollectionMethods.swift gives it), nil for `.none`.
+    @inline(__always)
+    func apply(_ text: String, _ part: String) -> Value? {
+        switch self {
+        case .none: return nil
+        case .contains: return .bool(StringBytes.contains(text, part))
+        case .startswith: return .bool(text.hasPrefix(part))
+        }
     }
 }

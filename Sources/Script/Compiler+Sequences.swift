@@ -12,9 +12,11 @@ extension Compiler {
                  _ body: @escaping Execute, _ span: SourceSpan) -> Execute {
         let assign = variables.count == 1 ? store(variables[0].0, variables[0].1) : unpacker(variables, span)
         // A single plain local (the usual `for i in …`) is written straight into its slot.
-        var directSlot = -1
+        // So is a single global (a top-level loop's `for ch in text`), without the store closure.
+        var directSlot = -1, directGlobal = -1
         if variables.count == 1, case .local(let local) = variables[0].0, !local.isCaptured { directSlot = local.slot }
-        let loop = LoopBody(assign: assign, directSlot: directSlot, body: body, span: span)
+        if variables.count == 1, case .global(let index) = variables[0].0 { directGlobal = index }
+        let loop = LoopBody(assign: assign, directSlot: directSlot, directGlobal: directGlobal, body: body, span: span)
         if case .index(let target, let indices, let indexSpan) = sequence, indices.count == 1,
            case .slice(let lower, let upper, let sliceSpan) = indices[0] {
             // The same evaluation order and errors as `indexGet`: the target, then the bounds.
@@ -34,6 +36,7 @@ extension Compiler {
         return { machine in
             let iterable = try sequenceCode(machine)
             if case .range(let range) = iterable { return try loop.count(machine, through: range) }
+            if case .string(let text) = iterable { return try loop.characters(machine, of: text) }
             return try loop.run(machine, over: try machine.elements(of: iterable, span))
         }
     }
@@ -44,12 +47,16 @@ final class LoopBody {
     let assign: (Machine, Value) throws -> Void
     /// The loop variable's stack slot when it is a single plain local, else -1.
     let directSlot: Int
+    /// The loop variable's global index when it is a single global, else -1.
+    let directGlobal: Int
     let body: Execute
     let span: SourceSpan
 
-    init(assign: @escaping (Machine, Value) throws -> Void, directSlot: Int, body: @escaping Execute, span: SourceSpan) {
+    init(assign: @escaping (Machine, Value) throws -> Void, directSlot: Int, directGlobal: Int, body: @escaping Execute,
+         span: SourceSpan) {
         self.assign = assign
         self.directSlot = directSlot
+        self.directGlobal = directGlobal
         self.body = body
         self.span = span
     }
@@ -74,12 +81,36 @@ final class LoopBody {
         return .normal
     }
 
+    /// A string's characters, one-character strings made as they are visited rather than all
+    /// first in an array (building and freeing it was about 100 instructions per character). A
+    /// text whose every byte is a character (ASCII without "\r") is walked by byte, handing out
+    /// the shared one-character strings; any other text by `Character` (grapheme clusters), as
+    /// `Machine.elements(of:)` lists them.
+    func characters(_ machine: Machine, of text: String) throws -> Flow {
+        if let flow = try text.utf8.withContiguousStorageIfAvailable({ bytes -> Flow? in
+            guard Machine.isOneBytePerCharacter(bytes) else { return nil }
+            let characters = Machine.asciiCharacters
+            for byte in bytes {
+                if let flow = try visit(machine, characters[Int(byte)]) { return flow }
+            }
+            return .normal
+        }), let flow {
+            return flow
+        }
+        for character in text {
+            if let flow = try visit(machine, .string(String(character))) { return flow }
+        }
+        return .normal
+    }
+
     /// One iteration; nil to go on, else the flow the loop returns.
     @inline(__always)
     private func visit(_ machine: Machine, _ element: Value) throws -> Flow? {
         try machine.checkInterrupt(span)
         if directSlot >= 0 {
             machine.stack[machine.base + directSlot] = element
+        } else if directGlobal >= 0 {
+            (machine.globals + directGlobal).pointee = element
         } else {
             try assign(machine, element)
         }

@@ -114,7 +114,11 @@ struct Compiler {
                 return .normal
             }
         case .assignVariable(let reference, let name, let operation, let value, let span):
-            let general = assignVariable(reference, name, operation, expression(value), plainLocal(value), span)
+            var general = assignVariable(reference, name, operation, expression(value), plainLocal(value), span)
+            // `s = s + t`: a string grows in place (Compiler+Strings.swift).
+            if operation == .assign, let appending = stringAppendAssignment(reference, name, value, general: general) {
+                general = appending
+            }
             return fusedAssignment(reference, name, operation, value, span, general: general)
         case .assignIndex(let target, let indices, let operation, let value, let span):
             let targetCode = operand(target), indexCode = self.indices(indices), valueCode = operand(value)
@@ -272,6 +276,8 @@ struct Compiler {
                 let increment = try value(machine)
                 if case .number(let current)? = machine.globals[index], case .number(let step) = increment {
                     machine.globals[index] = .number(current + step)
+                } else if case .string(let piece) = increment, AppendTarget.append(piece, to: machine.globals + index) {
+                    // `s += t` on strings: in place (Compiler+Strings.swift).
                 } else {
                     try store(machine, try machine.binary(.add, try load(machine), increment, span))
                 }
@@ -289,6 +295,7 @@ struct Compiler {
                     pointer.pointee = try Machine.arithmetic(arithmetic, a, b, span)
                     return .normal
                 }
+                if arithmetic == .add, case .string(let piece) = operand, AppendTarget.append(piece, to: pointer) { return .normal }
                 guard let current = pointer.pointee else { throw RuntimeError.unassignedLocal(name, span) }
                 pointer.pointee = try machine.binary(arithmetic, current, operand, span)
                 return .normal

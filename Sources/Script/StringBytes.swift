@@ -13,7 +13,7 @@ enum StringBytes {
     /// Whether `part` occurs in `text` (`text.contains(part)`, `part in text`).
     static func contains(_ text: String, _ part: String) -> Bool {
         let partCount = part.utf8.count
-        if partCount == 1, let byte = part.utf8.first, byte != 0x0D, byte != 0x0A {
+        if let byte = singleByte(part), byte != 0x0D, byte != 0x0A {
             // A one-byte part (`ch in "aeiou"`) is found in the bytes, as it always was here.
             if let found = text.utf8.withContiguousStorageIfAvailable({ bytes -> Bool in
                 guard let base = bytes.baseAddress else { return false }
@@ -89,13 +89,78 @@ enum StringBytes {
         }
     }
 
+    /// `text.split(separator)` for a one-byte separator, on the text's UTF-8 bytes: the pieces
+    /// between its occurrences (found with `memchr`), counted first so the list is made at its
+    /// size (a byte loop, and growing the list, were most of the time of splitting short lines).
+    static func split(_ bytes: UnsafeBufferPointer<UInt8>, at separator: UInt8) -> [Value] {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return [.string("")] }
+        let end = base + bytes.count
+        @inline(__always) func next(from start: UnsafePointer<UInt8>) -> UnsafePointer<UInt8>? {
+            guard start < end, let found = memchr(start, Int32(separator), end - start) else { return nil }
+            return UnsafePointer(found.assumingMemoryBound(to: UInt8.self))
+        }
+        var count = 1
+        var cursor = base
+        while let found = next(from: cursor) {
+            count += 1
+            cursor = found + 1
+        }
+        // (Not `[Value](unsafeUninitializedCapacity:)`: it allocates through an unspecialised
+        // generic path, about 530 instructions.)
+        var pieces: [Value] = []
+        pieces.reserveCapacity(count)
+        var start = base
+        while pieces.count < count - 1, let found = next(from: start) {
+            pieces.append(.string(piece(start, found - start)))
+            start = found + 1
+        }
+        pieces.append(.string(piece(start, end - start)))
+        return pieces
+    }
+
+    /// The text of `count` bytes at `start` (whole UTF-8 characters).
+    @inline(__always)
+    private static func piece(_ start: UnsafePointer<UInt8>, _ count: Int) -> String {
+        String(unsafeUninitializedCapacity: count) { output in
+            guard let target = output.baseAddress else { return 0 }
+            target.update(from: start, count: count)
+            return count
+        }
+    }
+
     /// `separator.join(xs)`: strings bare, other values as `print` shows them.
     static func join(_ separator: String, _ elements: [Value]) -> String {
         guard elements.count > 1 else { return elements.first?.description ?? "" }
+        if let joined = joinStrings(separator, elements) { return joined }
         return concatenate(elements.map { element in
             if case .string(let text) = element { return text }
             return element.description
         }, separator: separator)
+    }
+
+    /// A list of strings only, joined straight from the list (without first gathering its texts
+    /// into an array: a retain and a release per element); nil when an element is not a string.
+    private static func joinStrings(_ separator: String, _ elements: [Value]) -> String? {
+        var length = separator.utf8.count * (elements.count - 1)
+        for element in elements {
+            guard case .string(let text) = element else { return nil }
+            length += text.utf8.count
+        }
+        var separator = separator
+        return separator.withUTF8 { separatorBytes in
+            String(unsafeUninitializedCapacity: length) { output in
+                guard let target = output.baseAddress else { return 0 }
+                var written = 0
+                for index in elements.indices {
+                    if index > 0, let base = separatorBytes.baseAddress {
+                        (target + written).update(from: base, count: separatorBytes.count)
+                        written += separatorBytes.count
+                    }
+                    if case .string(let text) = elements[index] { written += copyUTF8(of: text, to: target + written) }
+                }
+                return written
+            }
+        }
     }
 
     /// The texts joined by `separator`, copied byte by byte into one buffer of the final size
@@ -125,7 +190,7 @@ enum StringBytes {
 
     /// Copies the UTF-8 bytes of `text` to `target`; returns their count.
     @inline(__always)
-    private static func copyUTF8(of text: String, to target: UnsafeMutablePointer<UInt8>) -> Int {
+    static func copyUTF8(of text: String, to target: UnsafeMutablePointer<UInt8>) -> Int {
         if let count = text.utf8.withContiguousStorageIfAvailable({ bytes -> Int in
             if let base = bytes.baseAddress { target.update(from: base, count: bytes.count) }
             return bytes.count
@@ -140,7 +205,47 @@ enum StringBytes {
         return count
     }
 
+    /// A constant text searched many times (`"aeiou".contains(ch)`, `ch in "aeiou"`): which
+    /// ASCII bytes it holds is noted once, so a one-byte part is answered by a bit test with
+    /// the same result as `contains` (which finds such a part among the bytes).
+    /// (A class: the closures that hold one call it without copying its text.)
+    final class ConstantText {
+        let text: String
+        /// Bit b of `low` (b < 64) or of `high` (b - 64): whether ASCII byte b occurs in `text`.
+        private let low: UInt64
+        private let high: UInt64
+
+        init(_ text: String) {
+            self.text = text
+            var low: UInt64 = 0, high: UInt64 = 0
+            for byte in text.utf8 where byte < 0x80 {
+                if byte < 64 { low |= 1 << UInt64(byte) } else { high |= 1 << UInt64(byte - 64) }
+            }
+            self.low = low
+            self.high = high
+        }
+
+        /// `StringBytes.contains(text, part)`.
+        @inline(__always)
+        func contains(_ part: String) -> Bool {
+            if let byte = StringBytes.singleByte(part), byte != 0x0D, byte != 0x0A {
+                // A one-byte string is ASCII.
+                return byte < 64 ? low & (1 << UInt64(byte)) != 0 : high & (1 << UInt64(byte & 63)) != 0
+            }
+            return StringBytes.contains(text, part)
+        }
+    }
+
     // MARK: - Helpers
+
+    /// The byte of a one-byte string, else nil. (`utf8.first` is a call into an unspecialised
+    /// `Collection.first` and `index(after:)`, about 50 instructions; the subscript is inlined.)
+    @inline(__always)
+    static func singleByte(_ text: String) -> UInt8? {
+        let utf8 = text.utf8
+        guard utf8.count == 1 else { return nil }
+        return utf8[utf8.startIndex]
+    }
 
     /// ASCII white space in Foundation's `whitespacesAndNewlines`: tab, line feed, vertical tab,
     /// form feed, carriage return, space.

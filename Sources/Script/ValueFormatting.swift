@@ -49,8 +49,10 @@ extension Value: CustomStringConvertible {
     public static func format(_ number: Double) -> String {
         if number.isNaN { return "nan" }
         if number.isInfinite { return number < 0 ? "-inf" : "inf" }
-        if number == number.rounded(), abs(number) < 1e16 {
-            return number == 0 ? (number.sign == .minus ? "-0" : "0") : integerText(Int64(number))
+        // (`Machine.wholeNumber`, not `number == number.rounded()`: that is a call to libm's
+        // `round` per number interpolated or printed.)
+        if abs(number) < 1e16, let integer = Machine.wholeNumber(number) {
+            return number == 0 ? (number.sign == .minus ? "-0" : "0") : integerText(Int64(integer))
         }
         return number.description
     }
@@ -58,25 +60,44 @@ extension Value: CustomStringConvertible {
     /// The decimal digits of a whole number below 1e16 in magnitude, written straight into the
     /// string's storage (`String(Int64)` goes through the generic integer printer).
     private static func integerText(_ value: Int64) -> String {
-        let magnitude = value.magnitude
+        let length = integerLength(value)
+        return String(unsafeUninitializedCapacity: length) { buffer in
+            guard let base = buffer.baseAddress else { return 0 }
+            writeInteger(value, length: length, to: base)
+            return length
+        }
+    }
+
+    /// The whole number `format` writes as digits (below 1e16 in magnitude, not zero), else nil.
+    @inline(__always)
+    static func formattedInteger(_ number: Double) -> Int64? {
+        guard number != 0, abs(number) < 1e16, let integer = Machine.wholeNumber(number) else { return nil }
+        return Int64(integer)
+    }
+
+    /// How many bytes `value`'s decimal digits (and sign) take.
+    @inline(__always)
+    static func integerLength(_ value: Int64) -> Int {
         var digits = 1
-        var rest = magnitude / 10
+        var rest = value.magnitude / 10
         while rest > 0 {
             digits += 1
             rest /= 10
         }
-        let length = digits + (value < 0 ? 1 : 0)
-        return String(unsafeUninitializedCapacity: length) { buffer in
-            var position = length
-            var rest = magnitude
-            repeat {
-                position -= 1
-                buffer[position] = UInt8(truncatingIfNeeded: 0x30 &+ rest % 10)
-                rest /= 10
-            } while rest > 0
-            if value < 0 { buffer[0] = 0x2D }
-            return length
-        }
+        return digits + (value < 0 ? 1 : 0)
+    }
+
+    /// Writes `value`'s digits (`length` bytes, from `integerLength`) at `target`.
+    @inline(__always)
+    static func writeInteger(_ value: Int64, length: Int, to target: UnsafeMutablePointer<UInt8>) {
+        var position = length
+        var rest = value.magnitude
+        repeat {
+            position -= 1
+            target[position] = UInt8(truncatingIfNeeded: 0x30 &+ rest % 10)
+            rest /= 10
+        } while rest > 0
+        if value < 0 { target[0] = 0x2D }
     }
 
     /// A double-quoted string literal with escapes, as it would be typed.
