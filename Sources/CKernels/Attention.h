@@ -20,25 +20,6 @@ CK_INLINE long start_of(const CKAttentionOperand *o, long batch, long head) {
     return o->offset + batch * o->batch_stride + head * o->head_stride;
 }
 
-/// Asks for the `count` rows (row stride rs, `width` floats each) of one head's operand ahead of
-/// use: the first and last float of each row, so a row that straddles two cache lines gets both.
-/// A head's rows are a strided slice of the step's arrays (64 bytes of every 768 in a packed
-/// qkv), long evicted since the projection wrote them: without this the kernels wait on a miss
-/// at the start of every head (per layer call, from memory: forward 0.67–0.73 ms, backward
-/// 0.97–1.0 ms, against 0.27 ms each with the operands in cache). `write` marks outputs.
-CK_INLINE void prefetch_rows(const float *rows, long rs, long count, long width, int write) {
-    for (long j = 0; j < count; j++) {
-        if (write) { __builtin_prefetch(rows + j * rs, 1); __builtin_prefetch(rows + j * rs + width - 1, 1); }
-        else { __builtin_prefetch(rows + j * rs); __builtin_prefetch(rows + j * rs + width - 1); }
-    }
-}
-
-/// The (batch, head) after this one, or -1 for the batch when this is the last.
-CK_INLINE void next_head(const CKAttentionLayout *l, long batch, long head, long *next_batch, long *next_head_index) {
-    *next_head_index = head + 1 < l->heads ? head + 1 : 0;
-    *next_batch = head + 1 < l->heads ? batch : (batch + 1 < l->batch ? batch + 1 : -1);
-}
-
 CK_INLINE float dot(const float *a, const float *b, long count) {
     v8 sums = splat8(0);
     long i = 0;
@@ -190,15 +171,6 @@ CK_INLINE void attention_forward_body(const CKAttentionLayout *l, const float *q
             const float *v = value + start_of(&l->value, batch, head);
             float *out = output + start_of(&l->output, batch, head);
             float *weights = probabilities + (batch * l->heads + head) * queries * keys;
-            long nb, nh;
-            next_head(l, batch, head, &nb, &nh);
-            if (nb >= 0) {   // the next head's operands and outputs, while this one computes
-                prefetch_rows(query + start_of(&l->query, nb, nh), l->query.row_stride, queries, width, 0);
-                prefetch_rows(key + start_of(&l->key, nb, nh), l->key.row_stride, keys, width, 0);
-                prefetch_rows(value + start_of(&l->value, nb, nh), l->value.row_stride, keys, width, 0);
-                prefetch_rows(output + start_of(&l->output, nb, nh), l->output.row_stride, queries, width, 1);
-                prefetch_rows(probabilities + (nb * l->heads + nh) * queries * keys, 16, queries * keys / 16, 16, 1);
-            }
             pack_transposed(k, l->key.row_stride, keys, width, s.transposed);
             scores_block(l, q, l->query.row_stride, s.transposed, s.block, s.block_stride);
             for (long row = 0; row < queries; row++) {
@@ -228,18 +200,6 @@ CK_INLINE void attention_backward_body(const CKAttentionLayout *l, const float *
             const float *v = value + start_of(&l->value, batch, head);
             const float *d_out = output_gradient + start_of(&l->output, batch, head);
             const float *weights = probabilities + (batch * l->heads + head) * queries * keys;
-            long nb, nh;
-            next_head(l, batch, head, &nb, &nh);
-            if (nb >= 0) {   // the next head's operands and gradients, while this one computes
-                prefetch_rows(query + start_of(&l->query, nb, nh), l->query.row_stride, queries, width, 0);
-                prefetch_rows(key + start_of(&l->key, nb, nh), l->key.row_stride, keys, width, 0);
-                prefetch_rows(value + start_of(&l->value, nb, nh), l->value.row_stride, keys, width, 0);
-                prefetch_rows(output_gradient + start_of(&l->output, nb, nh), l->output.row_stride, queries, width, 0);
-                prefetch_rows(probabilities + (nb * l->heads + nh) * queries * keys, 16, queries * keys / 16, 16, 0);
-                if (dq_all) prefetch_rows(dq_all + start_of(&l->query, nb, nh), l->query.row_stride, queries, width, 1);
-                if (dk_all) prefetch_rows(dk_all + start_of(&l->key, nb, nh), l->key.row_stride, keys, width, 1);
-                if (dv_all) prefetch_rows(dv_all + start_of(&l->value, nb, nh), l->value.row_stride, keys, width, 1);
-            }
             // dP = dO·vᵀ, then dS = P ⊙ (dP − Σ P·dP) row by row, scaled (so dq and dk need no pass).
             pack_transposed(v, l->value.row_stride, keys, width, s.transposed);
             scores_block(l, d_out, l->output.row_stride, s.transposed, s.block, s.block_stride);

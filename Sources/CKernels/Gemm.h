@@ -17,6 +17,9 @@ CK_INLINE void gemm_tile(long kc, const float *a, long ars, long acs, const floa
                          float *c, long ldc, const float *base, long rows, long cols) {
     const float *a0 = a, *a1 = a + (rows > 1 ? ars : 0), *a2 = a + (rows > 2 ? 2 * ars : 0);
     const float *a3 = a + (rows > 3 ? 3 * ars : 0), *a4 = a + (rows > 4 ? 4 * ars : 0), *a5 = a + (rows > 5 ? 5 * ars : 0);
+    // The rows the store adds to (a residual, or C when accumulating) are fetched while the sums
+    // run: read at the store, a residual written long before missed the cache in the middle of it.
+    if (base) for (long r = 0; r < rows; r++) { __builtin_prefetch(base + r * ldc); __builtin_prefetch(base + r * ldc + cols - 1); }
     const v8 start0 = bias16 ? load8(bias16) : splat8(0), start1 = bias16 ? load8(bias16 + 8) : splat8(0);
     v8 c00 = start0, c01 = start1, c10 = start0, c11 = start1, c20 = start0, c21 = start1;
     v8 c30 = start0, c31 = start1, c40 = start0, c41 = start1, c50 = start0, c51 = start1;
