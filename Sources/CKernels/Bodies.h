@@ -106,7 +106,6 @@ CK_INLINE void column_sums_body(const float *restrict values, long rows, long wi
 CK_INLINE void adam_update_body(float *restrict p, const float *restrict g, float *restrict m, float *restrict v, long n, float l2, float shrink,
                                 float step_size, float inverse_root_correction2, float beta1, float beta2,
                                 float epsilon) {
-#pragma clang loop interleave_count(4)   // the sqrt–divide chain, as GELU's
     for (long i = 0; i < n; i++) {
         // The decay shrinks p before the gradient's L2 term reads it (one of the two is off).
         float current = shrink * p[i];
