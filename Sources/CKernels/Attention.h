@@ -35,7 +35,9 @@ CK_INLINE float dot(const float *a, const float *b, long count) {
 /// causal rows' lengths 1 … T are mostly not multiples of 8): the scaling and the exp run on whole
 /// vectors over them, so no entry takes the scalar exp, while the maximum and the sum cover the
 /// first `count` only, the sum in the same order as a plain loop — every weight keeps its bits.
-CK_INLINE void softmax_row(float *scores, long count, float scale, float *weights) {
+/// `weights` has room for `capacity` entries; when that covers the padded row, the last multiply
+/// runs on whole vectors too and writes weights past `count`, which the caller then masks to 0.
+CK_INLINE void softmax_row(float *scores, long count, float scale, float *weights, long capacity) {
     typedef int32_t v8i __attribute__((vector_size(32), aligned(4)));
     const long padded = (count + 7) & ~7L;
     const v8i lanes = {0, 1, 2, 3, 4, 5, 6, 7};
@@ -52,14 +54,20 @@ CK_INLINE void softmax_row(float *scores, long count, float scale, float *weight
     for (int lane = 0; lane < 8; lane++) largest = top[lane] > largest ? top[lane] : largest;
     // An infinite maximum is not shifted away (inf − inf would turn a finite row into NaN).
     const float shift = __builtin_isfinite(largest) ? largest : 0;
-    for (long j = 0; j < padded; j++) scores[j] = fast_exp(scores[j] - shift);
+    for (long block = 0; block < padded; block += 8)   // whole vectors (a fixed-length inner loop)
+        for (long j = block; j < block + 8; j++) scores[j] = fast_exp(scores[j] - shift);
     v8 sums = splat8(0);
     long i = 0;
     for (; i + 8 <= count; i += 8) sums += load8(scores + i);
     float total = sum8(sums);
     for (; i < count; i++) total += scores[i];
     const float inverse = 1 / total;
-    for (long j = 0; j < count; j++) weights[j] = scores[j] * inverse;
+    if (padded <= capacity) {
+        for (long block = 0; block < padded; block += 8)
+            for (long j = block; j < block + 8; j++) weights[j] = scores[j] * inverse;
+    } else {
+        for (long j = 0; j < count; j++) weights[j] = scores[j] * inverse;
+    }
 }
 
 /// The 8 × 8 block at src (row stride rs) transposed: dst + c·ds holds column c (8 floats).
@@ -202,7 +210,7 @@ CK_INLINE void attention_forward_body(const CKAttentionLayout *l, const float *q
             scores_block(l, q, l->query.row_stride, s.transposed, s.block, s.block_stride);
             for (long row = 0; row < queries; row++) {
                 const long visible = visible_keys(l, row);
-                softmax_row(s.block + row * s.block_stride, visible, l->scale, weights + row * keys);
+                softmax_row(s.block + row * s.block_stride, visible, l->scale, weights + row * keys, keys);
                 for (long j = visible; j < keys; j++) weights[row * keys + j] = 0;   // masked
             }
             pack_rows(v, l->value.row_stride, keys, width, s.packed);
