@@ -98,6 +98,17 @@ func broadcastBinary(_ lhs: Tensor, _ rhs: Tensor, outputShape: [Int],
                 } else if left.count == 1 && right.count == count {
                     let scalar = left[0]
                     for index in 0 ..< count { output[index] = combine(scalar, right[index]) }
+                } else if left.count == count && repeatsAsTrailingBlock(rhs.shape, in: outputShape) {
+                    // x + positions, x·scale over the last axes: whole blocks, no odometer (same values).
+                    let block = right.count
+                    for start in stride(from: 0, to: count, by: block) {
+                        for index in 0 ..< block { output[start + index] = combine(left[start + index], right[index]) }
+                    }
+                } else if right.count == count && repeatsAsTrailingBlock(lhs.shape, in: outputShape) {
+                    let block = left.count
+                    for start in stride(from: 0, to: count, by: block) {
+                        for index in 0 ..< block { output[start + index] = combine(left[index], right[start + index]) }
+                    }
                 } else {
                     let stridesA = broadcastStrides(of: lhs.shape, in: outputShape)
                     let stridesB = broadcastStrides(of: rhs.shape, in: outputShape)
@@ -121,11 +132,31 @@ func expandValues(_ tensor: Tensor, to outputShape: [Int]) -> [Float] {
     return broadcastBinary(tensor, zero, outputShape: outputShape) { value, _ in value }
 }
 
+/// Whether a broadcast operand of `shape` is one block repeated along the leading axes of
+/// `outputShape` (its shape without leading 1s is the output's trailing shape), so element o of
+/// the output reads operand element o mod count. Not for empty shapes.
+func repeatsAsTrailingBlock(_ shape: [Int], in outputShape: [Int]) -> Bool {
+    let trimmed = shape.drop { $0 == 1 }
+    return !trimmed.isEmpty && !trimmed.contains(0) && trimmed.count <= outputShape.count
+        && outputShape.suffix(trimmed.count).elementsEqual(trimmed)
+}
+
 /// Sums a gradient of the broadcast shape back down to `shape` (the adjoint of broadcasting).
 func reduceGradient(_ gradient: Tensor, to shape: [Int]) -> Tensor {
     if gradient.shape == shape { return gradient }
     let count = shape.reduce(1, *)
     var result = [Float](repeating: 0, count: count)
+    if count > 0, repeatsAsTrailingBlock(shape, in: gradient.shape) {
+        // Block after block into the sums: the same additions in the same order as the rows below.
+        result.withUnsafeMutableBufferPointer { output in
+            gradient.storage.withUnsafeBufferPointer { source in
+                for start in stride(from: 0, to: source.count, by: count) {
+                    for index in 0 ..< count { output[index] += source[start + index] }
+                }
+            }
+        }
+        return Tensor(shape: shape, storage: result)
+    }
     let stridesTarget = broadcastStrides(of: shape, in: gradient.shape)
     let stridesSource = contiguousStrides(gradient.shape)
     result.withUnsafeMutableBufferPointer { output in

@@ -3,6 +3,7 @@
 // returns ∂loss/∂input for each input (nil where no gradient is needed). Rules compute on raw
 // values and record nothing, so backward never grows the graph.
 // Tests iterate `OperationKind.allCases` and gradient-check each of these cases.
+import CKernels
 import Foundation
 
 enum DerivativeRules {
@@ -58,9 +59,9 @@ enum DerivativeRules {
             return [make(zipValues(gradient.storage, output.storage) { g, y in g * y * (1 - y) }, like: x)]
         case .relu:
             return [make(multiplyByDerivative(gradient.storage, x.storage, .relu), like: x)]
-        case let .gelu(logistic):
+        case .gelu:
             // See geluBackwardValues in Tensor+Elementwise.swift.
-            return [make(geluBackwardValues(gradient.storage, x.storage, logistic: logistic), like: x)]
+            return [make(geluBackwardValues(gradient.storage, x.storage), like: x)]
         case .silu:
             // See siluDerivative in Tensor+Elementwise.swift.
             return [make(multiplyByDerivative(gradient.storage, x.storage, .silu), like: x)]
@@ -181,8 +182,10 @@ enum DerivativeRules {
         // MARK: Linear algebra
         case let .matmul(transposeA, transposeB):
             return matmulGradients(inputs[0], inputs[1], transposeA: transposeA, transposeB: transposeB, gradient: gradient)
-        case .linear:
-            return linearGradients(inputs, gradient: gradient)
+        case let .linear(residual):
+            // A residual (the last input) gets the output's gradient as it is, as `+` would.
+            return residual ? linearGradients(Array(inputs.dropLast()), gradient: gradient) + [gradient]
+                : linearGradients(inputs, gradient: gradient)
         case let .attention(layout, probabilities):
             return attentionGradients(layout, probabilities: probabilities, inputs: inputs, gradient: gradient)
 
@@ -353,7 +356,7 @@ enum DerivativeRules {
         return Tensor(shape: shape, storage: values)
     }
 
-    /// ∂/∂x = g·W, ∂/∂W = gᵀ·x, ∂/∂bias = column sums of g, for y = x·Wᵀ + bias.
+    /// ∂/∂x = g·W, ∂/∂W = gᵀ·x, ∂/∂bias = column sums of g, for y = x·Wᵀ + bias (inputs x, W[, bias]).
     static func linearGradients(_ inputs: [Tensor], gradient: Tensor) -> [Tensor?] {
         let x = inputs[0], weight = inputs[1]
         let outputs = weight.shape[0], width = weight.shape[1]
@@ -373,7 +376,18 @@ enum DerivativeRules {
             }
         }
         if inputs.count > 2, inputs[2].requiresGrad {
-            result[2] = Tensor(shape: [outputs], storage: reduceLanes(gradient.storage, ReductionLayout(outer: 1, length: rows, inner: outputs)))
+            // Column sums of g in CKernels (row order per column, as reduceLanes: the same values).
+            let sums = [Float](unsafeUninitializedCapacity: outputs) { output, initialized in
+                gradient.storage.withUnsafeBufferPointer { source in
+                    if let values = source.baseAddress, let out = output.baseAddress {
+                        ck_column_sums(VectorKernels.c, values, rows, outputs, out)
+                    } else {
+                        output.initialize(repeating: 0)
+                    }
+                }
+                initialized = outputs
+            }
+            result[2] = Tensor(shape: [outputs], storage: sums)
         }
         return result
     }

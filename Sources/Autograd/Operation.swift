@@ -18,8 +18,9 @@ enum Operation {
     case multiplyScalar(Float)
     // Elementwise unary; input (x).
     case negate, exp, log, squareRoot, absolute, tanh, sigmoid, relu, silu
-    /// GELU keeps s = (1 + tanh(√(2/π)(x + 0.044715x³)))/2 from the forward pass, so backward needs no exp.
-    case gelu(logistic: [Float])
+    /// GELU (tanh form); backward recomputes s = (1 + tanh(√(2/π)(x + 0.044715x³)))/2 from x
+    /// (cheaper than keeping a second activation-sized array).
+    case gelu
     case power(Float)
     case clamp(lower: Float, upper: Float)
     /// `Tensor.where(condition, a, b)`: inputs (a, b); the condition already expanded to the output shape.
@@ -49,7 +50,7 @@ enum Operation {
     case scatterAdd(ReductionLayout, indices: [Int], selected: Int) // inputs (base, source)
     // Linear algebra.
     case matmul(transposeA: Bool, transposeB: Bool)              // inputs (a, b)
-    case linear                                                  // inputs (x, weight[, bias])
+    case linear(residual: Bool)                                  // inputs (x, weight[, bias][, residual])
     /// Scaled-dot-product attention: inputs (packed qkv) or (query, key, value); the softmax
     /// probabilities [batch·heads, queries, keys] kept for the backward pass.
     case attention(AttentionLayout, probabilities: [Float])

@@ -31,38 +31,31 @@ func zipValues(_ lhs: [Float], _ rhs: [Float], _ combine: (Float, Float) -> Floa
 }
 
 /// The tanh-form GELU (Hendrycks & Gimpel), 0.5x(1 + tanh(u)) with u = √(2/π)(x + 0.044715x³),
-/// computed as x·s with s = (1 + tanh u)/2 = 1/(1 + e^(−2u)), which the backward pass reuses.
+/// computed as x·s with s = (1 + tanh u)/2 = 1/(1 + e^(−2u)), which the backward pass recomputes.
 /// One exp and one division per value (fastTanh's two branches cost twice as much), and no
 /// cancellation: 1 + tanh(u) for a very negative x rounds to 0 or an ulp of 1, x·s keeps its digits.
-func geluForwardValues(_ input: [Float]) -> (values: [Float], logistic: [Float]) {
-    // The loop is CKernels' (one pass writing both arrays, AVX2 + FMA where the CPU has them).
+func geluForwardValues(_ input: [Float]) -> [Float] {
+    // The loop is CKernels' (AVX2 + FMA where the CPU has them).
     let count = input.count
-    var logistic = [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
-    let values = [Float](unsafeUninitializedCapacity: count) { output, initialized in
+    return [Float](unsafeUninitializedCapacity: count) { output, initialized in
         input.withUnsafeBufferPointer { x in
-            logistic.withUnsafeMutableBufferPointer { s in
-                if let x = x.baseAddress, let s = s.baseAddress, let out = output.baseAddress {
-                    ck_gelu_forward(VectorKernels.c, x, out, s, count)
-                }
-            }
+            if let x = x.baseAddress, let out = output.baseAddress { ck_gelu_forward(VectorKernels.c, x, out, count) }
         }
         initialized = count
     }
-    return (values, logistic)
 }
 
-/// gradient ⊙ GELU'(x) with the saved s = (1 + t)/2: d/dx 0.5x(1 + t) = 0.5(1 + t) + 0.5x(1 − t²)·u'
-/// = s + 2x·s(1 − s)·√(2/π)(1 + 3·0.044715x²) (1 − t² = 4s(1 − s), so nothing cancels).
-func geluBackwardValues(_ gradient: [Float], _ input: [Float], logistic: [Float]) -> [Float] {
-    precondition(gradient.count == input.count && logistic.count == input.count,
-                 "geluBackwardValues: \(gradient.count), \(input.count), \(logistic.count) values")
+/// gradient ⊙ GELU'(x) with s = (1 + t)/2 recomputed from x (the step's GELU is bound by memory
+/// traffic: one exp per value costs less than saving s and reading it back):
+/// d/dx 0.5x(1 + t) = 0.5(1 + t) + 0.5x(1 − t²)·u' = s + 2x·s(1 − s)·√(2/π)(1 + 3·0.044715x²)
+/// (1 − t² = 4s(1 − s), so nothing cancels).
+func geluBackwardValues(_ gradient: [Float], _ input: [Float]) -> [Float] {
+    precondition(gradient.count == input.count, "geluBackwardValues: \(gradient.count), \(input.count) values")
     return [Float](unsafeUninitializedCapacity: input.count) { output, initialized in
         gradient.withUnsafeBufferPointer { g in
             input.withUnsafeBufferPointer { x in
-                logistic.withUnsafeBufferPointer { s in
-                    if let g = g.baseAddress, let x = x.baseAddress, let s = s.baseAddress, let out = output.baseAddress {
-                        ck_gelu_backward(VectorKernels.c, g, x, s, out, input.count)
-                    }
+                if let g = g.baseAddress, let x = x.baseAddress, let out = output.baseAddress {
+                    ck_gelu_backward(VectorKernels.c, g, x, out, input.count)
                 }
             }
         }
@@ -184,8 +177,7 @@ extension Tensor {
     public func relu() -> Tensor { unary(.relu) { $0 < 0 ? 0 : $0 } }
     /// GELU, tanh approximation (PyTorch's `gelu(approximate="tanh")`).
     public func gelu() -> Tensor {
-        let (values, logistic) = geluForwardValues(storage)
-        return Tensor.result(shape: shape, storage: values, inputs: [self], .gelu(logistic: logistic))
+        Tensor.result(shape: shape, storage: geluForwardValues(storage), inputs: [self], .gelu)
     }
     /// SiLU / swish: x · sigmoid(x).
     public func silu() -> Tensor { unary(.silu) { $0 * sigmoidValue($0) } }

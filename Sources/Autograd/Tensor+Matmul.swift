@@ -75,7 +75,7 @@ func gemm(batch: Int, m: Int, n: Int, k: Int,
           y: UnsafePointer<Float>, yTransposed: Bool, yBatchStride: Int,
           output: UnsafeMutablePointer<Float>, outputBatchStride: Int, accumulate: Bool) {
     if gemmInKernels(batch: batch, m: m, n: n, k: k, x: x, xTransposed: xTransposed, xBatchStride: xBatchStride,
-                     y: y, yTransposed: yTransposed, yBatchStride: yBatchStride, bias: nil,
+                     y: y, yTransposed: yTransposed, yBatchStride: yBatchStride, bias: nil, addend: nil,
                      output: output, outputBatchStride: outputBatchStride, accumulate: accumulate) { return }
     gemmInBLAS(batch: batch, m: m, n: n, k: k, x: x, xTransposed: xTransposed, xBatchStride: xBatchStride,
                y: y, yTransposed: yTransposed, yBatchStride: yBatchStride,
@@ -86,12 +86,16 @@ func gemm(batch: Int, m: Int, n: Int, k: Int,
 /// `singleThreadBelowFlops`), a first operand read row by row, an AVX2 + FMA CPU, m, n, k ≥ 1.
 /// It streams A unpacked and keeps a 16-column panel of B in L1: 10–40 % faster than OpenBLAS at
 /// the step's shapes (k or n in the tens to hundreds), and a bias starts the sums (no pre-fill
-/// pass). A transposed first operand (the weight gradients, k in the thousands) stays with
-/// OpenBLAS, which was as fast or faster there. Returns false when it did nothing.
+/// pass); an `addend` (a residual, laid out as the output; only with batch 1 and not
+/// accumulating) is added as each tile is stored. A transposed first operand (the weight
+/// gradients, k in the thousands) stays with OpenBLAS, which was as fast or faster there.
+/// Returns false when it did nothing.
 func gemmInKernels(batch: Int, m: Int, n: Int, k: Int,
                    x: UnsafePointer<Float>, xTransposed: Bool, xBatchStride: Int,
                    y: UnsafePointer<Float>, yTransposed: Bool, yBatchStride: Int, bias: UnsafePointer<Float>?,
+                   addend: UnsafePointer<Float>?,
                    output: UnsafeMutablePointer<Float>, outputBatchStride: Int, accumulate: Bool) -> Bool {
+    precondition(addend == nil || (batch == 1 && !accumulate), "gemmInKernels: an addend needs batch 1, not accumulating")
     guard !xTransposed, m > 0, n > 0, k > 0, batch > 0, VectorKernels.level == .avx2FMA,
           BLASThreading.prepare(flops: 2 * m * n * k) == 1 else { return false }
     let yStep = yTransposed ? 1 : n, yColumn = yTransposed ? k : 1
@@ -99,7 +103,7 @@ func gemmInKernels(batch: Int, m: Int, n: Int, k: Int,
         let accumulating = accumulate || (outputBatchStride == 0 && index > 0)
         // A summed batch (output stride 0) adds the bias once.
         let done = ck_sgemm(CKLevelAVX2FMA, m, n, k, x + index * xBatchStride, k, 1, y + index * yBatchStride, yStep, yColumn,
-                            index == 0 || outputBatchStride != 0 ? bias : nil,
+                            index == 0 || outputBatchStride != 0 ? bias : nil, addend,
                             output + index * outputBatchStride, n, accumulating ? 1 : 0)
         precondition(done == 1, "CKernels' sgemm refused a product it was checked to take")
     }
@@ -218,8 +222,11 @@ extension Tensor {
     }
 
     /// A fully connected layer: `x · weightᵀ + bias` with `weight` [out, in] (PyTorch's layout),
-    /// `x` [..., in] and `bias` [out]; one gemm with the bias pre-filled.
-    public static func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) throws -> Tensor {
+    /// `x` [..., in] and `bias` [out]; one gemm with the bias starting the sums. With `residual`
+    /// (shaped as the output) the result is `residual + (x · weightᵀ + bias)`, the residual added
+    /// as the product's tiles are stored (a transformer block's `x + proj(…)`): the same values
+    /// as the two ops, without the separate pass and array, and one graph node.
+    public static func linear(_ x: Tensor, weight: Tensor, bias: Tensor?, residual: Tensor? = nil) throws -> Tensor {
         guard x.rank >= 1, weight.rank == 2, x.shape[x.rank - 1] == weight.shape[1] else {
             throw TensorError.shapeMismatch(op: "linear", lhs: x.shape, rhs: weight.shape)
         }
@@ -230,39 +237,58 @@ extension Tensor {
         let rows = inputs == 0 ? x.shape.dropLast().reduce(1, *) : x.count / inputs
         let outputShape = Array(x.shape.dropLast()) + [outputs]
         let count = try TensorLimits.checkedElementCount(outputShape, op: "linear")
+        if let residual, residual.shape != outputShape {
+            throw TensorError.shapeMismatch(op: "linear (residual)", lhs: outputShape, rhs: residual.shape)
+        }
         let values = [Float](unsafeUninitializedCapacity: count) { output, initialized in
             initialized = count
             guard let out = output.baseAddress else { return }
-            x.storage.withUnsafeBufferPointer { left in
+            let fused = x.storage.withUnsafeBufferPointer { left in
                 weight.storage.withUnsafeBufferPointer { right in
                     (bias?.storage ?? []).withUnsafeBufferPointer { biasValues in
-                        let biasStart = bias == nil ? nil : biasValues.baseAddress
-                        guard let inputValues = left.baseAddress, let weightValues = right.baseAddress else {
-                            // No inputs (k = 0): the bias alone, or zeros.
-                            for row in 0 ..< rows {
-                                for column in 0 ..< outputs { out[row * outputs + column] = biasStart?[column] ?? 0 }
-                            }
-                            return
+                        (residual?.storage ?? []).withUnsafeBufferPointer { residualValues in
+                            linearValues(out, rows: rows, outputs: outputs, inputs: inputs, x: left.baseAddress,
+                                         weight: right.baseAddress, bias: bias == nil ? nil : biasValues.baseAddress,
+                                         residual: residual == nil ? nil : residualValues.baseAddress)
                         }
-                        if gemmInKernels(batch: 1, m: rows, n: outputs, k: inputs,
-                                         x: inputValues, xTransposed: false, xBatchStride: 0,
-                                         y: weightValues, yTransposed: true, yBatchStride: 0, bias: biasStart,
-                                         output: out, outputBatchStride: 0, accumulate: false) { return }
-                        if let biasStart {
-                            // A plain loop per row: a memcpy call per short row cost more than the copy.
-                            for row in 0 ..< rows {
-                                let target = out + row * outputs
-                                for column in 0 ..< outputs { target[column] = biasStart[column] }
-                            }
-                        }
-                        gemm(batch: 1, m: rows, n: outputs, k: inputs,
-                             x: inputValues, xTransposed: false, xBatchStride: 0,
-                             y: weightValues, yTransposed: true, yBatchStride: 0,
-                             output: out, outputBatchStride: 0, accumulate: biasStart != nil)
                     }
                 }
             }
+            // Not added in the product's store (OpenBLAS, or no inputs): the residual's own pass, as `+`.
+            if let residual, !fused {
+                residual.storage.withUnsafeBufferPointer { extra in
+                    for index in 0 ..< count { out[index] = extra[index] + out[index] }
+                }
+            }
         }
-        return result(shape: outputShape, storage: values, inputs: bias.map { [x, weight, $0] } ?? [x, weight], .linear)
+        let operands = [x, weight] + (bias.map { [$0] } ?? []) + (residual.map { [$0] } ?? [])
+        return result(shape: outputShape, storage: values, inputs: operands, .linear(residual: residual != nil))
+    }
+
+    /// out (rows × outputs) = x · weightᵀ + bias, plus `residual` when CKernels' sgemm takes the
+    /// product (it adds it as tiles are stored); returns whether the residual was added.
+    private static func linearValues(_ out: UnsafeMutablePointer<Float>, rows: Int, outputs: Int, inputs: Int,
+                                     x: UnsafePointer<Float>?, weight: UnsafePointer<Float>?, bias: UnsafePointer<Float>?,
+                                     residual: UnsafePointer<Float>?) -> Bool {
+        guard let x, let weight else {
+            // No inputs (k = 0): the bias alone, or zeros.
+            for row in 0 ..< rows {
+                for column in 0 ..< outputs { out[row * outputs + column] = bias?[column] ?? 0 }
+            }
+            return false
+        }
+        if gemmInKernels(batch: 1, m: rows, n: outputs, k: inputs, x: x, xTransposed: false, xBatchStride: 0,
+                         y: weight, yTransposed: true, yBatchStride: 0, bias: bias, addend: residual,
+                         output: out, outputBatchStride: 0, accumulate: false) { return residual != nil }
+        if let bias {
+            // A plain loop per row: a memcpy call per short row cost more than the copy.
+            for row in 0 ..< rows {
+                let target = out + row * outputs
+                for column in 0 ..< outputs { target[column] = bias[column] }
+            }
+        }
+        gemm(batch: 1, m: rows, n: outputs, k: inputs, x: x, xTransposed: false, xBatchStride: 0,
+             y: weight, yTransposed: true, yBatchStride: 0, output: out, outputBatchStride: 0, accumulate: bias != nil)
+        return false
     }
 }

@@ -35,7 +35,9 @@ CK_INLINE float dot(const float *a, const float *b, long count) {
 /// causal rows' lengths 1 … T are mostly not multiples of 8): the scaling and the exp run on whole
 /// vectors over them, so no entry takes the scalar exp, while the maximum and the sum cover the
 /// first `count` only, the sum in the same order as a plain loop — every weight keeps its bits.
-CK_INLINE void softmax_row(float *scores, long count, float scale, float *weights) {
+/// `weights` has room for `capacity` entries; when that covers the padded row, the last multiply
+/// runs on whole vectors too and writes weights past `count`, which the caller then masks to 0.
+CK_INLINE void softmax_row(float *scores, long count, float scale, float *weights, long capacity) {
     typedef int32_t v8i __attribute__((vector_size(32), aligned(4)));
     const long padded = (count + 7) & ~7L;
     const v8i lanes = {0, 1, 2, 3, 4, 5, 6, 7};
@@ -52,25 +54,58 @@ CK_INLINE void softmax_row(float *scores, long count, float scale, float *weight
     for (int lane = 0; lane < 8; lane++) largest = top[lane] > largest ? top[lane] : largest;
     // An infinite maximum is not shifted away (inf − inf would turn a finite row into NaN).
     const float shift = __builtin_isfinite(largest) ? largest : 0;
-    for (long j = 0; j < padded; j++) scores[j] = fast_exp(scores[j] - shift);
+    for (long block = 0; block < padded; block += 8)   // whole vectors (a fixed-length inner loop)
+        for (long j = block; j < block + 8; j++) scores[j] = fast_exp(scores[j] - shift);
     v8 sums = splat8(0);
     long i = 0;
     for (; i + 8 <= count; i += 8) sums += load8(scores + i);
     float total = sum8(sums);
     for (; i < count; i++) total += scores[i];
     const float inverse = 1 / total;
-    for (long j = 0; j < count; j++) weights[j] = scores[j] * inverse;
+    if (padded <= capacity) {
+        for (long block = 0; block < padded; block += 8)
+            for (long j = block; j < block + 8; j++) weights[j] = scores[j] * inverse;
+    } else {
+        for (long j = 0; j < count; j++) weights[j] = scores[j] * inverse;
+    }
+}
+
+/// The 8 × 8 block at src (row stride rs) transposed: dst + c·ds holds column c (8 floats).
+CK_INLINE void transpose8(const float *src, long rs, float *dst, long ds) {
+    const v8 r0 = load8(src), r1 = load8(src + rs), r2 = load8(src + 2 * rs), r3 = load8(src + 3 * rs);
+    const v8 r4 = load8(src + 4 * rs), r5 = load8(src + 5 * rs), r6 = load8(src + 6 * rs), r7 = load8(src + 7 * rs);
+    const v8 t0 = __builtin_shufflevector(r0, r1, 0, 8, 1, 9, 4, 12, 5, 13), t1 = __builtin_shufflevector(r0, r1, 2, 10, 3, 11, 6, 14, 7, 15);
+    const v8 t2 = __builtin_shufflevector(r2, r3, 0, 8, 1, 9, 4, 12, 5, 13), t3 = __builtin_shufflevector(r2, r3, 2, 10, 3, 11, 6, 14, 7, 15);
+    const v8 t4 = __builtin_shufflevector(r4, r5, 0, 8, 1, 9, 4, 12, 5, 13), t5 = __builtin_shufflevector(r4, r5, 2, 10, 3, 11, 6, 14, 7, 15);
+    const v8 t6 = __builtin_shufflevector(r6, r7, 0, 8, 1, 9, 4, 12, 5, 13), t7 = __builtin_shufflevector(r6, r7, 2, 10, 3, 11, 6, 14, 7, 15);
+    const v8 u0 = __builtin_shufflevector(t0, t2, 0, 1, 8, 9, 4, 5, 12, 13), u1 = __builtin_shufflevector(t0, t2, 2, 3, 10, 11, 6, 7, 14, 15);
+    const v8 u2 = __builtin_shufflevector(t1, t3, 0, 1, 8, 9, 4, 5, 12, 13), u3 = __builtin_shufflevector(t1, t3, 2, 3, 10, 11, 6, 7, 14, 15);
+    const v8 u4 = __builtin_shufflevector(t4, t6, 0, 1, 8, 9, 4, 5, 12, 13), u5 = __builtin_shufflevector(t4, t6, 2, 3, 10, 11, 6, 7, 14, 15);
+    const v8 u6 = __builtin_shufflevector(t5, t7, 0, 1, 8, 9, 4, 5, 12, 13), u7 = __builtin_shufflevector(t5, t7, 2, 3, 10, 11, 6, 7, 14, 15);
+    store8(__builtin_shufflevector(u0, u4, 0, 1, 2, 3, 8, 9, 10, 11), dst);
+    store8(__builtin_shufflevector(u1, u5, 0, 1, 2, 3, 8, 9, 10, 11), dst + ds);
+    store8(__builtin_shufflevector(u2, u6, 0, 1, 2, 3, 8, 9, 10, 11), dst + 2 * ds);
+    store8(__builtin_shufflevector(u3, u7, 0, 1, 2, 3, 8, 9, 10, 11), dst + 3 * ds);
+    store8(__builtin_shufflevector(u0, u4, 4, 5, 6, 7, 12, 13, 14, 15), dst + 4 * ds);
+    store8(__builtin_shufflevector(u1, u5, 4, 5, 6, 7, 12, 13, 14, 15), dst + 5 * ds);
+    store8(__builtin_shufflevector(u2, u6, 4, 5, 6, 7, 12, 13, 14, 15), dst + 6 * ds);
+    store8(__builtin_shufflevector(u3, u7, 4, 5, 6, 7, 12, 13, 14, 15), dst + 7 * ds);
 }
 
 /// B(p = c, j) = rows[j][c] for `count` rows of `width`: out[panel][c][16], zero past `count`.
+/// Whole 8 × 8 blocks (eight rows present, eight features) go through register shuffles; the
+/// rest element by element. The same values either way (data movement only).
 CK_INLINE void pack_transposed(const float *rows, long rs, long count, long width, float *out) {
     const long panels = (count + CK_NR - 1) / CK_NR;
     for (long panel = 0; panel < panels; panel++)
-        for (long c = 0; c < width; c++) {
-            float *target = out + (panel * width + c) * CK_NR;
-            for (long jj = 0; jj < CK_NR; jj++) {
-                const long j = panel * CK_NR + jj;
-                target[jj] = j < count ? rows[j * rs + c] : 0;
+        for (long half = 0; half < CK_NR; half += 8) {
+            const long j0 = panel * CK_NR + half;
+            long c = 0;
+            if (j0 + 8 <= count)
+                for (; c + 8 <= width; c += 8) transpose8(rows + j0 * rs + c, rs, out + (panel * width + c) * CK_NR + half, CK_NR);
+            for (; c < width; c++) {
+                float *target = out + (panel * width + c) * CK_NR + half;
+                for (long jj = 0; jj < 8; jj++) target[jj] = j0 + jj < count ? rows[(j0 + jj) * rs + c] : 0;
             }
         }
 }
@@ -101,7 +136,7 @@ CK_INLINE void product_into_rows(const float *a, long ars, long acs, long rows, 
         const long strip = min_l(CK_MR, rows - i0);
         for (long panel = 0; panel * CK_NR < width; panel++)
             gemm_tile(kc, a + i0 * ars, ars, acs, packed + (panel * steps + first) * CK_NR, NULL,
-                      c + i0 * ldc + panel * CK_NR, ldc, 0, strip, min_l(CK_NR, width - panel * CK_NR));
+                      c + i0 * ldc + panel * CK_NR, ldc, NULL, strip, min_l(CK_NR, width - panel * CK_NR));
     }
 }
 
@@ -132,7 +167,7 @@ CK_INLINE void scores_block(const CKAttentionLayout *l, const float *a, long ars
         const long strip = min_l(CK_MR, l->queries - i0), seen = visible_keys(l, i0 + strip - 1);
         for (long panel = 0; panel * CK_NR < seen; panel++)
             gemm_tile(l->width, a + i0 * ars, ars, 1, transposed + panel * l->width * CK_NR, NULL,
-                      block + i0 * block_stride + panel * CK_NR, block_stride, 0, strip, CK_NR);
+                      block + i0 * block_stride + panel * CK_NR, block_stride, NULL, strip, CK_NR);
     }
 }
 
@@ -175,7 +210,7 @@ CK_INLINE void attention_forward_body(const CKAttentionLayout *l, const float *q
             scores_block(l, q, l->query.row_stride, s.transposed, s.block, s.block_stride);
             for (long row = 0; row < queries; row++) {
                 const long visible = visible_keys(l, row);
-                softmax_row(s.block + row * s.block_stride, visible, l->scale, weights + row * keys);
+                softmax_row(s.block + row * s.block_stride, visible, l->scale, weights + row * keys, keys);
                 for (long j = visible; j < keys; j++) weights[row * keys + j] = 0;   // masked
             }
             pack_rows(v, l->value.row_stride, keys, width, s.packed);

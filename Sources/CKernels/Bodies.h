@@ -45,21 +45,59 @@ CK_INLINE float fast_exp(float x) {
 
 // MARK: GELU (see geluForwardValues in Tensor+Elementwise.swift)
 
-CK_INLINE void gelu_forward_body(const float *restrict x, float *restrict out, float *restrict s, long n) {
+/// s = 1/(1 + e^(−2u)), u = √(2/π)(x + 0.044715x³): GELU(x) = x·s. Forward and backward both call
+/// it (the backward recomputes s instead of reading a saved copy: the step's GELU is bound by its
+/// memory traffic, and the exp costs less than writing and re-reading a second [rows, 4d] array),
+/// and the same expression compiles to the same instructions in both, so s keeps its bits.
+CK_INLINE float gelu_logistic(float value) {
+    float u = 0.79788456f * (value + 0.044715f * value * value * value);
+    return 1 / (1 + fast_exp(-2 * u));
+}
+
+// Four vectors in flight per iteration (interleave_count): one vector's exp–divide chain is
+// ~70 cycles long, and without interleaving the loop waited on it (in L2, per 262 144 values:
+// forward 227 → 148 µs; the values are the same, each lane's arithmetic is unchanged).
+CK_INLINE void gelu_forward_body(const float *restrict x, float *restrict out, long n) {
+#pragma clang loop interleave_count(4)
+    for (long i = 0; i < n; i++) out[i] = x[i] * gelu_logistic(x[i]);
+}
+
+CK_INLINE void gelu_backward_body(const float *restrict g, const float *restrict x, float *restrict out, long n) {
+#pragma clang loop interleave_count(4)
     for (long i = 0; i < n; i++) {
-        float value = x[i];
-        float u = 0.79788456f * (value + 0.044715f * value * value * value);
-        float sigma = 1 / (1 + fast_exp(-2 * u));
-        s[i] = sigma;
-        out[i] = value * sigma;
+        float value = x[i], sigma = gelu_logistic(value);
+        float derivative = sigma + 2 * value * sigma * (1 - sigma) * 0.79788456f * (1 + 0.134145f * value * value);
+        out[i] = g[i] * derivative;
     }
 }
 
-CK_INLINE void gelu_backward_body(const float *restrict g, const float *restrict x, const float *restrict s, float *restrict out, long n) {
-    for (long i = 0; i < n; i++) {
-        float value = x[i], sigma = s[i];
-        float derivative = sigma + 2 * value * sigma * (1 - sigma) * 0.79788456f * (1 + 0.134145f * value * value);
-        out[i] = g[i] * derivative;
+// MARK: Column sums (a linear layer's bias gradient)
+
+/// sums[c] = Σ_r values[r·width + c], each column summed in row order (the order of a loop that
+/// adds row after row into the sums, so the same values), 64 columns at a time in eight vector
+/// registers: the sums are no longer stored and reloaded for every row.
+CK_INLINE void column_sums_body(const float *restrict values, long rows, long width, float *restrict sums) {
+    long c0 = 0;
+    for (; c0 + 64 <= width; c0 += 64) {
+        v8 s0 = splat8(0), s1 = splat8(0), s2 = splat8(0), s3 = splat8(0);
+        v8 s4 = splat8(0), s5 = splat8(0), s6 = splat8(0), s7 = splat8(0);
+        for (long r = 0; r < rows; r++) {
+            const float *row = values + r * width + c0;
+            s0 += load8(row); s1 += load8(row + 8); s2 += load8(row + 16); s3 += load8(row + 24);
+            s4 += load8(row + 32); s5 += load8(row + 40); s6 += load8(row + 48); s7 += load8(row + 56);
+        }
+        store8(s0, sums + c0); store8(s1, sums + c0 + 8); store8(s2, sums + c0 + 16); store8(s3, sums + c0 + 24);
+        store8(s4, sums + c0 + 32); store8(s5, sums + c0 + 40); store8(s6, sums + c0 + 48); store8(s7, sums + c0 + 56);
+    }
+    for (; c0 + 8 <= width; c0 += 8) {
+        v8 s = splat8(0);
+        for (long r = 0; r < rows; r++) s += load8(values + r * width + c0);
+        store8(s, sums + c0);
+    }
+    for (; c0 < width; c0++) {
+        float s = 0;
+        for (long r = 0; r < rows; r++) s += values[r * width + c0];
+        sums[c0] = s;
     }
 }
 

@@ -63,14 +63,14 @@ void ck_attention_backward(CKLevel level, const CKAttentionLayout *l, const floa
     else attention_backward_portable(l, p, g, q, k, v, dq, dk, dv);
 }
 
-void ck_gelu_forward(CKLevel level, const float *x, float *out, float *s, long n) {
-    if (fast(level)) gelu_forward_avx2(x, out, s, n);
-    else gelu_forward_portable(x, out, s, n);
+void ck_gelu_forward(CKLevel level, const float *x, float *out, long n) {
+    if (fast(level)) gelu_forward_avx2(x, out, n);
+    else gelu_forward_portable(x, out, n);
 }
 
-void ck_gelu_backward(CKLevel level, const float *g, const float *x, const float *s, float *out, long n) {
-    if (fast(level)) gelu_backward_avx2(g, x, s, out, n);
-    else gelu_backward_portable(g, x, s, out, n);
+void ck_gelu_backward(CKLevel level, const float *g, const float *x, float *out, long n) {
+    if (fast(level)) gelu_backward_avx2(g, x, out, n);
+    else gelu_backward_portable(g, x, out, n);
 }
 
 void ck_layer_norm_forward(CKLevel level, const float *x, const float *scale, const float *shift, long rows, long width,
@@ -85,6 +85,11 @@ void ck_norm_backward(CKLevel level, const float *g, const float *x, const float
     if (fast(level))
         norm_backward_avx2(g, x, scale, normalized, inverse, rows, width, centered, dx, dw, db, scratch);
     else norm_backward_portable(g, x, scale, normalized, inverse, rows, width, centered, dx, dw, db, scratch);
+}
+
+void ck_column_sums(CKLevel level, const float *values, long rows, long width, float *sums) {
+    if (fast(level)) column_sums_avx2(values, rows, width, sums);
+    else column_sums_portable(values, rows, width, sums);
 }
 
 void ck_adam_update(CKLevel level, float *p, const float *g, float *m, float *v, long n, float l2, float shrink,

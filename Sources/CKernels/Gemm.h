@@ -10,12 +10,16 @@
 
 enum { CK_KC = 256, CK_MC = 96, CK_NR = 16, CK_MR = 6 };
 
-/// One 6×16 tile of C (rows × cols valid) += or = A-strip · B-panel over kc steps.
-/// `bias16` (16 values, or NULL) starts every row's sums.
+/// One 6×16 tile of C (rows × cols valid) = base + A-strip · B-panel over kc steps, where `base`
+/// (row stride ldc) is C itself when accumulating, another matrix (a residual added in the
+/// store), or NULL (nothing added). `bias16` (16 values, or NULL) starts every row's sums.
 CK_INLINE void gemm_tile(long kc, const float *a, long ars, long acs, const float *panel, const float *bias16,
-                         float *c, long ldc, int add, long rows, long cols) {
+                         float *c, long ldc, const float *base, long rows, long cols) {
     const float *a0 = a, *a1 = a + (rows > 1 ? ars : 0), *a2 = a + (rows > 2 ? 2 * ars : 0);
     const float *a3 = a + (rows > 3 ? 3 * ars : 0), *a4 = a + (rows > 4 ? 4 * ars : 0), *a5 = a + (rows > 5 ? 5 * ars : 0);
+    // The rows the store adds to (a residual, or C when accumulating) are fetched while the sums
+    // run: read at the store, a residual written long before missed the cache in the middle of it.
+    if (base) for (long r = 0; r < rows; r++) { __builtin_prefetch(base + r * ldc); __builtin_prefetch(base + r * ldc + cols - 1); }
     const v8 start0 = bias16 ? load8(bias16) : splat8(0), start1 = bias16 ? load8(bias16 + 8) : splat8(0);
     v8 c00 = start0, c01 = start1, c10 = start0, c11 = start1, c20 = start0, c21 = start1;
     v8 c30 = start0, c31 = start1, c40 = start0, c41 = start1, c50 = start0, c51 = start1;
@@ -32,7 +36,7 @@ CK_INLINE void gemm_tile(long kc, const float *a, long ars, long acs, const floa
     }
     if (rows == CK_MR && cols == CK_NR) {
 #define CK_STORE_ROW(r, lo, hi) do { float *row = c + (r) * ldc; \
-            if (add) { store8(load8(row) + lo, row); store8(load8(row + 8) + hi, row + 8); } \
+            if (base) { const float *old = base + (r) * ldc; store8(load8(old) + lo, row); store8(load8(old + 8) + hi, row + 8); } \
             else { store8(lo, row); store8(hi, row + 8); } } while (0)
         CK_STORE_ROW(0, c00, c01); CK_STORE_ROW(1, c10, c11); CK_STORE_ROW(2, c20, c21);
         CK_STORE_ROW(3, c30, c31); CK_STORE_ROW(4, c40, c41); CK_STORE_ROW(5, c50, c51);
@@ -44,13 +48,14 @@ CK_INLINE void gemm_tile(long kc, const float *a, long ars, long acs, const floa
     store8(c20, tile[2]); store8(c21, tile[2] + 8); store8(c30, tile[3]); store8(c31, tile[3] + 8);
     store8(c40, tile[4]); store8(c41, tile[4] + 8); store8(c50, tile[5]); store8(c51, tile[5] + 8);
     for (long r = 0; r < rows; r++)
-        for (long j = 0; j < cols; j++) c[r * ldc + j] = add ? c[r * ldc + j] + tile[r][j] : tile[r][j];
+        for (long j = 0; j < cols; j++) c[r * ldc + j] = base ? base[r * ldc + j] + tile[r][j] : tile[r][j];
 }
 
-/// C (m×n, row stride ldc) = A·B (+ C when `accumulate`) (+ bias[j] in every row when `bias` is
-/// not NULL), A(i,p) = a[i·ars + p·acs], B(p,j) = b[p·brs + j·bcs]; m, n, k ≥ 1.
+/// C (m×n, row stride ldc) = A·B (+ C when `accumulate`, or + `addend` (m×n, row stride ldc) when
+/// it is not NULL, added as each tile is stored) (+ bias[j] in every row when `bias` is not NULL),
+/// A(i,p) = a[i·ars + p·acs], B(p,j) = b[p·brs + j·bcs]; m, n, k ≥ 1.
 CK_INLINE void sgemm_body(long m, long n, long k, const float *a, long ars, long acs, const float *b, long brs,
-                          long bcs, const float *bias, float *c, long ldc, int accumulate) {
+                          long bcs, const float *bias, const float *addend, float *c, long ldc, int accumulate) {
     const long panels = (n + CK_NR - 1) / CK_NR;
     float *packed = malloc(sizeof(float) * (size_t)(panels * CK_NR * (k < CK_KC ? k : CK_KC) + panels * CK_NR));
     if (!packed) abort();
@@ -84,15 +89,31 @@ CK_INLINE void sgemm_body(long m, long n, long k, const float *a, long ars, long
                 }
             }
         }
-        const int add = accumulate || p0 > 0;
+        // The first block adds C (accumulating) or the addend; later blocks add C's partial sums.
+        const float *base_block = accumulate || p0 > 0 ? c : addend;
         for (long i0 = 0; i0 < m; i0 += CK_MC) {
             const long i1 = min_l(m, i0 + CK_MC);
             for (long panel = 0; panel < panels; panel++) {
                 const long j0 = panel * CK_NR, cols = min_l(CK_NR, n - j0);
-                for (long i = i0; i < i1; i += CK_MR)
+                for (long i = i0; i < i1; i += CK_MR) {
+                    const long rows = min_l(CK_MR, i1 - i);
+                    // Fetched while the tile's sums run (the step's operands come from L3, written
+                    // by the op before): the tile's rows of C, which the store would otherwise
+                    // wait on, and in the first panel the next strip's rows of A (later panels
+                    // find them in cache). Per product at the step's shapes with operands in L3:
+                    // 7–17 % less time (qkv 352 → 304 µs, fc1 505 → 420 µs).
+                    if (!base_block)
+                        for (long r = 0; r < rows; r++) {
+                            __builtin_prefetch(c + (i + r) * ldc + j0, 1);
+                            __builtin_prefetch(c + (i + r) * ldc + j0 + cols - 1, 1);
+                        }
+                    if (panel == 0 && acs == 1)
+                        for (long r = i + CK_MR; r < min_l(m, i + 2 * CK_MR); r++)
+                            for (long p = 0; p < kc; p += 16) __builtin_prefetch(a + r * ars + p0 + p);
                     gemm_tile(kc, a + i * ars + p0 * acs, ars, acs, packed + panel * kc * CK_NR,
-                              bias && p0 == 0 ? bias_packed + j0 : NULL, c + i * ldc + j0, ldc, add,
-                              min_l(CK_MR, i1 - i), cols);
+                              bias && p0 == 0 ? bias_packed + j0 : NULL, c + i * ldc + j0, ldc,
+                              base_block ? base_block + i * ldc + j0 : NULL, rows, cols);
+                }
             }
         }
     }

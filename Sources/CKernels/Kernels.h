@@ -8,13 +8,14 @@
 CK_VARIANTS(attention_forward, (const CKAttentionLayout *l, const float *q, const float *k, const float *v, float *p, float *o))
 CK_VARIANTS(attention_backward, (const CKAttentionLayout *l, const float *p, const float *g, const float *q,
                                  const float *k, const float *v, float *dq, float *dk, float *dv))
-CK_VARIANTS(gelu_forward, (const float *x, float *out, float *s, long n))
-CK_VARIANTS(gelu_backward, (const float *g, const float *x, const float *s, float *out, long n))
+CK_VARIANTS(gelu_forward, (const float *x, float *out, long n))
+CK_VARIANTS(gelu_backward, (const float *g, const float *x, float *out, long n))
 CK_VARIANTS(layer_norm_forward, (const float *x, const float *scale, const float *shift, long rows, long width,
                                  float epsilon, float *normalized, float *inverse, float *out))
 CK_VARIANTS(norm_backward, (const float *g, const float *x, const float *scale, const float *normalized,
                             const double *inverse, long rows, long width, int centered, float *dx, float *dw, float *db,
                             double *scratch))
+CK_VARIANTS(column_sums, (const float *values, long rows, long width, float *sums))
 CK_VARIANTS(adam_update, (float *p, const float *g, float *m, float *v, long n, float l2, float shrink, float step,
                           float irc2, float b1, float b2, float eps))
 #undef CK_VARIANTS

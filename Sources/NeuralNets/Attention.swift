@@ -80,8 +80,10 @@ public struct CausalSelfAttention: Module {
     public func callAsFunction(_ input: Tensor) throws -> Tensor { try attend(input, cache: nil) }
 
     /// x [B, T, d] -> [B, T, d]. With a cache, the T new tokens follow the cached ones: their
-    /// keys and values are appended and the queries attend to every cached token too.
-    public func attend(_ input: Tensor, cache: AttentionCache?) throws -> Tensor {
+    /// keys and values are appended and the queries attend to every cached token too. With
+    /// `residual` ([B, T, d]) the result is residual + attention(x), the residual added inside
+    /// the output projection's product (a transformer block's first `x + …`).
+    public func attend(_ input: Tensor, cache: AttentionCache?, adding residual: Tensor? = nil) throws -> Tensor {
         guard input.rank == 3, input.shape[2] == dimensions else {
             throw LayerError(layer: layerDescription, message: "input \(input.shape) is not [batch, time, \(dimensions)]")
         }
@@ -91,7 +93,7 @@ public struct CausalSelfAttention: Module {
         guard rotary != nil || cache != nil else {
             // The fused op reads the heads inside the packed projection and writes them joined.
             let mixed = try Tensor.attention(packed: projected, heads: h, causal: true)       // (B, T, d)
-            return try forward(child: "proj", proj, mixed)                                 // (B, T, d)
+            return try project(mixed, adding: residual)                                     // (B, T, d)
         }
         let packed = try projected
             .reshape([batch, time, 3, h, hd])                                              // (B, T, 3, H, hd)
@@ -110,7 +112,19 @@ public struct CausalSelfAttention: Module {
             .reshape([batch, h, time, hd])                                                 // (B, H, T, hd)
             .permute([0, 2, 1, 3])                                                         // (B, T, H, hd)
             .reshape([batch, time, d])                                                     // (B, T, d)
-        return try forward(child: "proj", proj, mixed)                                     // (B, T, d)
+        return try project(mixed, adding: residual)                                         // (B, T, d)
+    }
+
+    /// proj(mixed), plus `residual` inside the product when there is one.
+    private func project(_ mixed: Tensor, adding residual: Tensor?) throws -> Tensor {
+        guard let residual else { return try forward(child: "proj", proj, mixed) }
+        do {
+            return try proj(mixed, adding: residual)
+        } catch let error as LayerError {
+            throw error.inside("proj")
+        } catch {
+            throw LayerError(path: ["proj"], layer: proj.layerDescription, message: "\(error)")
+        }
     }
 
     /// The additive causal mask [queries, keys]: 0 where key j may be seen by query i (the

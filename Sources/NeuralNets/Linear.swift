@@ -1,8 +1,18 @@
 // Fully connected layers: Linear and the MLP built from them.
 import Autograd
 
+/// A module that can add a residual inside its last product: `residual + f(input)` as one op
+/// (`Tensor.linear(…, residual:)`), the same values as `f(input)` then `+`, without the separate
+/// pass over the output. A transformer block asks its feed-forward part for it.
+public protocol ResidualAdding: Module {
+    /// Features out (the residual's last axis must have as many).
+    var outputDimensions: Int { get }
+    /// residual + self(input); `residual` is shaped as the output.
+    func callAsFunction(_ input: Tensor, adding residual: Tensor) throws -> Tensor
+}
+
 /// y = x · Wᵀ + b with W [outputDimensions, inputDimensions] (PyTorch's layout and default init).
-public struct Linear: Module {
+public struct Linear: ResidualAdding {
     /// [outputDimensions, inputDimensions].
     public let weight: Tensor
     /// [outputDimensions], or nil for a layer without bias.
@@ -36,16 +46,31 @@ public struct Linear: Module {
 
     /// [..., inputDimensions] -> [..., outputDimensions], one fused gemm.
     public func callAsFunction(_ input: Tensor) throws -> Tensor {
+        try checkInput(input)
+        return try Tensor.linear(input, weight: weight, bias: bias)
+    }
+
+    /// residual + self(input), the residual added as the product is stored; `residual` is
+    /// [..., outputDimensions], shaped as the output.
+    public func callAsFunction(_ input: Tensor, adding residual: Tensor) throws -> Tensor {
+        try checkInput(input)
+        guard residual.shape == Array(input.shape.dropLast()) + [outputDimensions] else {
+            throw LayerError(layer: layerDescription, message:
+                "the residual \(residual.shape) is not shaped as the output \(Array(input.shape.dropLast()) + [outputDimensions])")
+        }
+        return try Tensor.linear(input, weight: weight, bias: bias, residual: residual)
+    }
+
+    private func checkInput(_ input: Tensor) throws {
         guard input.rank >= 1, input.shape[input.rank - 1] == inputDimensions else {
             let found = input.rank == 0 ? "a single number" : "\(input.shape[input.rank - 1]) features"
             throw LayerError(layer: layerDescription, message: "input has \(found), the layer takes \(inputDimensions)")
         }
-        return try Tensor.linear(input, weight: weight, bias: bias)
     }
 }
 
 /// A multilayer perceptron: Linear layers with an activation between them (not after the last).
-public struct MLP: Module {
+public struct MLP: ResidualAdding {
     /// The layers, input first.
     public let layers: [Linear]
     /// The nonlinearity between layers.
@@ -74,11 +99,29 @@ public struct MLP: Module {
         "mlp(\(([layers.first?.inputDimensions ?? 0] + layers.map(\.outputDimensions)).map(String.init).joined(separator: " → ")))"
     }
 
-    public func callAsFunction(_ input: Tensor) throws -> Tensor {
+    /// Features out (the last layer's).
+    public var outputDimensions: Int { layers.last?.outputDimensions ?? 0 }
+
+    public func callAsFunction(_ input: Tensor) throws -> Tensor { try run(input, adding: nil) }
+
+    /// residual + self(input), the residual added inside the last layer's product.
+    public func callAsFunction(_ input: Tensor, adding residual: Tensor) throws -> Tensor { try run(input, adding: residual) }
+
+    private func run(_ input: Tensor, adding residual: Tensor?) throws -> Tensor {
         var hidden = input
         for (index, layer) in layers.enumerated() {
-            hidden = try forward(child: String(2 * index), layer, hidden)
-            if index < layers.count - 1 { hidden = try activation(hidden) }
+            guard index == layers.count - 1, let residual else {
+                hidden = try forward(child: String(2 * index), layer, hidden)
+                hidden = index < layers.count - 1 ? try activation(hidden) : hidden
+                continue
+            }
+            do {
+                hidden = try layer(hidden, adding: residual)
+            } catch let error as LayerError {
+                throw error.inside(String(2 * index))
+            } catch {
+                throw LayerError(path: [String(2 * index)], layer: layer.layerDescription, message: "\(error)")
+            }
         }
         return hidden
     }

@@ -51,14 +51,23 @@ public struct TransformerBlock: Module {
     /// x [B, T, d] -> [B, T, d], with the attention layer's key/value cache during generation.
     public func run(_ input: Tensor, cache: AttentionCache?) throws -> Tensor {
         let normed = try forward(child: "ln_1", norm1, input)                             // (B, T, d)
-        let attended: Tensor
+        // The residual adds run inside the projections' products (one op each, same values).
+        let afterAttention: Tensor
         do {
-            attended = try attention.attend(normed, cache: cache)                          // (B, T, d)
+            afterAttention = try attention.attend(normed, cache: cache, adding: input)      // (B, T, d)
         } catch let error as LayerError {
             throw error.inside("attn")
         }
-        let afterAttention = try input + attended                                          // (B, T, d)
         let hidden = try forward(child: "ln_2", norm2, afterAttention)                     // (B, T, d)
+        if let fusable = feedForward as? any ResidualAdding, fusable.outputDimensions == attention.dimensions {
+            do {
+                return try fusable(hidden, adding: afterAttention)                         // (B, T, d)
+            } catch let error as LayerError {
+                throw error.inside("mlp")
+            } catch {
+                throw LayerError(path: ["mlp"], layer: feedForward.layerDescription, message: "\(error)")
+            }
+        }
         let fed = try forward(child: "mlp", feedForward, hidden)                           // (B, T, d)
         guard fed.shape == afterAttention.shape else {
             throw LayerError(layer: layerDescription, message:

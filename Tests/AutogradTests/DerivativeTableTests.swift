@@ -137,6 +137,18 @@ let gradientCases: [OperationKind: [GradientCase]] = [
         gradientCase("linear 3-D, no bias", { [try randomTensor([2, 2, 4], seed: 61), try randomTensor([3, 4], seed: 62)] }) {
             try Tensor.linear($0[0], weight: $0[1], bias: nil)
         },
+        gradientCase("linear with bias and a residual", {
+            [try randomTensor([7, 4], seed: 63), try randomTensor([3, 4], seed: 64), try randomTensor([3], seed: 65),
+             try randomTensor([7, 3], seed: 66)]
+        }) {
+            try Tensor.linear($0[0], weight: $0[1], bias: $0[2], residual: $0[3])
+        },
+        gradientCase("linear 3-D, the input as its own residual, no bias", {
+            [try randomTensor([2, 3, 5], seed: 67), try randomTensor([5, 5], seed: 68)]
+        }) {
+            // x + x·Wᵀ: both paths of the input's gradient add up.
+            try Tensor.linear($0[0], weight: $0[1], bias: nil, residual: $0[0])
+        },
     ],
     .attention: [
         gradientCase("packed causal [2,4,18], 3 heads", { [try randomTensor([2, 4, 18], seed: 82, low: -2, high: 2)] }) {

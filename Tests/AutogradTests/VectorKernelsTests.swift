@@ -176,4 +176,63 @@ struct VectorKernelsTests {
             }
         }
     }
+
+    @Test(arguments: [(1, 1, 1), (7, 17, 3), (6, 16, 64), (100, 64, 256), (13, 33, 257), (37, 29, 600)])
+    func linearWithResidualIsLinearThenAdd(shape: (Int, Int, Int)) throws {
+        // residual + (x·Wᵀ + b) in one op: at each level the values of the two ops, bit for bit while
+        // k fits one 256-step block (the residual is added where `+` would add it), and the same
+        // gradients (the residual's is the output's); the two levels agree within rounding.
+        let (m, n, k) = shape
+        let levels = try atBothLevels { () throws -> [[Tensor]] in
+            var runs: [[Tensor]] = []
+            for fused in [true, false] {
+                let x = try random([m, k], seed: 41, requiresGrad: true)
+                let weight = try random([n, k], seed: 42, requiresGrad: true)
+                let bias = try random([n], seed: 43, requiresGrad: true)
+                let residual = try random([m, n], seed: 44, requiresGrad: true)
+                let output = fused ? try Tensor.linear(x, weight: weight, bias: bias, residual: residual)
+                    : try residual + Tensor.linear(x, weight: weight, bias: bias)
+                try (output * random([m, n], seed: 45)).sum().backward()
+                runs.append([output, try #require(x.grad), try #require(weight.grad), try #require(bias.grad),
+                             try #require(residual.grad)])
+            }
+            return runs
+        }
+        for (level, runs) in [("portable", levels.portable), ("fast", levels.fast)] {
+            for (index, (fused, separate)) in zip(runs[0], runs[1]).enumerated() {
+                if k <= 256 {
+                    #expect(fused.storage == separate.storage, "\(level) \(shape), part \(index): not bit for bit")
+                } else {
+                    expectClose(fused, separate, tolerance: 1e-5, "\(level) \(shape), part \(index)")
+                }
+            }
+        }
+        for (index, (fast, portable)) in zip(levels.fast[0], levels.portable[0]).enumerated() {
+            expectClose(fast, portable, tolerance: 1e-5, "fast vs portable \(shape), part \(index)")
+        }
+    }
+
+    @Test func linearResidualOfTheWrongShapeIsAnError() throws {
+        let x = try random([4, 3], seed: 1), weight = try random([5, 3], seed: 2)
+        #expect(throws: TensorError.self) { try Tensor.linear(x, weight: weight, bias: nil, residual: try random([4, 4], seed: 3)) }
+    }
+
+    @Test(arguments: [(1, 1), (3, 7), (33, 64), (50, 72), (1024, 256), (9, 130)])
+    func biasGradientSumsEachColumnInRowOrder(shape: (Int, Int)) throws {
+        // The bias gradient is CKernels' column sums at both levels: exactly a row-after-row Float sum.
+        let (rows, columns) = shape
+        let upstream = try random([rows, columns], seed: 51)
+        var expected = [Float](repeating: 0, count: columns)
+        for row in 0 ..< rows {
+            for column in 0 ..< columns { expected[column] += upstream.storage[row * columns + column] }
+        }
+        let (portable, fast) = try atBothLevels { () throws -> [Float] in
+            let bias = try random([columns], seed: 52, requiresGrad: true)
+            let output = try Tensor.linear(random([rows, 3], seed: 53), weight: random([columns, 3], seed: 54), bias: bias)
+            try (output * upstream).sum().backward()
+            return try #require(bias.grad).storage
+        }
+        #expect(portable == expected, "portable \(shape)")
+        #expect(fast == expected, "fast \(shape)")
+    }
 }

@@ -123,6 +123,48 @@ struct AttentionTests {
         #expect(mismatches.isEmpty, "\(mismatches.prefix(3))")
     }
 
+    /// The residual adds inside the projections' products (an MLP feed-forward part) give the same
+    /// values and gradients, bit for bit, as the separate `+` (the same layers in a Sequential,
+    /// which does not add residuals itself).
+    @Test func residualsInsideProductsMatchSeparateAdds() throws {
+        for norm in [NormKind.layer, .rms] {
+            var results: [[Float]] = []
+            for fused in [true, false] {
+                var generator = SeededGenerator(seed: 5)
+                let attention = try CausalSelfAttention(dimensions: 16, heads: 2, generator: &generator)
+                let mlp = try MLP(layerSizes: [16, 24, 16], activation: .gelu, generator: &generator)
+                let feedForward: any Module = fused ? mlp : Sequential([mlp.layers[0], Activation.gelu, mlp.layers[1]])
+                let block = try TransformerBlock(attention: attention, feedForward: feedForward, norm: norm)
+                let input = try fill([3, 7, 16], 0.4, scale: 1, requiresGrad: true)
+                let output = try block(input)
+                try (output * fill([3, 7, 16], 1.1)).sum().backward()
+                results.append(output.storage + (try #require(input.grad)).storage
+                               + block.parameters().flatMap { $0.grad?.storage ?? [] })
+            }
+            #expect(results[0] == results[1], "\(norm): the fused residual adds changed values")
+        }
+    }
+
+    @Test func blockWithoutRotaryGradientsMatchFiniteDifferences() throws {
+        // The packed attention path with its residual in the output projection, layer norm.
+        var generator = SeededGenerator(seed: 4)
+        let attention = try CausalSelfAttention(dimensions: 8, heads: 2, generator: &generator)
+        let mlp = try MLP(layerSizes: [8, 12, 8], activation: .gelu, generator: &generator)
+        let block = try TransformerBlock(attention: attention, feedForward: mlp, norm: .layer)
+        let input = try fill([2, 3, 8], 0.2, scale: 1, requiresGrad: true)
+        let mismatches = try GradientChecker.check([input] + block.parameters()) { _ in try block(input) }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(3))")
+    }
+
+    @Test func feedForwardThatChangesTheWidthIsAnError() throws {
+        var generator = SeededGenerator(seed: 2)
+        let attention = try CausalSelfAttention(dimensions: 8, heads: 2, generator: &generator)
+        let mlp = try MLP(layerSizes: [8, 12, 6], activation: .gelu, generator: &generator)
+        let block = try TransformerBlock(attention: attention, feedForward: mlp, norm: .layer)
+        #expect(throws: LayerError.self) { try block(fill([1, 3, 8], 0, scale: 1)) }
+        #expect(throws: LayerError.self) { try mlp(fill([1, 3, 8], 0), adding: fill([1, 3, 8], 1)) }
+    }
+
     @Test func learnedPositionsAddTheirRows() throws {
         var generator = SeededGenerator(seed: 1)
         let positions = try LearnedPositionEmbedding(context: 5, dimensions: 3, generator: &generator)

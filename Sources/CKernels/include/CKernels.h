@@ -44,11 +44,10 @@ void ck_attention_backward(CKLevel level, const CKAttentionLayout *layout, const
                            const float *value, float *query_gradient, float *key_gradient,
                            float *value_gradient);
 
-/// GELU (tanh form) as x·s with s = 1/(1 + e^(−2u)): writes s into `logistic` and x·s into `output`.
-void ck_gelu_forward(CKLevel level, const float *input, float *output, float *logistic, long count);
-/// gradient ⊙ GELU'(x) from the saved s.
-void ck_gelu_backward(CKLevel level, const float *gradient, const float *input, const float *logistic,
-                      float *output, long count);
+/// GELU (tanh form) as x·s with s = 1/(1 + e^(−2u)): writes x·s into `output`.
+void ck_gelu_forward(CKLevel level, const float *input, float *output, long count);
+/// gradient ⊙ GELU'(x), s recomputed from x (bit for bit the forward's).
+void ck_gelu_backward(CKLevel level, const float *gradient, const float *input, float *output, long count);
 
 /// Layer norm over rows of `width`: writes x̂ = (x − mean)/√(var + ε) into `normalized`, 1/√(var + ε)
 /// per row into `inverse_deviation`, and x̂·scale + shift into `out` (mean and variance in Double).
@@ -61,18 +60,23 @@ void ck_norm_backward(CKLevel level, const float *gradient, const float *input, 
                       const double *inverse, long rows, long width, int centered, float *dx, float *weight_sums,
                       float *bias_sums, double *scratch);
 
+/// sums[c] = Σ_r values[r·width + c] over `rows` rows (each column in row order); writes all `width`.
+void ck_column_sums(CKLevel level, const float *values, long rows, long width, float *sums);
+
 /// One Adam/AdamW step over `count` values: p ×= shrink; g' = g + l2·p; m = β1·m + (1−β1)·g';
 /// v = β2·v + (1−β2)·g'²; p −= step_size · m / (√v · inverse_root_correction2 + ε).
 void ck_adam_update(CKLevel level, float *values, const float *gradient, float *first, float *second, long count,
                     float l2, float shrink, float step_size, float inverse_root_correction2, float beta1, float beta2,
                     float epsilon);
 
-/// C (m×n, row stride ldc) = A·B, plus C when `accumulate`, plus bias[j] in every row when `bias`
-/// is not NULL, with A(i,p) = a[i·a_row_stride +
+/// C (m×n, row stride ldc) = A·B, plus C when `accumulate` (else plus `addend`, m×n with row stride
+/// ldc, when it is not NULL: a residual added as each tile is stored), plus bias[j] in every row
+/// when `bias` is not NULL, with A(i,p) = a[i·a_row_stride +
 /// p·a_step_stride] and B(p,j) = b[p·b_step_stride + j·b_column_stride]; one thread. Runs only at
 /// the AVX2 + FMA level and returns 1; returns 0 (and does nothing) otherwise, and the caller
 /// uses OpenBLAS. Needs m, n, k ≥ 1.
 int ck_sgemm(CKLevel level, long m, long n, long k, const float *a, long a_row_stride, long a_step_stride, const float *b,
-             long b_step_stride, long b_column_stride, const float *bias, float *c, long ldc, int accumulate);
+             long b_step_stride, long b_column_stride, const float *bias, const float *addend, float *c, long ldc,
+             int accumulate);
 
 #endif
