@@ -23,13 +23,13 @@ enum DerivativeRules {
         case .multiply:
             let y = inputs[1]
             return [x.requiresGrad ? reduceGradient(Tensor(shape: gradient.shape,
-                                                           storage: broadcastBinary(gradient, y, outputShape: gradient.shape, *)), to: x.shape) : nil,
+                                                           storage: broadcastBinary(gradient, y, outputShape: gradient.shape, MultiplyValues())), to: x.shape) : nil,
                     y.requiresGrad ? reduceGradient(Tensor(shape: gradient.shape,
-                                                           storage: broadcastBinary(gradient, x, outputShape: gradient.shape, *)), to: y.shape) : nil]
+                                                           storage: broadcastBinary(gradient, x, outputShape: gradient.shape, MultiplyValues())), to: y.shape) : nil]
         case .divide:
             // d(x/y)/dx = 1/y;  d(x/y)/dy = −(x/y)/y = −output/y.
             let y = inputs[1]
-            let overY = broadcastBinary(gradient, y, outputShape: gradient.shape, /)
+            let overY = broadcastBinary(gradient, y, outputShape: gradient.shape, DivideValues())
             let dy = zipValues(overY, output.storage) { -$0 * $1 }
             return [reduceGradient(Tensor(shape: gradient.shape, storage: overY), to: x.shape),
                     reduceGradient(Tensor(shape: gradient.shape, storage: dy), to: y.shape)]

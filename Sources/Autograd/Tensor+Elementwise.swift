@@ -97,8 +97,8 @@ func multiplyByDerivative(_ gradient: [Float], _ input: [Float], _ activation: H
 
 extension Tensor {
     @inline(__always)
-    private static func binary(_ lhs: Tensor, _ rhs: Tensor, op: String, _ operation: Operation,
-                               _ combine: (Float, Float) -> Float) throws -> Tensor {
+    private static func binary<Combine: ElementwiseCombine>(_ lhs: Tensor, _ rhs: Tensor, op: String, _ operation: Operation,
+                                                            _ combine: Combine) throws -> Tensor {
         let shape = try broadcastShape(lhs.shape, rhs.shape, op: op)
         if shape != lhs.shape && shape != rhs.shape {
             _ = try TensorLimits.checkedElementCount(shape, op: op)
@@ -109,19 +109,19 @@ extension Tensor {
 
     /// Elementwise sum with broadcasting.
     public static func + (lhs: Tensor, rhs: Tensor) throws -> Tensor {
-        try binary(lhs, rhs, op: "add", .add) { $0 + $1 }
+        try binary(lhs, rhs, op: "add", .add, AddValues())
     }
     /// Elementwise difference with broadcasting.
     public static func - (lhs: Tensor, rhs: Tensor) throws -> Tensor {
-        try binary(lhs, rhs, op: "subtract", .subtract) { $0 - $1 }
+        try binary(lhs, rhs, op: "subtract", .subtract, SubtractValues())
     }
     /// Elementwise product with broadcasting.
     public static func * (lhs: Tensor, rhs: Tensor) throws -> Tensor {
-        try binary(lhs, rhs, op: "multiply", .multiply) { $0 * $1 }
+        try binary(lhs, rhs, op: "multiply", .multiply, MultiplyValues())
     }
     /// Elementwise quotient with broadcasting.
     public static func / (lhs: Tensor, rhs: Tensor) throws -> Tensor {
-        try binary(lhs, rhs, op: "divide", .divide) { $0 / $1 }
+        try binary(lhs, rhs, op: "divide", .divide, DivideValues())
     }
 
     // MARK: - With a scalar (never fails)

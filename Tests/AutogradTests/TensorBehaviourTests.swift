@@ -21,6 +21,33 @@ struct BroadcastingTests {
         #expect(try cube.value(at: [2, 3, 1]) == 5 - 3)
     }
 
+    /// An operand repeated over the trailing axes ((n, 1) against (n, d), on either side, with
+    /// leading 1s or not) gives exactly the values of an element-by-element loop, and one that
+    /// also stretches a leading axis (not that shape) goes the general way to the same values.
+    @Test func columnOperandsRepeatedOverTrailingAxes() throws {
+        let matrix = try Tensor.arange(end: 24).reshape([2, 3, 4]) * 0.37 - 1.1
+        for columnShape in [[2, 3, 1], [1, 2, 3, 1], [2, 1, 1], [1, 3, 1]] {
+            let count = columnShape.reduce(1, *)
+            let column = try Tensor(shape: columnShape, values: (0 ..< count).map { Float($0) * 0.53 + 0.25 })
+            let product = try matrix * column, quotient = try column / matrix
+            let outputShape = product.shape
+            #expect(quotient.shape == outputShape)
+            for a in 0 ..< outputShape[outputShape.count - 3] {
+                for b in 0 ..< 3 {
+                    for c in 0 ..< 4 {
+                        // The column's last three axes are (rows, 3 or 1, 1): its value for (a, b).
+                        let axes = Array(columnShape.suffix(3))
+                        let m = try matrix.value(at: [a, b, c])
+                        let w = column.storage[(axes[0] == 1 ? 0 : a) * axes[1] + (axes[1] == 1 ? 0 : b)]
+                        let index = outputShape.count == 4 ? [0, a, b, c] : [a, b, c]
+                        #expect(try product.value(at: index) == m * w, "\(columnShape) at \([a, b, c])")
+                        #expect(try quotient.value(at: index) == w / m, "\(columnShape) at \([a, b, c])")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func zeroSizedDimensionsBroadcast() throws {
         let empty = try Tensor.zeros([0, 3])
         let result = try empty + Tensor([1, 2, 3])
