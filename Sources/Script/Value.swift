@@ -89,7 +89,7 @@ public final class FunctionObject {
         self.prototype = prototype
         captureCount = prototype.captureSources.count
         if captureCount > 0 {
-            let buffer = UnsafeMutablePointer<Cell>.allocate(capacity: captureCount)
+            let buffer = CellBuffer.allocate(captureCount)
             for (index, source) in prototype.captureSources.enumerated() { (buffer + index).initialize(to: capture(source)) }
             captureBase = buffer
         } else {
@@ -104,7 +104,7 @@ public final class FunctionObject {
     deinit {
         if let captureBase {
             captureBase.deinitialize(count: captureCount)
-            captureBase.deallocate()
+            CellBuffer.deallocate(captureBase)
         }
     }
 
