@@ -148,9 +148,8 @@ func broadcastBinary<Combine: ElementwiseCombine>(_ lhs: Tensor, _ rhs: Tensor, 
                 } else if left.count == count && repeatsEachOverTrailingBlock(rhs.shape, in: outputShape) {
                     // x·w with w of shape (n, 1) against (n, d), as an MoE layer weights its
                     // experts' rows: one operand value per row of the block, no odometer and no
-                    // call per element (same values).
-                    // Wrapping index arithmetic (in range: start + index < count): an overflow
-                    // check per element kept these loops from being vectorised.
+                    // call per element (same values). Row pointers with wrapping offsets (in
+                    // range: row·block < count): an overflow check per element kept the loop scalar.
                     let block = count / right.count
                     for row in 0 ..< right.count {
                         let value = right[row], rowOutput = output.baseAddress.map { $0 + row &* block },

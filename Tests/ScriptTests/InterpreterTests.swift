@@ -27,6 +27,19 @@ final class Harness {
             return error
         }
     }
+
+    /// What a program printed in a fresh interpreter, or that and its first error with where it
+    /// was reported: what the fast-path tests compare between two spellings of one program.
+    static func outcome(_ source: String) -> String {
+        let harness = Harness()
+        do {
+            _ = try harness.interpreter.run(source, file: "test.seek")
+            return harness.output
+        } catch {
+            guard let first = error.diagnostics.first else { return harness.output + "error" }
+            return harness.output + "error \(first.span.line):\(first.span.column): \(first.message)"
+        }
+    }
 }
 
 @Test func finalExpressionIsEchoedAndPrintGoesToTheSink() throws {

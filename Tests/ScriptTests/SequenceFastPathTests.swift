@@ -8,16 +8,7 @@ import Testing
 @testable import Script
 
 /// What a program printed, or its first error with where it was reported.
-private func outcome(_ source: String) -> String {
-    let harness = Harness()
-    do {
-        _ = try harness.interpreter.run(source, file: "test.seek")
-        return harness.output
-    } catch {
-        guard let first = error.diagnostics.first else { return harness.output + "error" }
-        return harness.output + "error \(first.span.line):\(first.span.column): \(first.message)"
-    }
-}
+private func outcome(_ source: String) -> String { Harness.outcome(source) }
 
 private let prelude = "fn id(v) { return v }\n"
 
