@@ -128,57 +128,66 @@ func broadcastBinary<Combine: ElementwiseCombine>(_ lhs: Tensor, _ rhs: Tensor, 
             rhs.storage.withUnsafeBufferPointer { right in
                 if left.count == count && right.count == count {
                     for index in 0 ..< count { output[index] = combine(left[index], right[index]) }
-                } else if right.count == 1 && left.count == count {
-                    let scalar = right[0]
-                    for index in 0 ..< count { output[index] = combine(left[index], scalar) }
-                } else if left.count == 1 && right.count == count {
-                    let scalar = left[0]
-                    for index in 0 ..< count { output[index] = combine(scalar, right[index]) }
-                } else if left.count == count && repeatsAsTrailingBlock(rhs.shape, in: outputShape) {
-                    // x + positions, x·scale over the last axes: whole blocks, no odometer (same values).
-                    let block = right.count
-                    for start in stride(from: 0, to: count, by: block) {
-                        for index in 0 ..< block { output[start + index] = combine(left[start + index], right[index]) }
-                    }
-                } else if right.count == count && repeatsAsTrailingBlock(lhs.shape, in: outputShape) {
-                    let block = left.count
-                    for start in stride(from: 0, to: count, by: block) {
-                        for index in 0 ..< block { output[start + index] = combine(left[index], right[start + index]) }
-                    }
-                } else if left.count == count && repeatsEachOverTrailingBlock(rhs.shape, in: outputShape) {
-                    // x·w with w of shape (n, 1) against (n, d), as an MoE layer weights its
-                    // experts' rows: one operand value per row of the block, no odometer and no
-                    // call per element (same values). Row pointers with wrapping offsets (in
-                    // range: row·block < count): an overflow check per element kept the loop scalar.
-                    let block = count / right.count
-                    for row in 0 ..< right.count {
-                        let value = right[row], rowOutput = output.baseAddress.map { $0 + row &* block },
-                            rowLeft = left.baseAddress.map { $0 + row &* block }
-                        guard let rowOutput, let rowLeft else { break }
-                        for index in 0 ..< block { rowOutput[index] = combine(rowLeft[index], value) }
-                    }
-                } else if right.count == count && repeatsEachOverTrailingBlock(lhs.shape, in: outputShape) {
-                    let block = count / left.count
-                    for row in 0 ..< left.count {
-                        let value = left[row], rowOutput = output.baseAddress.map { $0 + row &* block },
-                            rowRight = right.baseAddress.map { $0 + row &* block }
-                        guard let rowOutput, let rowRight else { break }
-                        for index in 0 ..< block { rowOutput[index] = combine(value, rowRight[index]) }
-                    }
-                } else {
-                    let stridesA = broadcastStrides(of: lhs.shape, in: outputShape)
-                    let stridesB = broadcastStrides(of: rhs.shape, in: outputShape)
-                    forEachBroadcastRow(outputShape: outputShape, stridesA: stridesA, stridesB: stridesB) {
-                        base, offsetA, offsetB, length, strideA, strideB in
-                        for step in 0 ..< length {
-                            output[base + step] = combine(left[offsetA + step * strideA], right[offsetB + step * strideB])
-                        }
+                    return
+                }
+                // A scalar or a repeated block on either side: whole rows (see combineWithRepeated).
+                if left.count == count && combineWithRepeated(full: left, repeated: right, repeatedShape: rhs.shape,
+                                                              outputShape: outputShape, into: output, combine) { return }
+                if right.count == count && combineWithRepeated(full: right, repeated: left, repeatedShape: lhs.shape,
+                                                               outputShape: outputShape, into: output, Swapped(base: combine)) { return }
+                let stridesA = broadcastStrides(of: lhs.shape, in: outputShape)
+                let stridesB = broadcastStrides(of: rhs.shape, in: outputShape)
+                forEachBroadcastRow(outputShape: outputShape, stridesA: stridesA, stridesB: stridesB) {
+                    base, offsetA, offsetB, length, strideA, strideB in
+                    for step in 0 ..< length {
+                        output[base + step] = combine(left[offsetA + step * strideA], right[offsetB + step * strideB])
                     }
                 }
             }
         }
         initialized = count
     }
+}
+
+/// `base` with its operands swapped: one loop then serves a repeated operand on either side.
+private struct Swapped<Base: ElementwiseCombine>: ElementwiseCombine {
+    let base: Base
+    @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { base(b, a) }
+}
+
+/// `output[o] = combine(full[o], r)` for an operand (of `repeatedShape`) that is a scalar, one
+/// block repeated along the leading axes (x + positions, [B, T, d] + [T, d]) or one value per
+/// row of the trailing axes (an MoE layer's `rows * weights`, [A, d] · [A, 1]), with `r` the
+/// element it repeats there: whole rows, no odometer and no call per element (same values as the
+/// strided loop). False, writing nothing, for any other operand. Row pointers with wrapping
+/// offsets (in range: they stay below the output's count): an overflow check per element kept
+/// these loops scalar.
+@inline(__always)
+private func combineWithRepeated<Combine: ElementwiseCombine>(
+    full: UnsafeBufferPointer<Float>, repeated: UnsafeBufferPointer<Float>, repeatedShape: [Int], outputShape: [Int],
+    into output: UnsafeMutableBufferPointer<Float>, _ combine: Combine
+) -> Bool {
+    let count = full.count
+    guard let out = output.baseAddress, let source = full.baseAddress, let values = repeated.baseAddress else {
+        return count == 0   // nothing to write
+    }
+    if repeated.count == 1 || repeatsEachOverTrailingBlock(repeatedShape, in: outputShape) {
+        let block = count / repeated.count
+        for row in 0 ..< repeated.count {
+            let value = values[row], rowOutput = out + row &* block, rowSource = source + row &* block
+            for index in 0 ..< block { rowOutput[index] = combine(rowSource[index], value) }
+        }
+        return true
+    }
+    if repeatsAsTrailingBlock(repeatedShape, in: outputShape) {
+        let block = repeated.count
+        for start in stride(from: 0, to: count, by: block) {
+            let rowOutput = out + start, rowSource = source + start
+            for index in 0 ..< block { rowOutput[index] = combine(rowSource[index], values[index]) }
+        }
+        return true
+    }
+    return false
 }
 
 /// The values of `tensor` repeated to `outputShape` (which it must broadcast to).

@@ -48,6 +48,15 @@ struct BroadcastingTests {
         }
     }
 
+    /// A scalar or a repeated row on the left of an operation that does not commute.
+    @Test func repeatedOperandsOnEitherSideKeepTheirOrder() throws {
+        let matrix = try Tensor([[1, 2, 3], [4, 5, 6]])
+        #expect(try (Tensor(10) - matrix).storage == [9, 8, 7, 6, 5, 4])
+        #expect(try (Tensor([1, 0, -1]) - matrix).storage == [0, -2, -4, -3, -5, -7])
+        #expect(try (matrix - Tensor([1, 0, -1])).storage == [0, 2, 4, 3, 5, 7])
+        #expect(try (Tensor([[12], [30]]) / matrix).storage == [12, 6, 4, 7.5, 6, 5])
+    }
+
     @Test func zeroSizedDimensionsBroadcast() throws {
         let empty = try Tensor.zeros([0, 3])
         let result = try empty + Tensor([1, 2, 3])
