@@ -45,13 +45,16 @@ extension Compiler {
             // `xs.append(x)` on a list, once the site has seen the built-in `list.append`: the
             // element goes into the list without the method's closure or copies of the receiver
             // and argument. A list in a plain local is read where it lies (as `quickIndexGet(at:)`).
-            if site.appendsToLists {
-                if site.receiverSlot >= 0, case .list(let list)? = (machine.stack + (machine.base + site.receiverSlot)).pointee {
-                    // The argument first: it may use the list (`xs.append(xs.pop())`).
-                    let element = try site.argument(machine)
-                    list.append(element)
+            if site.appendsToLists, site.receiverSlot >= 0,
+               case .list? = (machine.stack + (machine.base + site.receiverSlot)).pointee {
+                // The argument first: it may use the list (`xs.append(xs.pop())`), and it cannot
+                // rebind the plain local, so the list is then borrowed from the slot (no retain).
+                let element = try site.argument(machine)
+                if let list = Machine.borrowedList(at: machine.stack + (machine.base + site.receiverSlot)) {
+                    list._withUnsafeGuaranteedRef { $0.append(element) }
                     return .null
                 }
+                return try site.call(machine, try site.receiver(machine), evaluated: [element])
             }
             let receiver = try site.receiver(machine)
             if site.appendsToLists, case .list(let list) = receiver {
