@@ -95,7 +95,7 @@ final class LoopBody {
         let count = range.count
         var index = 0
         while index < count {
-            if let flow = try visit(machine, .number(range.value(at: index))) { return flow }
+            if let flow = try visit(machine, number: range.value(at: index)) { return flow }
             index += 1
         }
         return .normal
@@ -133,6 +133,20 @@ final class LoopBody {
             (machine.globals + directGlobal).pointee = element
         } else {
             try assign(machine, element)
+        }
+        return try step(machine)
+    }
+
+    /// One iteration over a number (a range's).
+    @inline(__always)
+    private func visit(_ machine: Machine, number: Double) throws -> Flow? {
+        try machine.checkInterrupt(span)
+        if directSlot >= 0 {
+            Machine.store(number: number, into: machine.stack + (machine.base + directSlot))
+        } else if directGlobal >= 0 {
+            Machine.store(number: number, into: machine.globals + directGlobal)
+        } else {
+            try assign(machine, .number(number))
         }
         return try step(machine)
     }

@@ -225,7 +225,9 @@ extension Machine {
         if case .list(let list) = object {
             guard case .number(let number) = position, let integer = Machine.wholeNumber(number) else { return nil }
             let resolved = integer < 0 ? integer + list.elements.count : integer
-            return resolved >= 0 && resolved < list.elements.count ? list.elements[resolved] : nil
+            guard resolved >= 0 && resolved < list.elements.count else { return nil }
+            if case .number(let x) = list.elements[resolved] { return .number(x) }
+            return list.elements[resolved]
         }
         if case .dict(let dict) = object {
             guard case .string(let key) = position else { return nil }
@@ -267,6 +269,16 @@ extension Machine {
         }
     }
 
+    /// `slot.pointee = .number(x)`, without the generic destroy of the old value when it is a
+    /// number, boolean or nil (a loop counting through a range writes its variable this way).
+    @inline(__always)
+    static func store(number x: Double, into slot: UnsafeMutablePointer<Value?>) {
+        switch slot.pointee {
+        case .none, .null?, .bool?, .number?: slot.initialize(to: .number(x))
+        default: slot.pointee = .number(x)
+        }
+    }
+
     /// `quickIndexGet` on the value in a plain local's slot, read where it lies: a list is not
     /// copied out (a retain and a release, and the generic copy and destroy of a `Value`). Only
     /// the statements of the slot's own frame write it, so evaluating the position first is safe.
@@ -276,7 +288,10 @@ extension Machine {
             guard case .number(let number) = position, let integer = wholeNumber(number) else { return nil }
             return borrowed._withUnsafeGuaranteedRef { list in
                 let resolved = integer < 0 ? integer + list.elements.count : integer
-                return resolved >= 0 && resolved < list.elements.count ? list.elements[resolved] : nil
+                guard resolved >= 0 && resolved < list.elements.count else { return nil }
+                // A number is matched where it lies, without the generic copy of the element.
+                if case .number(let x) = list.elements[resolved] { return .number(x) }
+                return list.elements[resolved]
             }
         }
         guard let object = target.pointee else { return nil }
