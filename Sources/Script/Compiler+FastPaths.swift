@@ -15,16 +15,21 @@
 //   through `KeywordCallSite` in Compiler+Functions.swift); natives and built-in methods with a
 //   one-argument body skip the `Arguments` bundle (`callOther1`, `MethodCallSite`); so do
 //   built-in methods called without arguments (`items.pop()`), and `xs.append(x)` puts the
-//   element into the list directly (Compiler+Methods.swift).
-// - Sequences: `for x in xs[a:b]` walks the slice in place, `for ch in s` hands out characters
-//   as it goes (ASCII by byte), and chains `a + [p] + b` of lists or strings are built once
-//   (`LoopBody`, `ConcatenationSite` in Compiler+Sequences.swift).
+//   element into the list directly, a plain local's list borrowed from its slot; a one-argument
+//   method call written as a statement skips the expression statement's closure
+//   (`MethodCallSite.callWithOneArgument`, Compiler+Methods.swift).
+// - Sequences: `for x in xs` and `for x in xs[a:b]` walk the list's snapshot by pointer
+//   (`LoopBody.walk`), `for ch in s` hands out characters as it goes (ASCII by byte), a loop
+//   variable takes a number over a plain old value without the generic copy/destroy
+//   (`Machine.store`), and chains `a + [p] + b` of lists or strings are built once, a first
+//   list nothing else holds extended in place (`ConcatenationSite` in Compiler+Sequences.swift).
 // - Strings: interpolation into one buffer, `s = s + t` / `s += t` in place (Compiler+Strings.swift);
 //   a constant receiver or container searched by bit test (`"aeiou".contains(ch)`, `ch in "aeiou"`)
 //   and a built-in string method called without its closure (`StringMethod`, Compiler+Methods.swift);
 //   `x == "a"` compared without copying the constant (`unfusedComparison`).
 // - Indexing: `xs[i]`, `d[k]`, `s[i]` get and set without an index array (`Machine.quickIndexGet`/`Set`);
-//   a list in a plain local is read and written where it lies (`quickIndexGet(at:)`/`Set(at:)`);
+//   a list in a plain local is read and written where it lies, borrowed without a retain
+//   (`quickIndexGet(at:)`/`Set(at:)`, `Machine.borrowedList(at:)`);
 //   a constant key (`node["children"]`) is hashed once, when compiled (`Compiler.index`).
 // - Numbers: arithmetic and comparisons of two or more operations fuse into closures over
 //   `Double?` (`NumberCode` in Compiler+Numbers.swift), falling back to the general code.

@@ -41,39 +41,20 @@ extension Compiler {
         guard arguments.count == 1 else {
             return { machine in try site.call(machine, try site.receiver(machine)) }
         }
+        return { machine in try site.callWithOneArgument(machine) }
+    }
+
+    /// `receiver.name(argument)` as a statement (`xs.append(x)`): the same site as `methodCall`,
+    /// run without the expression statement's closure and its discarded result.
+    func methodCallStatement(_ expression: ResolvedExpression) -> Execute? {
+        guard case .call(.member(let target, let name, let memberSpan), let positional, let named, let span) = expression,
+              named.isEmpty, positional.count == 1, constantValue(target) == nil else { return nil }
+        let site = MethodCallSite(name: name, loadReceiver: self.expression(target), receiverSlot: plainLocal(target)?.slot ?? -1,
+                                  receiverConstant: nil, arguments: positional.map(operand),
+                                  argumentSlot: plainLocal(positional[0])?.slot ?? -1, memberSpan: memberSpan, span: span)
         return { machine in
-            // `xs.append(x)` on a list, once the site has seen the built-in `list.append`: the
-            // element goes into the list without the method's closure or copies of the receiver
-            // and argument. A list in a plain local is read where it lies (as `quickIndexGet(at:)`).
-            if site.appendsToLists {
-                if site.receiverSlot >= 0, case .list(let list)? = (machine.stack + (machine.base + site.receiverSlot)).pointee {
-                    // The argument first: it may use the list (`xs.append(xs.pop())`).
-                    let element = try site.argument(machine)
-                    list.append(element)
-                    return .null
-                }
-            }
-            let receiver = try site.receiver(machine)
-            if site.appendsToLists, case .list(let list) = receiver {
-                let element = try site.argument(machine)
-                list.append(element)
-                return .null
-            }
-            // `"aeiou".contains(ch)`, `line.startswith("#")`: a built-in string method the site
-            // has seen, called without its closure when both are strings.
-            if site.stringMethod != .none, case .string(let text) = receiver {
-                let argument = try site.argument(machine)
-                if case .string(let part) = argument, let result = site.stringMethod.apply(text, part) { return result }
-                return try site.call(machine, receiver, evaluated: [argument])
-            }
-            // The receiver is evaluated first and the method looked up before the argument, as on
-            // the general path (an unknown method is reported before the argument runs).
-            if let direct = site.cachedOneArgument(for: receiver) {
-                let argument = try site.argument(machine)
-                if let result = direct(receiver, argument) { return result }
-                return try site.call(machine, receiver, evaluated: [argument])
-            }
-            return try site.call(machine, receiver)
+            _ = try site.callWithOneArgument(machine)
+            return .normal
         }
     }
 }
@@ -129,6 +110,49 @@ private final class MethodCallSite {
         self.argumentSlot = argumentSlot
         self.memberSpan = memberSpan
         self.span = span
+    }
+
+    /// A call with one argument: `xs.append(x)` on a list, once the site has seen the built-in
+    /// `list.append`, puts the element into the list without the method's closure or copies of
+    /// the receiver and argument; a built-in string method the site has seen, or any built-in's
+    /// direct body, runs without an `Arguments` bundle; anything else takes `call`.
+    @inline(__always)
+    func callWithOneArgument(_ machine: Machine) throws -> Value {
+        // `xs.append(x)` on a list, once the site has seen the built-in `list.append`: the
+        // element goes into the list without the method's closure or copies of the receiver
+        // and argument. A list in a plain local is read where it lies (as `quickIndexGet(at:)`).
+        if appendsToLists, receiverSlot >= 0,
+           case .list? = (machine.stack + (machine.base + receiverSlot)).pointee {
+            // The argument first: it may use the list (`xs.append(xs.pop())`), and it cannot
+            // rebind the plain local, so the list is then borrowed from the slot (no retain).
+            let element = try self.argument(machine)
+            if let list = Machine.borrowedList(at: machine.stack + (machine.base + receiverSlot)) {
+                list._withUnsafeGuaranteedRef { $0.append(element) }
+                return .null
+            }
+            return try self.call(machine, try self.receiver(machine), evaluated: [element])
+        }
+        let receiver = try self.receiver(machine)
+        if appendsToLists, case .list(let list) = receiver {
+            let element = try self.argument(machine)
+            list.append(element)
+            return .null
+        }
+        // `"aeiou".contains(ch)`, `line.startswith("#")`: a built-in string method the site
+        // has seen, called without its closure when both are strings.
+        if stringMethod != .none, case .string(let text) = receiver {
+            let argument = try self.argument(machine)
+            if case .string(let part) = argument, let result = stringMethod.apply(text, part) { return result }
+            return try self.call(machine, receiver, evaluated: [argument])
+        }
+        // The receiver is evaluated first and the method looked up before the argument, as on
+        // the general path (an unknown method is reported before the argument runs).
+        if let direct = cachedOneArgument(for: receiver) {
+            let argument = try self.argument(machine)
+            if let result = direct(receiver, argument) { return result }
+            return try self.call(machine, receiver, evaluated: [argument])
+        }
+        return try self.call(machine, receiver)
     }
 
     /// The receiver's value; an unassigned local goes through the compiled load for its error.

@@ -27,7 +27,7 @@ extension Compiler {
                 let start = try lowerCode?(machine), stop = try upperCode?(machine)
                 let slice = IndexArgument.slice(start: start, stop: stop)
                 if case .list(let list) = object, let range = slice.range(in: list.elements.count) {
-                    return try loop.run(machine, over: list.elements[range])
+                    return try loop.walk(machine, list.elements, range)
                 }
                 return try loop.run(machine, over: try machine.elements(of: try machine.indexGet(object, [slice], indexSpan), span))
             }
@@ -37,6 +37,10 @@ extension Compiler {
             let iterable = try sequenceCode(machine)
             if case .range(let range) = iterable { return try loop.count(machine, through: range) }
             if case .string(let text) = iterable { return try loop.characters(machine, of: text) }
+            if case .list(let list) = iterable {
+                let elements = list.elements
+                return try loop.walk(machine, elements, elements.indices)
+            }
             return try loop.run(machine, over: try machine.elements(of: iterable, span))
         }
     }
@@ -70,12 +74,28 @@ final class LoopBody {
         return .normal
     }
 
+    /// `elements[range]` of a list, visited in place through a pointer: `elements` is the
+    /// snapshot (the body may change the list without changing what the loop visits), and each
+    /// element is written into the loop variable without the generic copy and destroy when it
+    /// and the variable's old value are plain (numbers, booleans, nil).
+    func walk(_ machine: Machine, _ elements: [Value], _ range: Range<Int>) throws -> Flow {
+        try elements.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return .normal }
+            var index = range.lowerBound
+            while index < range.upperBound {
+                if let flow = try visit(machine, at: base + index) { return flow }
+                index += 1
+            }
+            return .normal
+        }
+    }
+
     /// A range, counted without building a list.
     func count(_ machine: Machine, through range: RangeObject) throws -> Flow {
         let count = range.count
         var index = 0
         while index < count {
-            if let flow = try visit(machine, .number(range.value(at: index))) { return flow }
+            if let flow = try visit(machine, number: range.value(at: index)) { return flow }
             index += 1
         }
         return .normal
@@ -114,6 +134,40 @@ final class LoopBody {
         } else {
             try assign(machine, element)
         }
+        return try step(machine)
+    }
+
+    /// One iteration over a number (a range's).
+    @inline(__always)
+    private func visit(_ machine: Machine, number: Double) throws -> Flow? {
+        try machine.checkInterrupt(span)
+        if directSlot >= 0 {
+            Machine.store(number: number, into: machine.stack + (machine.base + directSlot))
+        } else if directGlobal >= 0 {
+            Machine.store(number: number, into: machine.globals + directGlobal)
+        } else {
+            try assign(machine, .number(number))
+        }
+        return try step(machine)
+    }
+
+    /// One iteration over the element at `element` (see `walk`).
+    @inline(__always)
+    private func visit(_ machine: Machine, at element: UnsafePointer<Value>) throws -> Flow? {
+        try machine.checkInterrupt(span)
+        if directSlot >= 0 {
+            Machine.store(element, into: machine.stack + (machine.base + directSlot))
+        } else if directGlobal >= 0 {
+            Machine.store(element, into: machine.globals + directGlobal)
+        } else {
+            try assign(machine, element.pointee)
+        }
+        return try step(machine)
+    }
+
+    /// Runs the body once; nil to go on.
+    @inline(__always)
+    private func step(_ machine: Machine) throws -> Flow? {
         switch try body(machine) {
         case .breakLoop: return .normal
         case .returned: return .returned
@@ -164,7 +218,12 @@ final class ConcatenationSite {
     func run(_ machine: Machine) throws -> Value {
         var value = try operands[0].run(machine)
         var next = 1
-        if case .list(let first) = value {
+        if case .list(var first) = value {
+            // A first list nothing else holds (the result of a call, `quicksort(less) + [p] + …`)
+            // is extended in place: no other code can see it, so the result may be it.
+            value = .null
+            if isKnownUniquelyReferenced(&first) { return try extend(first, machine) }
+            value = .list(first)
             // Each list's elements are taken when pairwise `+` would read them (the first list's
             // once the second operand has run, every other list's as soon as it has run: a later
             // operand that changes an earlier list does not change the result) and copied once.
@@ -201,6 +260,12 @@ final class ConcatenationSite {
             }
             if joined { return .string(text) }
         }
+        return try pairwise(value, from: next, machine)
+    }
+
+    /// The rest of the chain `value + operands[next] + …`, `+` by `+`.
+    private func pairwise(_ start: Value, from first: Int, _ machine: Machine) throws -> Value {
+        var value = start, next = first
         // Numbers and anything else: `+` by `+`.
         while next < operands.count {
             let item = try operands[next].run(machine)
@@ -212,5 +277,38 @@ final class ConcatenationSite {
             next += 1
         }
         return value
+    }
+
+    /// The chain on a first list only this site holds: the other lists' elements are taken as
+    /// each operand runs (as pairwise `+` reads them) and appended to `first`'s elements, whose
+    /// buffer grows once to the final size. An operand that is not a list ends the join with
+    /// the general `+`, as in `run`.
+    private func extend(_ first: ListObject, _ machine: Machine) throws -> Value {
+        var parts: [[Value]] = []
+        var next = 1
+        while next < operands.count {
+            let item = try operands[next].run(machine)
+            next += 1
+            guard case .list(let list) = item else {
+                Self.append(parts, to: first)
+                return try pairwise(try machine.binary(.add, .list(first), item, spans[next - 2]), from: next, machine)
+            }
+            if parts.isEmpty { parts.reserveCapacity(operands.count - 1) }
+            parts.append(list.elements)
+        }
+        Self.append(parts, to: first)
+        return .list(first)
+    }
+
+    private static func append(_ parts: [[Value]], to list: ListObject) {
+        var elements = list.elements
+        list.elements = []
+        var total = elements.count
+        for part in parts { total += part.count }
+        elements.reserveCapacity(total)
+        for part in parts {
+            for element in part { elements.append(element) }
+        }
+        list.elements = elements
     }
 }

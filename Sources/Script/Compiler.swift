@@ -108,6 +108,7 @@ struct Compiler {
     func statement(_ statement: ResolvedStatement) -> Execute {
         switch statement {
         case .expression(let expression):
+            if let call = methodCallStatement(expression) { return call }
             let value = self.expression(expression)
             return { machine in
                 _ = try value(machine)

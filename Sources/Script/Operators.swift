@@ -225,7 +225,9 @@ extension Machine {
         if case .list(let list) = object {
             guard case .number(let number) = position, let integer = Machine.wholeNumber(number) else { return nil }
             let resolved = integer < 0 ? integer + list.elements.count : integer
-            return resolved >= 0 && resolved < list.elements.count ? list.elements[resolved] : nil
+            guard resolved >= 0 && resolved < list.elements.count else { return nil }
+            if case .number(let x) = list.elements[resolved] { return .number(x) }
+            return list.elements[resolved]
         }
         if case .dict(let dict) = object {
             guard case .string(let key) = position else { return nil }
@@ -237,15 +239,60 @@ extension Machine {
         return nil
     }
 
+    /// The list a plain local's slot holds, borrowed: no retain and release (about 50
+    /// instructions with the outlined copy and destroy of the `Value`, a third of an `append`).
+    /// Valid while the slot keeps the list, which is while the caller runs no Seek code: only
+    /// the statements of the slot's own frame write it (closures write cells, calls write
+    /// frames above), and what a list operation may free (an old element, an old buffer) runs
+    /// no Seek code either.
+    @inline(__always)
+    static func borrowedList(at slot: UnsafeMutablePointer<Value?>) -> Unmanaged<ListObject>? {
+        guard case .list(let list)? = slot.pointee else { return nil }
+        return Unmanaged.passUnretained(list)
+    }
+
+    /// `slot.pointee = element.pointee`. A number, boolean or nil written over a slot holding one
+    /// of those (or nothing) is stored as it is, without the generic copy of the new value and
+    /// destroy of the old (an outlined switch each, there for values that hold references).
+    @inline(__always)
+    static func store(_ element: UnsafePointer<Value>, into slot: UnsafeMutablePointer<Value?>) {
+        switch slot.pointee {
+        case .none, .null?, .bool?, .number?:
+            switch element.pointee {
+            case .number(let x): slot.initialize(to: .number(x))
+            case .bool(let flag): slot.initialize(to: .bool(flag))
+            case .null: slot.initialize(to: .null)
+            default: slot.pointee = element.pointee
+            }
+        default:
+            slot.pointee = element.pointee
+        }
+    }
+
+    /// `slot.pointee = .number(x)`, without the generic destroy of the old value when it is a
+    /// number, boolean or nil (a loop counting through a range writes its variable this way).
+    @inline(__always)
+    static func store(number x: Double, into slot: UnsafeMutablePointer<Value?>) {
+        switch slot.pointee {
+        case .none, .null?, .bool?, .number?: slot.initialize(to: .number(x))
+        default: slot.pointee = .number(x)
+        }
+    }
+
     /// `quickIndexGet` on the value in a plain local's slot, read where it lies: a list is not
     /// copied out (a retain and a release, and the generic copy and destroy of a `Value`). Only
     /// the statements of the slot's own frame write it, so evaluating the position first is safe.
     @inline(__always)
     static func quickIndexGet(at target: UnsafeMutablePointer<Value?>, _ position: Value) -> Value? {
-        if case .list(let list)? = target.pointee {
+        if let borrowed = borrowedList(at: target) {
             guard case .number(let number) = position, let integer = wholeNumber(number) else { return nil }
-            let resolved = integer < 0 ? integer + list.elements.count : integer
-            return resolved >= 0 && resolved < list.elements.count ? list.elements[resolved] : nil
+            return borrowed._withUnsafeGuaranteedRef { list in
+                let resolved = integer < 0 ? integer + list.elements.count : integer
+                guard resolved >= 0 && resolved < list.elements.count else { return nil }
+                // A number is matched where it lies, without the generic copy of the element.
+                if case .number(let x) = list.elements[resolved] { return .number(x) }
+                return list.elements[resolved]
+            }
         }
         guard let object = target.pointee else { return nil }
         return quickIndexGet(object, position)
@@ -254,12 +301,14 @@ extension Machine {
     /// `quickIndexSet` on the value in a plain local's slot, read where it lies (see above).
     @inline(__always)
     static func quickIndexSet(at target: UnsafeMutablePointer<Value?>, _ position: Value, _ value: Value) -> Bool {
-        if case .list(let list)? = target.pointee {
+        if let borrowed = borrowedList(at: target) {
             guard case .number(let number) = position, let integer = wholeNumber(number) else { return false }
-            let resolved = integer < 0 ? integer + list.elements.count : integer
-            guard resolved >= 0 && resolved < list.elements.count else { return false }
-            list.elements[resolved] = value
-            return true
+            return borrowed._withUnsafeGuaranteedRef { list in
+                let resolved = integer < 0 ? integer + list.elements.count : integer
+                guard resolved >= 0 && resolved < list.elements.count else { return false }
+                list.elements[resolved] = value
+                return true
+            }
         }
         guard let object = target.pointee else { return false }
         return quickIndexSet(object, position, value)

@@ -63,12 +63,14 @@ private let sequences = ["[]", "[3, 1, \"x\", [2], nil, 5]", "\"héllo\"", "rang
 }
 
 @Test func concatenationChainsMatchPairwiseAddition() {
-    let operands = ["[1]", "[]", "[2, [3]]", "\"ab\"", "\"é\"", "1", "nil", "{\"k\": 1}", "range(3)", "f()", "g"]
+    // A first operand nothing else holds (a literal, `fresh()`) is extended in place; `g`, `f()`
+    // (which returns `g`) are held elsewhere and copied.
+    let operands = ["[1]", "[]", "[2, [3]]", "\"ab\"", "\"é\"", "1", "nil", "{\"k\": 1}", "range(3)", "f()", "g", "fresh()"]
     for first in operands {
         for second in operands {
             for third in operands {
                 // f() appends to the list `g` holds, which may be an earlier operand.
-            let program = "g = [7]\nfn f() { g.append(1)\n return g }\n"
+            let program = "g = [7]\nfn f() { g.append(1)\n return g }\nfn fresh() { return [5] * 2 }\n"
                 let fast = prelude + program + "r =    \(first) + \(second)  + \(third)\nprint(r, g)\n"
                 let general = prelude + program + "r = id(\(first) + \(second)) + \(third)\nprint(r, g)\n"
                 #expect(outcome(fast) == outcome(general), "\(first) + \(second) + \(third)")
@@ -96,6 +98,130 @@ private let sequences = ["[]", "[3, 1, \"x\", [2], nil, 5]", "\"héllo\"", "rang
     let failing = prelude + "xs = [1]\nys =    xs + [2] + [3]  + 4 + [5]\n"
     #expect(outcome(failing) == outcome(prelude + "xs = [1]\nys = id(xs + [2] + [3]) + 4 + [5]\n"))
     #expect(outcome(failing).hasPrefix("error 3:"))
+}
+
+@Test func aChainExtendsAFirstListNothingElseHolds() {
+    // The result of a call or a literal is extended in place: later changes to the other
+    // operands, or to the result, change nothing else; recursion builds its result this way.
+    let source = prelude + """
+    fn fresh(n) { return [n] * 2 }
+    xs = [3]
+    ys = [4]
+    r = fresh(1) + xs + ys
+    r2 = [] + r + []
+    xs.append(5)
+    r.append(6)
+    print(r, r2, xs, ys)
+    fn quicksort(xs) {
+        if len(xs) <= 1 { return xs }
+        pivot = xs[0]
+        less = []
+        more = []
+        for x in xs[1:] {
+            if x < pivot { less.append(x) } else { more.append(x) }
+        }
+        return quicksort(less) + [pivot] + quicksort(more)
+    }
+    data = [5, -1, 3, 3, 0, 12, -7, 2.5]
+    print(quicksort(data), data, quicksort([]), quicksort(["b", "a", "c"]))
+    print(quicksort([3, "a", 1]))
+    """
+    #expect(outcome(source) == """
+        [1, 1, 3, 4, 6] [1, 1, 3, 4] [3, 5] [4]
+        [-7, -1, 0, 2.5, 3, 3, 5, 12] [5, -1, 3, 3, 0, 12, -7, 2.5] [] ["a", "b", "c"]
+        error 16:14: cannot apply '<' to string "a" and number 3
+        """)
+}
+
+// MARK: - for over a list
+
+/// Lists of every kind of element, and loop variables holding every kind of value before.
+private let walkedLists = ["[]", "[1, 2.5, -0]", "[\"a\", nil, true, [2], {\"k\": 3}, range(2), 7]", "[[1, 2], [3, 4]]"]
+private let loopStarts = ["nil", "\"old\"", "[9]", "4"]
+
+@Test func forOverAListMatchesIndexingASnapshot() {
+    // `for x in ys` (walked by pointer, plain elements stored directly) against a while loop that
+    // indexes a copy; the body appends to the list it walks. The variable is a plain local, a
+    // captured local, a global, and two names unpacked.
+    for list in walkedLists {
+        for start in loopStarts {
+            let local = "fn f(ys) {\n x = \(start)\n out = []\n LOOP { out.append(x)\n ys.append(x) }\n return [out, x, len(ys)]\n}\nprint(f(\(list)))\n"
+            let captured = "fn f(ys) {\n x = \(start)\n see = fn() { x }\n out = []\n LOOP { out.append(see())\n ys.append(x) }\n return [out, see()]\n}\nprint(f(\(list)))\n"
+            let global = "ys = \(list)\nx = \(start)\nout = []\nLOOP { out.append(x)\n ys.append(x) }\nprint(out, x, len(ys))\n"
+            for program in [local, captured, global] {
+                let fast = program.replacingOccurrences(of: "LOOP", with: "for x in ys")
+                let general = program.replacingOccurrences(
+                    of: "LOOP", with: "copy = ys[:]\n i = 0\n while i < len(copy) { x = copy[i]\n i += 1\n if true")
+                    .replacingOccurrences(of: "ys.append(x) }", with: "ys.append(x) } }")
+                #expect(outcome(fast) == outcome(general), "\(program) with \(list), \(start)")
+                #expect(!outcome(fast).hasPrefix("error"), "\(fast)")
+            }
+        }
+    }
+    let unpacked = "pairs = [[1, \"a\"], [2, \"b\"]]\nk = \"old\"\nfor k, v in pairs { pairs.append([k, v]) }\nprint(k, v, len(pairs))\n"
+    #expect(outcome(unpacked) == "2 b 4\n")
+    let uneven = "for k, v in [[1, 2], [3]] { print(k) }\n"
+    #expect(outcome(uneven) == "1\nerror 1:1: cannot unpack 1 value into 2 variables (the counts must match)")
+}
+
+@Test func forOverAListBreaksReturnsAndReportsErrors() {
+    let source = """
+    fn first_big(xs) {
+        for x in xs {
+            if x > 10 { return x }
+        }
+        return nil
+    }
+    fn until_nil(xs) {
+        n = 0
+        for x in xs {
+            if x == nil { break }
+            if x == 2 { continue }
+            n += x
+        }
+        return n
+    }
+    print(first_big([1, 20, 30]), first_big([]), until_nil([1, 2, 3, nil, 100]))
+    for x in [1, "a"] { print(x - 2) }
+    """
+    #expect(outcome(source) == "20 nil 4\n-1\nerror 17:29: cannot apply '-' to string \"a\" and number 2")
+}
+
+// MARK: - Lists in plain locals, borrowed
+
+@Test func indexingABorrowedListMatchesTheGeneralPath() {
+    // `xs[i]`, `xs[i] = v`, `xs[i] op= v` on a parameter (read where it lies) against the same
+    // through `id(xs)`; the value may use or empty the list first.
+    let source = prelude + """
+    fn drain(ys) {
+        while len(ys) > 0 { ys.pop() }
+        return 5
+    }
+    fn h(xs) {
+        xs[-1] += xs[0]
+        v = xs[-2]
+        return [xs, v, xs[1.0]]
+    }
+    fn g(xs) {
+        xs[0] = xs
+        print(len(xs), len(xs[0][0]))
+        xs[1] = drain(xs)
+        return xs
+    }
+    print(h([1, 2.5, 4]))
+    print(g([1, 2, 3]))
+    """
+    #expect(outcome(source) == "[[1, 2.5, 5], 2.5, 2.5]\n3 3\nerror 14:11: index 1 out of range for length 0")
+    for (index, value) in [("0", "7"), ("-1", "\"s\""), ("3", "1"), ("1.5", "1"), ("\"k\"", "1"), ("-4", "nil")] {
+        for op in ["=", "+="] {
+            let body = "fn f(xs) {\n    xs[\(index)] \(op) \(value)\n    return [xs, xs[\(index)]]\n}\nprint(f([1, 2, 3]))\n"
+            let general = body.replacingOccurrences(of: "    xs[", with: "id(xs)[").replacingOccurrences(of: "[xs, xs[", with: "[xs, id(xs)[")
+            let fastOutcome = outcome(prelude + body), generalOutcome = outcome(prelude + general)
+            #expect(fastOutcome.hasPrefix("error") == generalOutcome.hasPrefix("error"), "xs[\(index)] \(op) \(value)")
+            #expect(fastOutcome.components(separatedBy: ": ").last == generalOutcome.components(separatedBy: ": ").last,
+                    "xs[\(index)] \(op) \(value)")
+        }
+    }
 }
 
 // MARK: - Built-in methods called directly
