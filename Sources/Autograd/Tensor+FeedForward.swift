@@ -1,18 +1,19 @@
 // The feed-forward block of a transformer (fc1 → GELU → fc2, plus the block's residual) as one
 // op. At the AVX2 + FMA level CKernels runs it over blocks of rows, so a block's hidden
 // activation goes from the first product through GELU into the second while in cache, and the
-// backward's dY·W2 never leaves it; the weights are packed once per call. Every value is the
-// one linear → gelu → linear(residual:) would give (the same tiles in the same order, the same
-// GELU body); below that level, or for products large enough for several BLAS threads, it is
-// computed by those ops' own kernels.
+// backward's dY·W2, dH and GELU(h) never leave it; the weights are packed once per call. The
+// output, dx and the bias and residual gradients are the values linear → gelu → linear(residual:)
+// would give (the same tiles in the same order, the same GELU body); the weight gradients sum
+// their rows block by block, so their last bits differ. Below that level, or for products large
+// enough for several BLAS threads, every value comes from those ops' own kernels.
 import CKernels
 
 extension Tensor {
     /// `residual + gelu(x · w1ᵀ + b1) · w2ᵀ + b2` (the tanh GELU) as one op: x [..., in], w1
     /// [hidden, in], b1 [hidden], w2 [out, hidden], b2 [out], residual shaped as the output
-    /// [..., out]; biases and residual may be nil. The same values as `linear`, `gelu` and
-    /// `linear(…, residual:)` one after another, one graph node, and no [rows, hidden]
-    /// activation kept between forward and backward besides x·w1ᵀ + b1.
+    /// [..., out]; biases and residual may be nil. The output of `linear`, `gelu` and
+    /// `linear(…, residual:)` one after another (bit for bit), one graph node, and no
+    /// [rows, hidden] array kept between forward and backward besides x·w1ᵀ + b1.
     public static func geluFeedForward(_ x: Tensor, w1: Tensor, b1: Tensor?, w2: Tensor, b2: Tensor?,
                                        residual: Tensor? = nil) throws -> Tensor {
         guard x.rank >= 1, w1.rank == 2, x.shape[x.rank - 1] == w1.shape[1] else {
