@@ -182,6 +182,9 @@ enum DerivativeRules {
         // MARK: Linear algebra
         case let .matmul(transposeA, transposeB):
             return matmulGradients(inputs[0], inputs[1], transposeA: transposeA, transposeB: transposeB, gradient: gradient)
+        case let .geluFeedForward(preActivation, firstBias, secondBias, residual):
+            return feedForwardGradients(inputs, preActivation: preActivation, firstBias: firstBias, secondBias: secondBias,
+                                        residual: residual, gradient: gradient)
         case let .linear(residual):
             // A residual (the last input) gets the output's gradient as it is, as `+` would.
             return residual ? linearGradients(Array(inputs.dropLast()), gradient: gradient) + [gradient]

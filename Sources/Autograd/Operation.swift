@@ -51,6 +51,8 @@ enum Operation {
     // Linear algebra.
     case matmul(transposeA: Bool, transposeB: Bool)              // inputs (a, b)
     case linear(residual: Bool)                                  // inputs (x, weight[, bias][, residual])
+    /// residual + gelu(x·w1ᵀ + b1)·w2ᵀ + b2: inputs (x, w1[, b1], w2[, b2][, residual]); keeps x·w1ᵀ + b1.
+    case geluFeedForward(preActivation: [Float], firstBias: Bool, secondBias: Bool, residual: Bool)
     /// Scaled-dot-product attention: inputs (packed qkv) or (query, key, value); the softmax
     /// probabilities [batch·heads, queries, keys] kept for the backward pass.
     case attention(AttentionLayout, probabilities: [Float])
@@ -103,6 +105,7 @@ enum Operation {
         case .scatterAdd: .scatterAdd
         case .matmul: .matmul
         case .linear: .linear
+        case .geluFeedForward: .geluFeedForward
         case .attention: .attention
         case .softmax: .softmax
         case .logSoftmax: .logSoftmax
@@ -122,7 +125,7 @@ public enum OperationKind: String, CaseIterable, Sendable {
     case sum, mean, extremum, logSumExp, cumulativeSum
     case reshape, permute, slice, concat
     case indexSelect, indexAdd, gather, scatterAdd
-    case matmul, linear, attention
+    case matmul, linear, geluFeedForward, attention
     case softmax, logSoftmax, crossEntropy, klDivergence
     case layerNorm, rmsNorm
 }

@@ -71,16 +71,35 @@ CK_INLINE void gelu_backward_body(const float *restrict g, const float *restrict
     }
 }
 
+/// gelu_backward_body that also writes GELU(x) = x·s into `value` (the fused MLP's backward
+/// recomputes the activation fc2's weight gradient reads, instead of keeping it from the forward).
+/// Each lane's arithmetic is the forward's and the backward's, so both keep their bits.
+CK_INLINE void gelu_value_and_backward_body(const float *restrict g, const float *restrict x, float *restrict value,
+                                            float *restrict out, long n) {
+#pragma clang loop interleave_count(4)
+    for (long i = 0; i < n; i++) {
+        float input = x[i], sigma = gelu_logistic(input);
+        value[i] = input * sigma;
+        float derivative = sigma + 2 * input * sigma * (1 - sigma) * 0.79788456f * (1 + 0.134145f * input * input);
+        out[i] = g[i] * derivative;
+    }
+}
+
 // MARK: Column sums (a linear layer's bias gradient)
 
 /// sums[c] = Σ_r values[r·width + c], each column summed in row order (the order of a loop that
 /// adds row after row into the sums, so the same values), 64 columns at a time in eight vector
-/// registers: the sums are no longer stored and reloaded for every row.
-CK_INLINE void column_sums_body(const float *restrict values, long rows, long width, float *restrict sums) {
+/// registers: the sums are no longer stored and reloaded for every row. With `adding` the sums
+/// go on from the values in `sums` (rows handed over block by block give the one pass's values).
+CK_INLINE void column_sums_from(const float *restrict values, long rows, long width, float *restrict sums, int adding) {
     long c0 = 0;
     for (; c0 + 64 <= width; c0 += 64) {
         v8 s0 = splat8(0), s1 = splat8(0), s2 = splat8(0), s3 = splat8(0);
         v8 s4 = splat8(0), s5 = splat8(0), s6 = splat8(0), s7 = splat8(0);
+        if (adding) {
+            s0 = load8(sums + c0); s1 = load8(sums + c0 + 8); s2 = load8(sums + c0 + 16); s3 = load8(sums + c0 + 24);
+            s4 = load8(sums + c0 + 32); s5 = load8(sums + c0 + 40); s6 = load8(sums + c0 + 48); s7 = load8(sums + c0 + 56);
+        }
         for (long r = 0; r < rows; r++) {
             const float *row = values + r * width + c0;
             s0 += load8(row); s1 += load8(row + 8); s2 += load8(row + 16); s3 += load8(row + 24);
@@ -90,15 +109,19 @@ CK_INLINE void column_sums_body(const float *restrict values, long rows, long wi
         store8(s4, sums + c0 + 32); store8(s5, sums + c0 + 40); store8(s6, sums + c0 + 48); store8(s7, sums + c0 + 56);
     }
     for (; c0 + 8 <= width; c0 += 8) {
-        v8 s = splat8(0);
+        v8 s = adding ? load8(sums + c0) : splat8(0);
         for (long r = 0; r < rows; r++) s += load8(values + r * width + c0);
         store8(s, sums + c0);
     }
     for (; c0 < width; c0++) {
-        float s = 0;
+        float s = adding ? sums[c0] : 0;
         for (long r = 0; r < rows; r++) s += values[r * width + c0];
         sums[c0] = s;
     }
+}
+
+CK_INLINE void column_sums_body(const float *restrict values, long rows, long width, float *restrict sums) {
+    column_sums_from(values, rows, width, sums, 0);
 }
 
 // MARK: Adam / AdamW (see AdamMoments.update in NeuralNets/Optimizers.swift)

@@ -51,6 +51,70 @@ CK_INLINE void gemm_tile(long kc, const float *a, long ars, long acs, const floa
         for (long j = 0; j < cols; j++) c[r * ldc + j] = base ? base[r * ldc + j] + tile[r][j] : tile[r][j];
 }
 
+/// Packs B's rows p0 … p0 + kc into `out` as [panel][p][16], zero past column n
+/// (B(p, j) = b[p·brs + j·bcs]).
+CK_INLINE void pack_b_block(const float *b, long brs, long bcs, long p0, long kc, long n, float *out_block) {
+    const long panels = (n + CK_NR - 1) / CK_NR;
+    for (long panel = 0; panel < panels; panel++) {
+        float *out = out_block + panel * kc * CK_NR;
+        const long j0 = panel * CK_NR, width = min_l(CK_NR, n - j0);
+        if (bcs == 1) {
+            for (long p = 0; p < kc; p++) {
+                const float *row = b + (p0 + p) * brs + j0;
+                if (width == CK_NR) {   // two vector copies (the plain loop became a memcpy call per row)
+                    store8(load8(row), out + p * CK_NR);
+                    store8(load8(row + 8), out + p * CK_NR + 8);
+                    continue;
+                }
+                for (long j = 0; j < width; j++) out[p * CK_NR + j] = row[j];
+                for (long j = width; j < CK_NR; j++) out[p * CK_NR + j] = 0;
+            }
+        } else {
+            for (long j = 0; j < CK_NR; j++) {
+                if (j < width) {
+                    const float *column = b + (j0 + j) * bcs + p0 * brs;
+                    for (long p = 0; p < kc; p++) out[p * CK_NR + j] = column[p * brs];
+                } else {
+                    for (long p = 0; p < kc; p++) out[p * CK_NR + j] = 0;
+                }
+            }
+        }
+    }
+}
+
+/// C (m×n) = base + A · one packed block of B (kc steps from step p0 of A), every 6 × 16 tile in
+/// registers; `bias_block` (padded to the panels, or NULL) starts the sums, `base_block` (C itself
+/// when adding to partial sums, a residual, or NULL) is added as each tile is stored.
+CK_INLINE void gemm_block_rows(long m, long n, long kc, long p0, const float *a, long ars, long acs, const float *packed,
+                               const float *bias_block, const float *base_block, float *c, long ldc) {
+    const long panels = (n + CK_NR - 1) / CK_NR;
+    for (long i0 = 0; i0 < m; i0 += CK_MC) {
+        const long i1 = min_l(m, i0 + CK_MC);
+        for (long panel = 0; panel < panels; panel++) {
+            const long j0 = panel * CK_NR, cols = min_l(CK_NR, n - j0);
+            for (long i = i0; i < i1; i += CK_MR) {
+                const long rows = min_l(CK_MR, i1 - i);
+                // Fetched while the tile's sums run (the step's operands come from L3, written
+                // by the op before): the tile's rows of C, which the store would otherwise
+                // wait on, and in the first panel the next strip's rows of A (later panels
+                // find them in cache). Per product at the step's shapes with operands in L3:
+                // 7–17 % less time (qkv 352 → 304 µs, fc1 505 → 420 µs).
+                if (!base_block)
+                    for (long r = 0; r < rows; r++) {
+                        __builtin_prefetch(c + (i + r) * ldc + j0, 1);
+                        __builtin_prefetch(c + (i + r) * ldc + j0 + cols - 1, 1);
+                    }
+                if (panel == 0 && acs == 1)
+                    for (long r = i + CK_MR; r < min_l(m, i + 2 * CK_MR); r++)
+                        for (long p = 0; p < kc; p += 16) __builtin_prefetch(a + r * ars + p0 + p);
+                gemm_tile(kc, a + i * ars + p0 * acs, ars, acs, packed + panel * kc * CK_NR,
+                          bias_block ? bias_block + j0 : NULL, c + i * ldc + j0, ldc,
+                          base_block ? base_block + i * ldc + j0 : NULL, rows, cols);
+            }
+        }
+    }
+}
+
 /// C (m×n, row stride ldc) = A·B (+ C when `accumulate`, or + `addend` (m×n, row stride ldc) when
 /// it is not NULL, added as each tile is stored) (+ bias[j] in every row when `bias` is not NULL),
 /// A(i,p) = a[i·ars + p·acs], B(p,j) = b[p·brs + j·bcs]; m, n, k ≥ 1.
@@ -63,61 +127,38 @@ CK_INLINE void sgemm_body(long m, long n, long k, const float *a, long ars, long
     if (bias) for (long j = 0; j < panels * CK_NR; j++) bias_packed[j] = j < n ? bias[j] : 0;
     for (long p0 = 0; p0 < k; p0 += CK_KC) {
         const long kc = min_l(CK_KC, k - p0);
-        // Pack B's rows p0 … p0 + kc into [panel][p][16], zero past column n.
-        for (long panel = 0; panel < panels; panel++) {
-            float *out = packed + panel * kc * CK_NR;
-            const long j0 = panel * CK_NR, width = min_l(CK_NR, n - j0);
-            if (bcs == 1) {
-                for (long p = 0; p < kc; p++) {
-                    const float *row = b + (p0 + p) * brs + j0;
-                    if (width == CK_NR) {   // two vector copies (the plain loop became a memcpy call per row)
-                        store8(load8(row), out + p * CK_NR);
-                        store8(load8(row + 8), out + p * CK_NR + 8);
-                        continue;
-                    }
-                    for (long j = 0; j < width; j++) out[p * CK_NR + j] = row[j];
-                    for (long j = width; j < CK_NR; j++) out[p * CK_NR + j] = 0;
-                }
-            } else {
-                for (long j = 0; j < CK_NR; j++) {
-                    if (j < width) {
-                        const float *column = b + (j0 + j) * bcs + p0 * brs;
-                        for (long p = 0; p < kc; p++) out[p * CK_NR + j] = column[p * brs];
-                    } else {
-                        for (long p = 0; p < kc; p++) out[p * CK_NR + j] = 0;
-                    }
-                }
-            }
-        }
+        pack_b_block(b, brs, bcs, p0, kc, n, packed);
         // The first block adds C (accumulating) or the addend; later blocks add C's partial sums.
-        const float *base_block = accumulate || p0 > 0 ? c : addend;
-        for (long i0 = 0; i0 < m; i0 += CK_MC) {
-            const long i1 = min_l(m, i0 + CK_MC);
-            for (long panel = 0; panel < panels; panel++) {
-                const long j0 = panel * CK_NR, cols = min_l(CK_NR, n - j0);
-                for (long i = i0; i < i1; i += CK_MR) {
-                    const long rows = min_l(CK_MR, i1 - i);
-                    // Fetched while the tile's sums run (the step's operands come from L3, written
-                    // by the op before): the tile's rows of C, which the store would otherwise
-                    // wait on, and in the first panel the next strip's rows of A (later panels
-                    // find them in cache). Per product at the step's shapes with operands in L3:
-                    // 7–17 % less time (qkv 352 → 304 µs, fc1 505 → 420 µs).
-                    if (!base_block)
-                        for (long r = 0; r < rows; r++) {
-                            __builtin_prefetch(c + (i + r) * ldc + j0, 1);
-                            __builtin_prefetch(c + (i + r) * ldc + j0 + cols - 1, 1);
-                        }
-                    if (panel == 0 && acs == 1)
-                        for (long r = i + CK_MR; r < min_l(m, i + 2 * CK_MR); r++)
-                            for (long p = 0; p < kc; p += 16) __builtin_prefetch(a + r * ars + p0 + p);
-                    gemm_tile(kc, a + i * ars + p0 * acs, ars, acs, packed + panel * kc * CK_NR,
-                              bias && p0 == 0 ? bias_packed + j0 : NULL, c + i * ldc + j0, ldc,
-                              base_block ? base_block + i * ldc + j0 : NULL, rows, cols);
-                }
-            }
-        }
+        gemm_block_rows(m, n, kc, p0, a, ars, acs, packed, bias && p0 == 0 ? bias_packed : NULL,
+                        accumulate || p0 > 0 ? c : addend, c, ldc);
     }
     free(packed);
+}
+
+/// B packed whole (every block of CK_KC steps, [block][panel][p][16]) with its bias, for products
+/// that reuse one B over many row blocks (the fused MLP): the packing is paid once.
+typedef struct { float *values, *bias; long n, k; } PackedB;
+
+CK_INLINE PackedB pack_b_whole(const float *b, long brs, long bcs, long n, long k, const float *bias) {
+    const long panels = (n + CK_NR - 1) / CK_NR;
+    PackedB packed = { malloc(sizeof(float) * (size_t)(panels * CK_NR * k + panels * CK_NR)), NULL, n, k };
+    if (!packed.values) abort();
+    if (bias) {
+        packed.bias = packed.values + panels * CK_NR * k;
+        for (long j = 0; j < panels * CK_NR; j++) packed.bias[j] = j < n ? bias[j] : 0;
+    }
+    for (long p0 = 0; p0 < k; p0 += CK_KC) pack_b_block(b, brs, bcs, p0, min_l(CK_KC, k - p0), n, packed.values + panels * CK_NR * p0);
+    return packed;
+}
+
+/// C (m×n) = A·B (+ the packed bias) (+ `addend`, added as tiles are stored): sgemm_body's
+/// arithmetic (the same blocks in the same order, so the same values) on a B packed once.
+CK_INLINE void sgemm_prepacked(long m, const PackedB *b, const float *a, long ars, long acs, const float *addend,
+                               float *c, long ldc) {
+    const long panels = (b->n + CK_NR - 1) / CK_NR;
+    for (long p0 = 0; p0 < b->k; p0 += CK_KC)
+        gemm_block_rows(m, b->n, min_l(CK_KC, b->k - p0), p0, a, ars, acs, b->values + panels * CK_NR * p0,
+                        p0 == 0 ? b->bias : NULL, p0 > 0 ? c : addend, c, ldc);
 }
 
 #endif

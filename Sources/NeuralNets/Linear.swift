@@ -108,6 +108,13 @@ public struct MLP: ResidualAdding {
     public func callAsFunction(_ input: Tensor, adding residual: Tensor) throws -> Tensor { try run(input, adding: residual) }
 
     private func run(_ input: Tensor, adding residual: Tensor?) throws -> Tensor {
+        // One hidden GELU layer (a transformer's feed-forward block) is one fused op, same values;
+        // anything that does not fit (another activation, a wrong shape) takes the layers one by one.
+        if layers.count == 2, activation == .gelu, input.rank >= 1, input.shape[input.rank - 1] == layers[0].inputDimensions,
+           residual.map({ $0.shape == Array(input.shape.dropLast()) + [outputDimensions] }) ?? true {
+            return try Tensor.geluFeedForward(input, w1: layers[0].weight, b1: layers[0].bias, w2: layers[1].weight,
+                                              b2: layers[1].bias, residual: residual)
+        }
         var hidden = input
         for (index, layer) in layers.enumerated() {
             guard index == layers.count - 1, let residual else {

@@ -150,6 +150,19 @@ let gradientCases: [OperationKind: [GradientCase]] = [
             try Tensor.linear($0[0], weight: $0[1], bias: nil, residual: $0[0])
         },
     ],
+    .geluFeedForward: [
+        gradientCase("feed-forward with biases and a residual", {
+            [try randomTensor([7, 5], seed: 89, low: -2, high: 2), try randomTensor([6, 5], seed: 90), try randomTensor([6], seed: 91),
+             try randomTensor([3, 6], seed: 92), try randomTensor([3], seed: 93), try randomTensor([7, 3], seed: 94)]
+        }) {
+            try Tensor.geluFeedForward($0[0], w1: $0[1], b1: $0[2], w2: $0[3], b2: $0[4], residual: $0[5])
+        },
+        gradientCase("feed-forward 3-D, no biases, the input as its own residual", {
+            [try randomTensor([2, 3, 4], seed: 95, low: -2, high: 2), try randomTensor([9, 4], seed: 96), try randomTensor([4, 9], seed: 97)]
+        }) {
+            try Tensor.geluFeedForward($0[0], w1: $0[1], b1: nil, w2: $0[2], b2: nil, residual: $0[0])
+        },
+    ],
     .attention: [
         gradientCase("packed causal [2,4,18], 3 heads", { [try randomTensor([2, 4, 18], seed: 82, low: -2, high: 2)] }) {
             try Tensor.attention(packed: $0[0], heads: 3)

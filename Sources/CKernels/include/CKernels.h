@@ -79,4 +79,20 @@ int ck_sgemm(CKLevel level, long m, long n, long k, const float *a, long a_row_s
              long b_step_stride, long b_column_stride, const float *bias, const float *addend, float *c, long ldc,
              int accumulate);
 
+/// The fused feed-forward block at the AVX2 + FMA level: h = x·W1ᵀ + b1 ([rows, hidden], kept for
+/// the backward) and y = residual + GELU(h)·W2ᵀ + b2 ([rows, out]), over blocks of rows (the
+/// hidden activation stays in cache); W1 [hidden, in], W2 [out, hidden]; b1, b2, residual may be
+/// NULL. The same values as ck_sgemm, ck_gelu_forward, ck_sgemm. Returns 0 (and does nothing)
+/// below that level or for an empty size, 1 otherwise.
+int ck_mlp_forward(CKLevel level, long rows, long in, long hidden, long out, const float *x, const float *w1,
+                   const float *b1, const float *w2, const float *b2, const float *residual, float *h, float *y);
+/// Its backward from dY [rows, out], x and the kept h, block by block (dY·W2, dH and GELU(h) of a
+/// block never leave the cache): dX = dH·W1 [rows, in] with dH = (dY·W2) ⊙ GELU'(h), and the
+/// weight gradients dW1 = dHᵀ·x [hidden, in], db1 = Σ dH [hidden], dW2 = dYᵀ·GELU(h) [out, hidden],
+/// each written in full (any may be NULL: not wanted). dX and db1 are the unfused ops' values;
+/// dW1 and dW2 sum the rows block by block (another order than one product over all rows, so
+/// the last bits differ). Same contract as ck_mlp_forward.
+int ck_mlp_backward(CKLevel level, long rows, long in, long hidden, long out, const float *x, const float *h,
+                    const float *w1, const float *w2, const float *dy, float *dx, float *dw1, float *db1, float *dw2);
+
 #endif
