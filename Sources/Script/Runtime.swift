@@ -246,10 +246,21 @@ final class Machine {
         // Locals start unassigned; the caller writes the parameter slots.
         var slot = frameBase + function.parameterCount
         while slot < end {
-            stack[slot] = nil
+            Machine.clear(stack + slot)
             slot += 1
         }
         return frameBase
+    }
+
+    /// Unassigns a slot a popped frame may have left a value in. Nothing to release (unassigned,
+    /// nil, a boolean or a number: most stale slots) is overwritten inline; anything else is
+    /// released through the generic destroy, which assigning nil called for every slot.
+    @inline(__always)
+    static func clear(_ slot: UnsafeMutablePointer<Value?>) {
+        switch slot.pointee {
+        case nil, .null?, .bool?, .number?: slot.initialize(to: nil)
+        default: slot.pointee = nil
+        }
     }
 
     /// Initializes stack slots up to at least `end` (doubling, so a deep recursion pays this
