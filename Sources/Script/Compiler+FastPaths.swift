@@ -126,6 +126,14 @@ extension Compiler {
         return try machine.call(function, [argument], [], span)
     }
 
+    /// `len(xs)`: a native with a one-argument body, called without an argument array (the
+    /// body declines with nil for what it does not handle, and the general call reports it).
+    static func callNative1(_ machine: Machine, _ native: NativeFunction, _ first: Operand, _ span: SourceSpan) throws -> Value {
+        let argument = try first.run(machine)
+        if let direct = native.oneArgument, let result = direct(argument) { return result }
+        return try machine.call(.native(native), [argument], [], span)
+    }
+
     /// Any arity: `fill` evaluates the arguments in order straight into the new frame's slots.
     @inline(__always)
     static func invoke(_ machine: Machine, _ script: FunctionObject, _ count: Int, _ span: SourceSpan,

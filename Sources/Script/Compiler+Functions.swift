@@ -36,6 +36,7 @@ extension Compiler {
             let first = positional[0]
             return { machine in
                 if let script = callee.function(machine) { return try Compiler.invoke1(machine, script, first, span) }
+                if let native = callee.oneArgumentNative(machine) { return try Compiler.callNative1(machine, native, first, span) }
                 let function = try callee.value(machine)
                 guard case .function(let script) = function else {
                     return try Compiler.callOther1(machine, function, first, span)

@@ -108,6 +108,8 @@ struct Callee {
     /// The Seek function called, taken out with one retain; nil sends the call to `value`.
     @inline(__always)
     func function(_ machine: Machine) -> FunctionObject? {
+        // The usual callee first, without the jump through the switch's table.
+        if kind == .global { return Callee.function(at: machine.globals + index) }
         switch kind {
         case .global: return Callee.function(at: machine.globals + index)
         case .local: return Callee.function(at: machine.stack + (machine.base + index))
@@ -125,6 +127,19 @@ struct Callee {
     func value(_ machine: Machine) throws -> Value {
         if kind == .global, let value = machine.globals[index] { return value }
         return try general.run(machine)
+    }
+
+    /// A native with a one-argument body (`len`, `str`, `abs`) in a global slot, taken out
+    /// without copying the slot's `Value`; nil for anything else.
+    @inline(__always)
+    func oneArgumentNative(_ machine: Machine) -> NativeFunction? {
+        kind == .global ? Callee.oneArgumentNative(at: machine.globals + index) : nil
+    }
+
+    @inline(never)
+    static func oneArgumentNative(at slot: UnsafeMutablePointer<Value?>) -> NativeFunction? {
+        guard case .native(let native)? = slot.pointee, native.oneArgument != nil else { return nil }
+        return native
     }
 
     /// Not inlined: inlined, the optimiser kept a copy of the whole `Value` and destroyed it

@@ -189,3 +189,18 @@ private let values = ["1", "-2.5", "\"é\"", "nil", "true", "[1, \"x\"]", "{\"k\
         #expect(outcome(reused) == "[5] 0 [5]\n", "\(left)")
     }
 }
+
+@Test func oneArgumentNativesMatchTheGeneralCallOnEveryValue() {
+    // `len(x)` and the other natives with a one-argument body, called from their global slot,
+    // against the same call through `[f][0]` (the general path): every kind of value, and the
+    // errors (at the call's column either way).
+    let arguments = ["\"héllo\"", "\"\"", "[1, 2, 3]", "[]", "{\"a\": 1}", "range(5)", "3", "nil", "true", "fn(x) { x }", "len"]
+    for native in ["len", "str", "abs", "type", "sorted", "keys", "sum", "round", "print"] {
+        for argument in arguments {
+            let fast = outcome("x = \(argument)\nprint(\(native)(x))\n")
+            let general = outcome("x = \(argument)\nprint([\(native)][0](x))\n")
+            #expect(fast == general, "\(native)(\(argument))")
+        }
+    }
+    #expect(outcome("x = 3\nprint(len(x))\n").hasPrefix("error 2:7:"))
+}
