@@ -11,13 +11,9 @@ extension Compiler {
         guard named.isEmpty else {
             let site = KeywordCallSite(positional: positional, named: named, span: span)
             return { machine in
-                if let script = callee.function(machine), let order = site.order(for: script) {
-                    return try site.invoke(machine, script, order)
-                }
+                if let script = callee.function(machine), site.binds(script) { return try site.invoke(machine, script) }
                 let function = try callee.value(machine)
-                if case .function(let script) = function, let order = site.order(for: script) {
-                    return try site.invoke(machine, script, order)
-                }
+                if case .function(let script) = function, site.binds(script) { return try site.invoke(machine, script) }
                 return try site.general(machine, function)
             }
         }
@@ -218,6 +214,8 @@ extension Compiler {
 final class KeywordCallSite {
     let positional: [Operand]
     let named: [(String, Operand)]
+    /// The positional operands, then the named ones: the source order.
+    private let arguments: [Operand]
     let span: SourceSpan
     private var cachedPrototype: FunctionPrototype?
     /// For each argument in source order (positional, then named), its parameter position.
@@ -226,32 +224,38 @@ final class KeywordCallSite {
     init(positional: [Operand], named: [(String, Operand)], span: SourceSpan) {
         self.positional = positional
         self.named = named
+        self.arguments = positional + named.map(\.1)
         self.span = span
     }
 
-    /// The parameter position of each argument, when the arguments bind `function` exactly.
+    /// Whether the arguments bind `function` exactly (working the order out once per callee).
     @inline(__always)
-    func order(for function: FunctionObject) -> [Int]? {
-        if cachedPrototype === function.prototype { return cachedOrder }
+    func binds(_ function: FunctionObject) -> Bool {
+        if cachedPrototype === function.prototype { return true }
         let parameters = function.parameters
-        guard positional.count + named.count == parameters.count else { return nil }
+        guard positional.count + named.count == parameters.count else { return false }
         var order = Array(positional.indices)
         for (name, _) in named {
             guard let position = parameters.firstIndex(of: name), position >= positional.count,
-                  !order.contains(position) else { return nil }
+                  !order.contains(position) else { return false }
             order.append(position)
         }
         cachedPrototype = function.prototype
         cachedOrder = order
-        return order
+        return true
     }
 
-    func invoke(_ machine: Machine, _ function: FunctionObject, _ order: [Int]) throws -> Value {
-        let frame = try machine.reserveFrame(function, arguments: order.count, span)
+    /// Runs a call `binds` accepted. The arguments and their positions are read in place (taking
+    /// each `Operand` out of its array copied it: a retain of its closure's context and the
+    /// outlined copy of its constant, 200 instructions of a two-argument keyword call).
+    func invoke(_ machine: Machine, _ function: FunctionObject) throws -> Value {
+        let frame = try machine.reserveFrame(function, arguments: arguments.count, span)
         defer { machine.releaseFrame(frame, function) }
-        for index in positional.indices { machine.stack[frame + order[index]] = try positional[index].run(machine) }
-        for index in named.indices {
-            machine.stack[frame + order[positional.count + index]] = try named[index].1.run(machine)
+        let slots = machine.stack + frame
+        try arguments.withUnsafeBufferPointer { arguments in
+            try cachedOrder.withUnsafeBufferPointer { order in
+                for index in 0..<arguments.count { slots[order[index]] = try arguments[index].run(machine) }
+            }
         }
         return try machine.enter(function, frameBase: frame, span)
     }

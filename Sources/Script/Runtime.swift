@@ -330,6 +330,22 @@ final class Machine {
     @inline(never)
     private func enterWithClosureState(_ function: FunctionObject, frameBase: Int, _ span: SourceSpan) throws -> Value {
         let prototype = function.prototype
+        if prototype.cellCount == 0 {
+            // A closure none of whose locals are captured (`fn(x) { items.append(x) }`, most
+            // methods): only its captures change; the caller's cells stay, unread, until it resumes.
+            let savedBase = base
+            let savedUpvalues = registers.pointee.upvalues
+            base = frameBase
+            depth += 1
+            registers.pointee.upvalues = function.captureBase
+            defer {
+                base = savedBase
+                depth -= 1
+                registers.pointee.upvalues = savedUpvalues
+            }
+            try checkInterrupt(span)
+            return try function.runBody(self)
+        }
         let savedBase = base
         let savedCells = registers.pointee.cells
         let savedUpvalues = registers.pointee.upvalues

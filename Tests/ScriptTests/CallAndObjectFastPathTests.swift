@@ -118,6 +118,33 @@ private let argumentLists = ["", "1", "\"é\", [2]", "1, nil, true", "1, 2, 3, 4
     }
 }
 
+@Test func keywordArgumentsRunInSourceOrderIntoTheirParameters() {
+    // Arguments run in the order written and land in the parameter they name, for each order of
+    // names, the same site calling in turn two functions whose parameters are in different orders
+    // (the cached order is per callee), and an error inside an argument keeps its place.
+    let program = """
+    log = []
+    fn t(v) {
+     log.append(v)
+     return v
+    }
+    fn f(a, b, c) { [a, b, c] }
+    fn g(a, c, b) { [a, b, c] }
+    for h in [f, g, f] { print(h(t(1), c=t(3), b=t(2)), h(t(1), b=t(2), c=t(3))) }
+    print(log)
+
+    """
+    #expect(outcome(program) == """
+        [1, 2, 3] [1, 2, 3]
+        [1, 2, 3] [1, 2, 3]
+        [1, 2, 3] [1, 2, 3]
+        [1, 3, 2, 1, 2, 3, 1, 3, 2, 1, 2, 3, 1, 3, 2, 1, 2, 3]
+
+        """)
+    #expect(outcome("fn f(a, b) { a }\nfn run() { f(1, b=nope) }\nrun()\n") == "error 2:19: undefined variable 'nope'")
+    #expect(outcome("fn f(a, b) { a }\nprint(f(1, a=2))\n").contains("a"))
+}
+
 @Test func keywordCallsThroughEveryCallee() {
     let function = "fn(x, rate, bias) { x * rate + bias }"
     for (setup, call) in [("g = \(function)\n", "g"), ("d = {\"m\": \(function)}\n", "d[\"m\"]")] {
