@@ -15,7 +15,9 @@
 //   constant key of a dict in a global or plain local (`s["push"](x)`, `self["add"](w)`: objects
 //   made of dicts) (`Callee` in Compiler+Objects.swift); its arguments are evaluated straight into
 //   the new frame, each captured on its own up to five (`invoke0/1/2`, `invoke(_:_:_:_:fill:)`;
-//   keyword calls through `KeywordCallSite` in Compiler+Functions.swift). A new frame's stale
+//   keyword calls through `KeywordCallSite` in Compiler+Functions.swift, operands and the
+//   parameter order read in place). A closure whose own locals are not captured enters by
+//   swapping the captures register alone (`Machine.enterWithClosureState`). A new frame's stale
 //   slots holding nothing to release are cleared inline (`Machine.clear`). Natives and built-in
 //   methods with a one-argument body skip the `Arguments` bundle (`callOther1`, `MethodCallSite`); so do
 //   built-in methods called without arguments (`items.pop()`), and `xs.append(x)` puts the
