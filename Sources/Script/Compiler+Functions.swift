@@ -252,8 +252,11 @@ final class KeywordCallSite {
         let frame = try machine.reserveFrame(function, arguments: arguments.count, span)
         defer { machine.releaseFrame(frame, function) }
         let slots = machine.stack + frame
+        // A copy of the order: an argument may reach this same site with another callee
+        // (`h(a=n, b=run(n - 1))` inside `run`), which replaces `cachedOrder` while this runs.
+        let order = cachedOrder
         try arguments.withUnsafeBufferPointer { arguments in
-            try cachedOrder.withUnsafeBufferPointer { order in
+            try order.withUnsafeBufferPointer { order in
                 for index in 0..<arguments.count { slots[order[index]] = try arguments[index].run(machine) }
             }
         }

@@ -141,6 +141,20 @@ private let argumentLists = ["", "1", "\"é\", [2]", "1, nil, true", "1, 2, 3, 4
         [1, 3, 2, 1, 2, 3, 1, 3, 2, 1, 2, 3, 1, 3, 2, 1, 2, 3]
 
         """)
+    // The same site reached again from inside one of its own arguments, with the other callee.
+    let recursive = """
+    fn f(a, b) { [a, b] }
+    fn g(b, a) { [a, b] }
+    fn run(n) {
+     h = f
+     if n % 2 == 1 { h = g }
+     if n == 0 { return h(a=0, b=0) }
+     return h(a=n, b=run(n - 1))
+    }
+    print(run(5))
+
+    """
+    #expect(outcome(recursive) == "[5, [4, [3, [2, [1, [0, 0]]]]]]\n")
     #expect(outcome("fn f(a, b) { a }\nfn run() { f(1, b=nope) }\nrun()\n") == "error 2:19: undefined variable 'nope'")
     #expect(outcome("fn f(a, b) { a }\nprint(f(1, a=2))\n").contains("a"))
 }
