@@ -97,18 +97,7 @@ extension Compiler {
                 return .list(ListObject(values))
             }
         case .dict(let entries, let span):
-            let codes = entries.map { (operand($0.0), operand($0.1)) }
-            return { machine in
-                let dict = DictObject(capacity: codes.count)
-                for (keyCode, valueCode) in codes {
-                    let key = try keyCode.run(machine)
-                    guard case .string(let text) = key else {
-                        throw RuntimeError.invalidIndex("dict keys are strings, got \(key.typeAndValue)", span)
-                    }
-                    dict[text] = try valueCode.run(machine)
-                }
-                return .dict(dict)
-            }
+            return dictLiteral(entries, span)   // Compiler+Objects.swift
         case .unary(.negate, let operand, let span):
             let code = self.expression(operand)
             return { machine in
@@ -152,8 +141,7 @@ extension Compiler {
                               stringArgument: positional.count == 1 ? stringOperand(positional[0]) : nil,
                               memberSpan: memberSpan, span)
         case .call(let callee, let positional, let named, let span):
-            return call(operand(callee), globalIndex(callee), positional.map(operand),
-                        firstArgument: positional.first, named.map { ($0.0, operand($0.1)) }, span)
+            return call(self.callee(callee), positional.map(operand), named.map { ($0.0, operand($0.1)) }, span)
         case .member(let target, let name, let span):
             let code = self.expression(target)
             return { machine in try machine.memberGet(try code(machine), name, span) }
@@ -247,16 +235,7 @@ extension Compiler {
         if indices.count == 1, case .value(let single) = indices[0] {
             // xs[i], d[k], s[i] that exist: no IndexArgument array.
             let indexCode = operand(single)
-            if case .constant(.string(let key)) = single {
-                // `node["children"]`, `self["x"]`: the key hashed once, here. Anything but a dict
-                // holding the key takes the general path, which reports it.
-                let hash = DictObject.hash(key)
-                return { machine in
-                    let object = try target.run(machine)
-                    if case .dict(let dict) = object, let value = dict.value(forKey: key, hash: hash) { return value }
-                    return try machine.indexGet(object, [.value(.string(key))], span)
-                }
-            }
+            if case .constant(.string(let key)) = single { return constantKeyIndex(target, key, span) }   // Compiler+Objects.swift
             if target.slot >= 0 {
                 // A plain local's list is read where it lies (`Machine.quickIndexGet(at:)`); an
                 // unassigned slot takes the general path, which reports it before the position runs.

@@ -10,10 +10,16 @@
 //   `Branch`; a comparison of a local with a number is tested inline, and arms that are locals or
 //   constants are read inline.
 // - Binary operations on two general operands keep their operands in one object (`BinarySite`).
-// - Calls: a Seek function in a global slot is taken out with one retain and its arguments are
-//   evaluated straight into the new frame at any arity (`invoke0/1/2`, `invoke`; keyword calls
-//   through `KeywordCallSite` in Compiler+Functions.swift); natives and built-in methods with a
-//   one-argument body skip the `Arguments` bundle (`callOther1`, `MethodCallSite`); so do
+// - Calls: the Seek function called is taken out with one retain, without copying a `Value`,
+//   wherever it is held: a global, a plain local, a captured local, a closure's capture, or a
+//   constant key of a dict in a global or plain local (`s["push"](x)`, `self["add"](w)`: objects
+//   made of dicts) (`Callee` in Compiler+Objects.swift); its arguments are evaluated straight into
+//   the new frame, each captured on its own up to five (`invoke0/1/2`, `invoke(_:_:_:_:fill:)`;
+//   keyword calls through `KeywordCallSite` in Compiler+Functions.swift, operands and the
+//   parameter order read in place). A closure whose own locals are not captured enters by
+//   swapping the captures register alone (`Machine.enterWithClosureState`). A new frame's stale
+//   slots holding nothing to release are cleared inline (`Machine.clear`). Natives and built-in
+//   methods with a one-argument body skip the `Arguments` bundle (`callOther1`, `MethodCallSite`); so do
 //   built-in methods called without arguments (`items.pop()`), and `xs.append(x)` puts the
 //   element into the list directly, a plain local's list borrowed from its slot; a one-argument
 //   method call written as a statement skips the expression statement's closure
@@ -30,7 +36,11 @@
 // - Indexing: `xs[i]`, `d[k]`, `s[i]` get and set without an index array (`Machine.quickIndexGet`/`Set`);
 //   a list in a plain local is read and written where it lies, borrowed without a retain
 //   (`quickIndexGet(at:)`/`Set(at:)`, `Machine.borrowedList(at:)`);
-//   a constant key (`node["children"]`) is hashed once, when compiled (`Compiler.index`).
+//   a constant key (`node["children"]`) is hashed once, when compiled, and a dict in a plain
+//   local is read where it lies (`constantKeyIndex`, Compiler+Objects.swift).
+// - Dict literals with constant, distinct keys (`{"label": l, "children": c}`) hash the keys once,
+//   when compiled, and append the entries without looking each key up (`dictLiteral`,
+//   `DictObject.literal`).
 // - Numbers: arithmetic and comparisons of two or more operations fuse into closures over
 //   `Double?` (`NumberCode` in Compiler+Numbers.swift), falling back to the general code.
 
@@ -113,16 +123,6 @@ extension Compiler {
 
     // MARK: - Calls
 
-    /// The Seek function in a global slot, taken out of the slot directly (one retain; copying the
-    /// whole `Value` first and then extracting it costs a second retain/release pair). Not
-    /// inlined: inlined, the optimiser kept the copied `Value` and destroyed it through the
-    /// generic outlined destroy after the call; returned, the caller just releases the object.
-    @inline(never)
-    static func globalFunction(_ machine: Machine, _ index: Int) -> FunctionObject? {
-        guard index >= 0, case .function(let function)? = (machine.globals + index).pointee else { return nil }
-        return function
-    }
-
     /// A one-argument call of anything but a Seek function: a native with a one-argument body
     /// (`len(xs)`) is called without an argument array or `Arguments` bundle.
     static func callOther1(_ machine: Machine, _ function: Value, _ first: Operand, _ span: SourceSpan) throws -> Value {
@@ -133,16 +133,21 @@ extension Compiler {
         return try machine.call(function, [argument], [], span)
     }
 
-    /// Any arity: arguments evaluated in order straight into the new frame.
-    static func invoke(_ machine: Machine, _ script: FunctionObject, _ arguments: [Operand],
-                       _ span: SourceSpan) throws -> Value {
-        let frame = try machine.reserveFrame(script, arguments: arguments.count, span)
+    /// `len(xs)`: a native with a one-argument body, called without an argument array (the
+    /// body declines with nil for what it does not handle, and the general call reports it).
+    static func callNative1(_ machine: Machine, _ native: NativeFunction, _ first: Operand, _ span: SourceSpan) throws -> Value {
+        let argument = try first.run(machine)
+        if let direct = native.oneArgument, let result = direct(argument) { return result }
+        return try machine.call(.native(native), [argument], [], span)
+    }
+
+    /// Any arity: `fill` evaluates the arguments in order straight into the new frame's slots.
+    @inline(__always)
+    static func invoke(_ machine: Machine, _ script: FunctionObject, _ count: Int, _ span: SourceSpan,
+                       _ fill: (UnsafeMutablePointer<Value?>) throws -> Void) throws -> Value {
+        let frame = try machine.reserveFrame(script, arguments: count, span)
         defer { machine.releaseFrame(frame, script) }
-        var slot = frame
-        for argument in arguments {
-            machine.stack[slot] = try argument.run(machine)
-            slot += 1
-        }
+        try fill(machine.stack + frame)
         return try machine.enter(script, frameBase: frame, span)
     }
 

@@ -4,47 +4,36 @@
 extension Compiler {
     // MARK: - Calls
 
-    /// The global index of a callee that is a global name (the usual case), else -1.
-    func globalIndex(_ callee: ResolvedExpression) -> Int {
-        if case .variable(.global(let index), _, _) = callee { return index }
-        return -1
-    }
-
-    /// A call. A global callee (`globalIndex >= 0`) is read inline; its operand is the fallback
-    /// that reports an undefined name.
-    func call(_ calleeOperand: Operand, _ globalIndex: Int, _ positional: [Operand],
-              firstArgument: ResolvedExpression?, _ named: [(String, Operand)], _ span: SourceSpan) -> Evaluate {
-        // A callee that is a plain local (`f(x)` on a parameter) is read inline by its operand.
-        let callee: Evaluate = { machine in try Compiler.callee(machine, globalIndex, calleeOperand) }
+    /// A call. The callee's function is taken out of a global, a plain local or a dict entry
+    /// without copying its `Value` (`Callee`, Compiler+Objects.swift); anything else, and every
+    /// error, goes through the callee's general code.
+    func call(_ callee: Callee, _ positional: [Operand], _ named: [(String, Operand)], _ span: SourceSpan) -> Evaluate {
         guard named.isEmpty else {
             let site = KeywordCallSite(positional: positional, named: named, span: span)
             return { machine in
-                let function = try callee(machine)
-                if case .function(let script) = function, let order = site.order(for: script) {
-                    return try site.invoke(machine, script, order)
-                }
+                if let script = callee.function(machine), site.binds(script) { return try site.invoke(machine, script) }
+                let function = try callee.value(machine)
+                if case .function(let script) = function, site.binds(script) { return try site.invoke(machine, script) }
                 return try site.general(machine, function)
             }
         }
         // Seek functions get their arguments evaluated straight into the new frame; one closure
-        // per small arity avoids walking an argument array.
+        // per arity up to five, each argument captured on its own, so running it copies nothing
+        // (iterating an `[Operand]` copied each one out: 260 instructions of a 3-argument call).
         switch positional.count {
         case 0:
             return { machine in
-                if let script = Compiler.globalFunction(machine, globalIndex) {
-                    return try Compiler.invoke0(machine, script, span)
-                }
-                let function = try Compiler.callee(machine, globalIndex, calleeOperand)
+                if let script = callee.function(machine) { return try Compiler.invoke0(machine, script, span) }
+                let function = try callee.value(machine)
                 guard case .function(let script) = function else { return try machine.call(function, [], [], span) }
                 return try Compiler.invoke0(machine, script, span)
             }
         case 1:
             let first = positional[0]
             return { machine in
-                if let script = Compiler.globalFunction(machine, globalIndex) {
-                    return try Compiler.invoke1(machine, script, first, span)
-                }
-                let function = try Compiler.callee(machine, globalIndex, calleeOperand)
+                if let script = callee.function(machine) { return try Compiler.invoke1(machine, script, first, span) }
+                if let native = callee.oneArgumentNative(machine) { return try Compiler.callNative1(machine, native, first, span) }
+                let function = try callee.value(machine)
                 guard case .function(let script) = function else {
                     return try Compiler.callOther1(machine, function, first, span)
                 }
@@ -53,39 +42,96 @@ extension Compiler {
         case 2:
             let first = positional[0], second = positional[1]
             return { machine in
-                if let script = Compiler.globalFunction(machine, globalIndex) {
+                if let script = callee.function(machine) {
                     return try Compiler.invoke2(machine, script, first, second, span)
                 }
-                let function = try Compiler.callee(machine, globalIndex, calleeOperand)
+                let function = try callee.value(machine)
                 guard case .function(let script) = function else {
                     return try machine.call(function, [try first.run(machine), try second.run(machine)], [], span)
                 }
                 return try Compiler.invoke2(machine, script, first, second, span)
             }
-        default:
-            // Any arity: the same global-slot path as above, arguments written into the frame.
+        case 3:
+            let a = positional[0], b = positional[1], c = positional[2]
             return { machine in
-                if let script = Compiler.globalFunction(machine, globalIndex) {
-                    return try Compiler.invoke(machine, script, positional, span)
+                let script: FunctionObject
+                if let found = callee.function(machine) { script = found } else {
+                    let function = try callee.value(machine)
+                    guard case .function(let found) = function else {
+                        return try Compiler.callOther(machine, function, positional, span)
+                    }
+                    script = found
                 }
-                let function = try Compiler.callee(machine, globalIndex, calleeOperand)
-                guard case .function(let script) = function else {
-                    var values: [Value] = []
-                    values.reserveCapacity(positional.count)
-                    for argument in positional { values.append(try argument.run(machine)) }
-                    return try machine.call(function, values, [], span)
+                return try Compiler.invoke(machine, script, 3, span) { frame in
+                    frame[0] = try a.run(machine)
+                    frame[1] = try b.run(machine)
+                    frame[2] = try c.run(machine)
                 }
-                return try Compiler.invoke(machine, script, positional, span)
+            }
+        case 4:
+            let a = positional[0], b = positional[1], c = positional[2], d = positional[3]
+            return { machine in
+                let script: FunctionObject
+                if let found = callee.function(machine) { script = found } else {
+                    let function = try callee.value(machine)
+                    guard case .function(let found) = function else {
+                        return try Compiler.callOther(machine, function, positional, span)
+                    }
+                    script = found
+                }
+                return try Compiler.invoke(machine, script, 4, span) { frame in
+                    frame[0] = try a.run(machine)
+                    frame[1] = try b.run(machine)
+                    frame[2] = try c.run(machine)
+                    frame[3] = try d.run(machine)
+                }
+            }
+        case 5:
+            let a = positional[0], b = positional[1], c = positional[2], d = positional[3], e = positional[4]
+            return { machine in
+                let script: FunctionObject
+                if let found = callee.function(machine) { script = found } else {
+                    let function = try callee.value(machine)
+                    guard case .function(let found) = function else {
+                        return try Compiler.callOther(machine, function, positional, span)
+                    }
+                    script = found
+                }
+                return try Compiler.invoke(machine, script, 5, span) { frame in
+                    frame[0] = try a.run(machine)
+                    frame[1] = try b.run(machine)
+                    frame[2] = try c.run(machine)
+                    frame[3] = try d.run(machine)
+                    frame[4] = try e.run(machine)
+                }
+            }
+        default:
+            // Any arity: the same path, arguments written into the frame in order.
+            let arguments = OperandList(positional)
+            return { machine in
+                let script: FunctionObject
+                if let found = callee.function(machine) { script = found } else {
+                    let function = try callee.value(machine)
+                    guard case .function(let found) = function else {
+                        return try Compiler.callOther(machine, function, positional, span)
+                    }
+                    script = found
+                }
+                return try Compiler.invoke(machine, script, arguments.count, span) { frame in
+                    for index in 0..<arguments.count { frame[index] = try arguments.run(index, machine) }
+                }
             }
         }
     }
 
-    /// The value called: a global read straight from its slot (natives such as `len` too),
-    /// anything else (and an undefined global's error) from its operand.
-    @inline(__always)
-    static func callee(_ machine: Machine, _ globalIndex: Int, _ operand: Operand) throws -> Value {
-        if globalIndex >= 0, let value = machine.globals[globalIndex] { return value }
-        return try operand.run(machine)
+    /// A call of anything but a Seek function with evaluated arguments (natives, objects; what
+    /// cannot be called is reported by `Machine.call`).
+    @inline(never)
+    static func callOther(_ machine: Machine, _ function: Value, _ positional: [Operand], _ span: SourceSpan) throws -> Value {
+        var values: [Value] = []
+        values.reserveCapacity(positional.count)
+        for argument in positional { values.append(try argument.run(machine)) }
+        return try machine.call(function, values, [], span)
     }
 
     // MARK: - Function bodies
@@ -168,6 +214,8 @@ extension Compiler {
 final class KeywordCallSite {
     let positional: [Operand]
     let named: [(String, Operand)]
+    /// The positional operands, then the named ones: the source order.
+    private let arguments: [Operand]
     let span: SourceSpan
     private var cachedPrototype: FunctionPrototype?
     /// For each argument in source order (positional, then named), its parameter position.
@@ -176,32 +224,41 @@ final class KeywordCallSite {
     init(positional: [Operand], named: [(String, Operand)], span: SourceSpan) {
         self.positional = positional
         self.named = named
+        self.arguments = positional + named.map(\.1)
         self.span = span
     }
 
-    /// The parameter position of each argument, when the arguments bind `function` exactly.
+    /// Whether the arguments bind `function` exactly (working the order out once per callee).
     @inline(__always)
-    func order(for function: FunctionObject) -> [Int]? {
-        if cachedPrototype === function.prototype { return cachedOrder }
+    func binds(_ function: FunctionObject) -> Bool {
+        if cachedPrototype === function.prototype { return true }
         let parameters = function.parameters
-        guard positional.count + named.count == parameters.count else { return nil }
+        guard positional.count + named.count == parameters.count else { return false }
         var order = Array(positional.indices)
         for (name, _) in named {
             guard let position = parameters.firstIndex(of: name), position >= positional.count,
-                  !order.contains(position) else { return nil }
+                  !order.contains(position) else { return false }
             order.append(position)
         }
         cachedPrototype = function.prototype
         cachedOrder = order
-        return order
+        return true
     }
 
-    func invoke(_ machine: Machine, _ function: FunctionObject, _ order: [Int]) throws -> Value {
-        let frame = try machine.reserveFrame(function, arguments: order.count, span)
+    /// Runs a call `binds` accepted. The arguments and their positions are read in place (taking
+    /// each `Operand` out of its array copied it: a retain of its closure's context and the
+    /// outlined copy of its constant, 200 instructions of a two-argument keyword call).
+    func invoke(_ machine: Machine, _ function: FunctionObject) throws -> Value {
+        let frame = try machine.reserveFrame(function, arguments: arguments.count, span)
         defer { machine.releaseFrame(frame, function) }
-        for index in positional.indices { machine.stack[frame + order[index]] = try positional[index].run(machine) }
-        for index in named.indices {
-            machine.stack[frame + order[positional.count + index]] = try named[index].1.run(machine)
+        let slots = machine.stack + frame
+        // A copy of the order: an argument may reach this same site with another callee
+        // (`h(a=n, b=run(n - 1))` inside `run`), which replaces `cachedOrder` while this runs.
+        let order = cachedOrder
+        try arguments.withUnsafeBufferPointer { arguments in
+            try order.withUnsafeBufferPointer { order in
+                for index in 0..<arguments.count { slots[order[index]] = try arguments[index].run(machine) }
+            }
         }
         return try machine.enter(function, frameBase: frame, span)
     }

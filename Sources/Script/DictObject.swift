@@ -44,6 +44,32 @@ public final class DictObject {
         entries.reserveCapacity(Swift.max(capacity, DictObject.initialCapacity))
     }
 
+    /// A literal whose keys are distinct constants hashed when compiled (`{"label": l, "children": c}`):
+    /// the entries are appended in order without looking each key up (a literal's keys went
+    /// through `store`, a hash and a scan per key, 2,300 instructions for a two-entry record).
+    /// `value(i)` evaluates the i-th value, in source order.
+    @inline(__always)
+    static func literal(_ keys: ConstantKeys, _ value: (Int) throws -> Value) rethrows -> DictObject {
+        let dict = DictObject(capacity: keys.count)
+        for index in 0..<keys.count {
+            dict.entries.append(Entry(hash: keys.hashes[index], key: keys.names[index], value: try value(index)))
+        }
+        if keys.count > DictObject.smallCount { dict.rebuildIndex() }
+        return dict
+    }
+
+    /// The Seek function stored under a constant key (`s["push"]`, `self["add"]`), taken out of
+    /// its entry with one retain (no copy of the entry's `Value`); nil when the key is missing or
+    /// holds anything else.
+    @inline(__always)
+    func function(forKey key: String, hash: Int) -> FunctionObject? {
+        guard let position = position(of: key, hash: hash) else { return nil }
+        return entries.withUnsafeBufferPointer { entries in
+            if case .function(let function) = entries[position].value { return function }
+            return nil
+        }
+    }
+
     /// The value for a key; assigning adds the key at the end when it is new.
     public subscript(key: String) -> Value? {
         get {
@@ -189,5 +215,20 @@ public final class DictObject {
         while slotCount < entries.count * 2 { slotCount *= 2 }
         slots = Array(repeating: 0, count: slotCount)
         for position in entries.indices { place(position) }
+    }
+}
+
+/// Distinct constant keys with their hashes, computed when a literal is compiled.
+struct ConstantKeys {
+    let names: [String]
+    let hashes: [Int]
+    var count: Int { names.count }
+
+    /// nil when two keys are equal (by Swift's `==`, canonical equivalence, as the dict
+    /// compares them): such a literal keeps the general path, where the later value wins.
+    init?(_ names: [String]) {
+        guard Set(names).count == names.count else { return nil }
+        self.names = names
+        hashes = names.map(DictObject.hash)
     }
 }

@@ -246,10 +246,21 @@ final class Machine {
         // Locals start unassigned; the caller writes the parameter slots.
         var slot = frameBase + function.parameterCount
         while slot < end {
-            stack[slot] = nil
+            Machine.clear(stack + slot)
             slot += 1
         }
         return frameBase
+    }
+
+    /// Unassigns a slot a popped frame may have left a value in. Nothing to release (unassigned,
+    /// nil, a boolean or a number: most stale slots) is overwritten inline; anything else is
+    /// released through the generic destroy, which assigning nil called for every slot.
+    @inline(__always)
+    static func clear(_ slot: UnsafeMutablePointer<Value?>) {
+        switch slot.pointee {
+        case nil, .null?, .bool?, .number?: slot.initialize(to: nil)
+        default: slot.pointee = nil
+        }
     }
 
     /// Initializes stack slots up to at least `end` (doubling, so a deep recursion pays this
@@ -319,6 +330,22 @@ final class Machine {
     @inline(never)
     private func enterWithClosureState(_ function: FunctionObject, frameBase: Int, _ span: SourceSpan) throws -> Value {
         let prototype = function.prototype
+        if prototype.cellCount == 0 {
+            // A closure none of whose locals are captured (`fn(x) { items.append(x) }`, most
+            // methods): only its captures change; the caller's cells stay, unread, until it resumes.
+            let savedBase = base
+            let savedUpvalues = registers.pointee.upvalues
+            base = frameBase
+            depth += 1
+            registers.pointee.upvalues = function.captureBase
+            defer {
+                base = savedBase
+                depth -= 1
+                registers.pointee.upvalues = savedUpvalues
+            }
+            try checkInterrupt(span)
+            return try function.runBody(self)
+        }
         let savedBase = base
         let savedCells = registers.pointee.cells
         let savedUpvalues = registers.pointee.upvalues
