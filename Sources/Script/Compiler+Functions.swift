@@ -54,13 +54,9 @@ extension Compiler {
         case 3:
             let a = positional[0], b = positional[1], c = positional[2]
             return { machine in
-                let script: FunctionObject
-                if let found = callee.function(machine) { script = found } else {
-                    let function = try callee.value(machine)
-                    guard case .function(let found) = function else {
-                        return try Compiler.callOther(machine, function, positional, span)
-                    }
-                    script = found
+                var other = Value.null
+                guard let script = try callee.script(machine, other: &other) else {
+                    return try Compiler.callOther(machine, other, positional, span)
                 }
                 return try Compiler.invoke(machine, script, 3, span) { frame in
                     frame[0] = try a.run(machine)
@@ -71,13 +67,9 @@ extension Compiler {
         case 4:
             let a = positional[0], b = positional[1], c = positional[2], d = positional[3]
             return { machine in
-                let script: FunctionObject
-                if let found = callee.function(machine) { script = found } else {
-                    let function = try callee.value(machine)
-                    guard case .function(let found) = function else {
-                        return try Compiler.callOther(machine, function, positional, span)
-                    }
-                    script = found
+                var other = Value.null
+                guard let script = try callee.script(machine, other: &other) else {
+                    return try Compiler.callOther(machine, other, positional, span)
                 }
                 return try Compiler.invoke(machine, script, 4, span) { frame in
                     frame[0] = try a.run(machine)
@@ -89,13 +81,9 @@ extension Compiler {
         case 5:
             let a = positional[0], b = positional[1], c = positional[2], d = positional[3], e = positional[4]
             return { machine in
-                let script: FunctionObject
-                if let found = callee.function(machine) { script = found } else {
-                    let function = try callee.value(machine)
-                    guard case .function(let found) = function else {
-                        return try Compiler.callOther(machine, function, positional, span)
-                    }
-                    script = found
+                var other = Value.null
+                guard let script = try callee.script(machine, other: &other) else {
+                    return try Compiler.callOther(machine, other, positional, span)
                 }
                 return try Compiler.invoke(machine, script, 5, span) { frame in
                     frame[0] = try a.run(machine)
@@ -109,13 +97,9 @@ extension Compiler {
             // Any arity: the same path, arguments written into the frame in order.
             let arguments = OperandList(positional)
             return { machine in
-                let script: FunctionObject
-                if let found = callee.function(machine) { script = found } else {
-                    let function = try callee.value(machine)
-                    guard case .function(let found) = function else {
-                        return try Compiler.callOther(machine, function, positional, span)
-                    }
-                    script = found
+                var other = Value.null
+                guard let script = try callee.script(machine, other: &other) else {
+                    return try Compiler.callOther(machine, other, positional, span)
                 }
                 return try Compiler.invoke(machine, script, arguments.count, span) { frame in
                     for index in 0..<arguments.count { frame[index] = try arguments.run(index, machine) }

@@ -121,6 +121,17 @@ struct Callee {
         }
     }
 
+    /// The Seek function called, or nil with `other` set to what is called instead (a native,
+    /// an object, or a value whose call reports the error): the 3-or-more-argument calls' start.
+    @inline(__always)
+    func script(_ machine: Machine, other: inout Value) throws -> FunctionObject? {
+        if let found = function(machine) { return found }
+        let value = try self.value(machine)
+        if case .function(let found) = value { return found }
+        other = value
+        return nil
+    }
+
     /// The callee's value, by the general code (natives, objects, and errors: an undefined
     /// name, a missing key, a value that cannot be called).
     @inline(__always)
