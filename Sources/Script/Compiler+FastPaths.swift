@@ -42,7 +42,9 @@
 //   when compiled, and append the entries without looking each key up (`dictLiteral`,
 //   `DictObject.literal`).
 // - Numbers: arithmetic and comparisons of two or more operations fuse into closures over
-//   `Double?` (`NumberCode` in Compiler+Numbers.swift), falling back to the general code.
+//   `Double?` (`NumberCode` in Compiler+Numbers.swift), falling back to the general code;
+//   `len(v)` of a variable is a leaf there (`if len(xs) <= 1`, `while i < len(xs)`), the count
+//   read where the value lies while the global `len` is the standard library's (`isLength`).
 
 extension Compiler {
     // MARK: - Locals read inline

@@ -175,6 +175,34 @@ struct NumberCodeBuilder {
                 guard let i = row.read(machine), let j = column.read(machine), let pointer = container(machine) else { return nil }
                 return NumberCodeBuilder.element(of: pointer, at: i, j)
             }
+        case .call(.variable(.global(let callee), _, _), let arguments, let named, _)
+            where arguments.count == 1 && named.isEmpty:
+            // `len(xs)` of a variable: the element count read where the list, dict or string
+            // lies, while the global `len` holds the standard library's (anything else, or any
+            // other value, answers nil and the general call runs). Worth two: it saves a call's
+            // closure, the callee lookup and the copy of the argument in and out of the native.
+            guard case .variable(let reference, _, _) = arguments[0] else { return nil }
+            work += 2
+            switch reference {
+            case .local(let local) where !local.isCaptured:
+                let slot = local.slot
+                return .code { machine in
+                    guard NumberCodeBuilder.isLength(machine.globals + callee) else { return nil }
+                    return NumberCodeBuilder.length(of: machine.stack + (machine.base + slot))
+                }
+            case .global(let global):
+                return .code { machine in
+                    guard NumberCodeBuilder.isLength(machine.globals + callee) else { return nil }
+                    return NumberCodeBuilder.length(of: machine.globals + global)
+                }
+            default:
+                let read = NumberCodeBuilder.reader(reference)
+                return .code { machine in
+                    guard NumberCodeBuilder.isLength(machine.globals + callee) else { return nil }
+                    var value = read(machine)
+                    return NumberCodeBuilder.length(of: &value)
+                }
+            }
         case .unary(.negate, let operandExpression, _):
             guard let inner = operand(operandExpression) else { return nil }
             work += 1
@@ -201,6 +229,25 @@ struct NumberCodeBuilder {
         let resolved = integer < 0 ? integer + list.elements.count : integer
         guard resolved >= 0, resolved < list.elements.count, case .number(let x) = list.elements[resolved] else { return nil }
         return x
+    }
+
+    /// Whether `slot` (a global) holds the standard library's `len`.
+    @inline(__always)
+    static func isLength(_ slot: UnsafeMutablePointer<Value?>) -> Bool {
+        guard case .native(let native)? = slot.pointee else { return false }
+        return native.isLength
+    }
+
+    /// `len` of the list, dict or string in `container` (what `len`'s one-argument body
+    /// answers), or nil for anything else (a range, an object, unassigned: the general call).
+    @inline(__always)
+    static func length(of container: UnsafeMutablePointer<Value?>) -> Double? {
+        switch container.pointee {
+        case .list(let list)?: return Double(list.elements.count)
+        case .dict(let dict)?: return Double(dict.count)
+        case .string(let text)?: return Double(TextLayout.characterCount(of: text))
+        default: return nil
+        }
     }
 
     /// The number at `[row][column]` of the list of lists in `container`, or nil.

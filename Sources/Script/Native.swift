@@ -24,16 +24,22 @@ public final class NativeFunction {
     /// The same function for exactly one positional argument, without an `Arguments` bundle
     /// (`len(xs)` in a loop); nil declines and `body` runs (and reports any error).
     let oneArgument: ((Value) -> Value?)?
+    /// Whether this is the standard library's `len`: fused number code reads `len(xs)` of a
+    /// variable as the element count where the value lies (`NumberCodeBuilder.length`), after
+    /// checking the global `len` still holds this function.
+    let isLength: Bool
 
     /// Creates a native function.
     public convenience init(_ name: String, help: String, body: @escaping (Arguments) throws -> Value) {
         self.init(name, help: help, oneArgument: nil, body: body)
     }
 
-    init(_ name: String, help: String, oneArgument: ((Value) -> Value?)?, body: @escaping (Arguments) throws -> Value) {
+    init(_ name: String, help: String, oneArgument: ((Value) -> Value?)?, isLength: Bool = false,
+         body: @escaping (Arguments) throws -> Value) {
         self.name = name
         self.help = help
         self.oneArgument = oneArgument
+        self.isLength = isLength
         self.body = body
     }
 }

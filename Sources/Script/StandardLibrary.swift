@@ -214,7 +214,7 @@ public enum StandardLibrary {
             case .string(let text): return .number(Double(TextLayout.characterCount(of: text)))
             default: return nil
             }
-        }) { arguments in
+        }, isLength: true) { arguments in
             try arguments.rejectUnknownNames([])
             try arguments.expectCount(1)
             let value = try arguments.require(at: 0, named: "x")
