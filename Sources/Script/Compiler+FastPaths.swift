@@ -18,8 +18,10 @@
 //   keyword calls through `KeywordCallSite` in Compiler+Functions.swift, operands and the
 //   parameter order read in place). A closure whose own locals are not captured enters by
 //   swapping the captures register alone (`Machine.enterWithClosureState`). A new frame's stale
-//   slots holding nothing to release are cleared inline (`Machine.clear`). Natives and built-in
-//   methods with a one-argument body skip the `Arguments` bundle (`callOther1`, `MethodCallSite`); so do
+//   slots holding nothing to release are cleared inline (`Machine.clear`), and one or two
+//   arguments are stored over such slots without the generic destroy (`Machine.store(_:over:)`).
+//   Natives and built-in methods with a one-argument body skip the `Arguments` bundle
+//   (`callOther1`, `MethodCallSite`); so do
 //   built-in methods called without arguments (`items.pop()`), and `xs.append(x)` puts the
 //   element into the list directly, a plain local's list borrowed from its slot; a one-argument
 //   method call written as a statement skips the expression statement's closure
@@ -165,7 +167,7 @@ extension Compiler {
                         _ span: SourceSpan) throws -> Value {
         let frame = try machine.reserveFrame(script, arguments: 1, span)
         defer { machine.releaseFrame(frame, script) }
-        machine.stack[frame] = try first.run(machine)
+        Machine.store(try first.run(machine), over: machine.stack + frame)
         return try machine.enter(script, frameBase: frame, span)
     }
 
@@ -174,8 +176,8 @@ extension Compiler {
                         _ span: SourceSpan) throws -> Value {
         let frame = try machine.reserveFrame(script, arguments: 2, span)
         defer { machine.releaseFrame(frame, script) }
-        machine.stack[frame] = try first.run(machine)
-        machine.stack[frame + 1] = try second.run(machine)
+        Machine.store(try first.run(machine), over: machine.stack + frame)
+        Machine.store(try second.run(machine), over: machine.stack + (frame + 1))
         return try machine.enter(script, frameBase: frame, span)
     }
 }

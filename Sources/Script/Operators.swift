@@ -251,6 +251,17 @@ extension Machine {
         return Unmanaged.passUnretained(list)
     }
 
+    /// `slot.pointee = value`, without the generic destroy of the old value when there is nothing
+    /// in it to release (empty, nil, a boolean or a number): a call's arguments go into stale
+    /// frame slots this way.
+    @inline(__always)
+    static func store(_ value: Value, over slot: UnsafeMutablePointer<Value?>) {
+        switch slot.pointee {
+        case .none, .null?, .bool?, .number?: slot.initialize(to: value)
+        default: slot.pointee = value
+        }
+    }
+
     /// `slot.pointee = element.pointee`. A number, boolean or nil written over a slot holding one
     /// of those (or nothing) is stored as it is, without the generic copy of the new value and
     /// destroy of the old (an outlined switch each, there for values that hold references).
