@@ -142,9 +142,9 @@ final class LoopBody {
     private func visit(_ machine: Machine, number: Double) throws -> Flow? {
         try machine.checkInterrupt(span)
         if directSlot >= 0 {
-            Machine.store(number: number, into: machine.stack + (machine.base + directSlot))
+            Machine.store(.number(number), over: machine.stack + (machine.base + directSlot))
         } else if directGlobal >= 0 {
-            Machine.store(number: number, into: machine.globals + directGlobal)
+            Machine.store(.number(number), over: machine.globals + directGlobal)
         } else {
             try assign(machine, .number(number))
         }

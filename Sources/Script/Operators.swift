@@ -253,7 +253,7 @@ extension Machine {
 
     /// `slot.pointee = value`, without the generic destroy of the old value when there is nothing
     /// in it to release (empty, nil, a boolean or a number): a call's arguments go into stale
-    /// frame slots this way.
+    /// frame slots this way, and a loop counting through a range writes its variable this way.
     @inline(__always)
     static func store(_ value: Value, over slot: UnsafeMutablePointer<Value?>) {
         switch slot.pointee {
@@ -262,31 +262,16 @@ extension Machine {
         }
     }
 
-    /// `slot.pointee = element.pointee`. A number, boolean or nil written over a slot holding one
-    /// of those (or nothing) is stored as it is, without the generic copy of the new value and
-    /// destroy of the old (an outlined switch each, there for values that hold references).
+    /// `slot.pointee = element.pointee`. A number, boolean or nil is rebuilt from its payload
+    /// rather than copied by the generic (outlined) copy, there for values that hold references,
+    /// and goes through `store(_:over:)`.
     @inline(__always)
     static func store(_ element: UnsafePointer<Value>, into slot: UnsafeMutablePointer<Value?>) {
-        switch slot.pointee {
-        case .none, .null?, .bool?, .number?:
-            switch element.pointee {
-            case .number(let x): slot.initialize(to: .number(x))
-            case .bool(let flag): slot.initialize(to: .bool(flag))
-            case .null: slot.initialize(to: .null)
-            default: slot.pointee = element.pointee
-            }
-        default:
-            slot.pointee = element.pointee
-        }
-    }
-
-    /// `slot.pointee = .number(x)`, without the generic destroy of the old value when it is a
-    /// number, boolean or nil (a loop counting through a range writes its variable this way).
-    @inline(__always)
-    static func store(number x: Double, into slot: UnsafeMutablePointer<Value?>) {
-        switch slot.pointee {
-        case .none, .null?, .bool?, .number?: slot.initialize(to: .number(x))
-        default: slot.pointee = .number(x)
+        switch element.pointee {
+        case .number(let x): store(.number(x), over: slot)
+        case .bool(let flag): store(.bool(flag), over: slot)
+        case .null: store(.null, over: slot)
+        default: slot.pointee = element.pointee
         }
     }
 
