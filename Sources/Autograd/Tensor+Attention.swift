@@ -140,12 +140,13 @@ private func withPointers(_ tensors: [Tensor], _ body: ([UnsafePointer<Float>]) 
 
 // MARK: - Kernels
 
-// The loops themselves are in C (Sources/CKernels/Bodies.h), built for the baseline and for
-// AVX2 + FMA and chosen at run time. Per (batch, head) the forward pass transposes the keys once
-// into a scratch block and computes each query row's scores eight (or sixteen) keys at a time,
-// only over the keys it may see; softmax shifted by the row maximum with the fast exp; then the
-// weighted sum of value rows, two query rows per pass. Backward: dP = dO·vᵀ, dS = P ⊙ (dP − Σ P·dP),
-// dq = scale·dS·k, dk = scale·dSᵀ·q, dv = Pᵀ·dO with the same helpers.
+// The loops themselves are in C (Sources/CKernels/Attention.h), built for the baseline and for
+// AVX2 + FMA and chosen at run time. Per (batch, head) the products run on the sgemm's register
+// tile, and the score blocks are kept transposed (keys down, queries across), so the softmax and
+// its backward work on eight queries at once with no per-row reductions. The probabilities kept
+// for the backward are that transposed block, [keys, queries] per (batch, head), only ever read
+// by the backward kernel. Backward: dPᵀ = v·dOᵀ, dS = P ⊙ (dP − Σ P·dP), dq = scale·dS·k,
+// dk = scale·dSᵀ·q, dv = Pᵀ·dO.
 
 extension AttentionOperand {
     var c: CKAttentionOperand {
@@ -161,8 +162,8 @@ extension AttentionLayout {
 }
 
 /// Forward: for each (batch, head) and query row, the softmax of the scores against the visible
-/// keys (masked keys keep probability 0: `probabilities` arrives zero-filled) and the weighted
-/// sum of the value rows.
+/// keys and the weighted sum of the value rows; `probabilities` (uninitialised on entry) is
+/// written in full, transposed per (batch, head), masked keys 0.
 func attentionForward(_ layout: AttentionLayout, query: UnsafePointer<Float>, key: UnsafePointer<Float>,
                       value: UnsafePointer<Float>, probabilities: UnsafeMutablePointer<Float>,
                       output: UnsafeMutablePointer<Float>) {

@@ -1,11 +1,17 @@
 // Attention forward and backward per (batch, head) as small matrix products on the sgemm's
-// 6 × 16 register tile (Gemm.h): scores = q·kᵀ, out = P·v, dP = dO·vᵀ, dq = dS·k, dk = dSᵀ·q,
+// 6 × 16 register tile (Gemm.h): scoresᵀ = k·qᵀ, out = P·v, dPᵀ = v·dOᵀ, dq = dS·k, dk = dSᵀ·q,
 // dv = Pᵀ·dO. Each product's B operand is packed into 16-column panels once per head; A is read
-// in place (rows of q, dO, P, dS, or their columns for the transposed products). Causal: a strip
-// of six query rows computes only the key panels its last row sees, and the P·v / dS·k products
-// run only to that row's visible keys (the masked probabilities are zeros); dk and dv start at
-// the first query that sees the strip's first key. Six rows share every B load and twelve
-// independent FMA chains are in flight, where a row-at-a-time loop waited on one chain.
+// in place (rows of k, v, Pᵀ, dSᵀ, or their columns for P·v and dS·k). Six rows share every B load
+// and twelve independent FMA chains are in flight.
+// The score blocks are kept transposed, keys down and queries across ([S][T]), so the softmax and
+// its backward run over eight queries at once in the lanes of a vector: each lane's maximum, sum
+// and Σ P·dP over the keys is a vertical operation, with no horizontal reduction, scalar divide
+// or scalar masking per row (those per-row steps were most of the forward's time). The kept
+// probabilities are stored the same way, Pᵀ per (batch, head), which also makes dv = Pᵀ·dO and
+// dk = dSᵀ·q read their A rows contiguously. Causal: a strip of six keys computes only the query
+// panels that see its first key, each group of eight queries runs only over the keys its last
+// query sees, and masked entries are selected to 0 by position (never by value, so a NaN score
+// still turns its row NaN, as in PyTorch); P·v / dS·k run only to a strip's visible keys.
 #ifndef CKERNELS_ATTENTION_H
 #define CKERNELS_ATTENTION_H
 #include "Gemm.h"
@@ -18,56 +24,6 @@ CK_INLINE long first_query(const CKAttentionLayout *l, long column) {
 }
 CK_INLINE long start_of(const CKAttentionOperand *o, long batch, long head) {
     return o->offset + batch * o->batch_stride + head * o->head_stride;
-}
-
-CK_INLINE float dot(const float *a, const float *b, long count) {
-    v8 sums = splat8(0);
-    long i = 0;
-    for (; i + 8 <= count; i += 8) sums += load8(a + i) * load8(b + i);
-    float total = sum8(sums);
-    for (; i < count; i++) total += a[i] * b[i];
-    return total;
-}
-
-/// weights = softmax(scale·scores) over `count` entries, shifted by the maximum, with the fast exp;
-/// a NaN score turns the row NaN (through the sum), as in PyTorch. `scores` is scratch with room
-/// for `count` rounded up to 8, whose entries past `count` are computed scores of masked keys (the
-/// causal rows' lengths 1 … T are mostly not multiples of 8): the scaling and the exp run on whole
-/// vectors over them, so no entry takes the scalar exp, while the maximum and the sum cover the
-/// first `count` only, the sum in the same order as a plain loop — every weight keeps its bits.
-/// `weights` has room for `capacity` entries; when that covers the padded row, the last multiply
-/// runs on whole vectors too and writes weights past `count`, which the caller then masks to 0.
-CK_INLINE void softmax_row(float *scores, long count, float scale, float *weights, long capacity) {
-    typedef int32_t v8i __attribute__((vector_size(32), aligned(4)));
-    const long padded = (count + 7) & ~7L;
-    const v8i lanes = {0, 1, 2, 3, 4, 5, 6, 7};
-    v8 top = splat8(-__builtin_inff());
-    for (long i = 0; i < padded; i += 8) {
-        const v8 scaled = load8(scores + i) * splat8(scale);
-        store8(scaled, scores + i);
-        const int32_t left = (int32_t)min_l(count - i, 8);
-        // Lanes past `count` never win; NaN never wins (the comparison is false), as in the scalar max.
-        const v8i take = (lanes < (v8i){left, left, left, left, left, left, left, left}) & (scaled > top);
-        top = (v8)(((v8i)scaled & take) | ((v8i)top & ~take));
-    }
-    float largest = -__builtin_inff();
-    for (int lane = 0; lane < 8; lane++) largest = top[lane] > largest ? top[lane] : largest;
-    // An infinite maximum is not shifted away (inf − inf would turn a finite row into NaN).
-    const float shift = __builtin_isfinite(largest) ? largest : 0;
-    for (long block = 0; block < padded; block += 8)   // whole vectors (a fixed-length inner loop)
-        for (long j = block; j < block + 8; j++) scores[j] = fast_exp(scores[j] - shift);
-    v8 sums = splat8(0);
-    long i = 0;
-    for (; i + 8 <= count; i += 8) sums += load8(scores + i);
-    float total = sum8(sums);
-    for (; i < count; i++) total += scores[i];
-    const float inverse = 1 / total;
-    if (padded <= capacity) {
-        for (long block = 0; block < padded; block += 8)
-            for (long j = block; j < block + 8; j++) weights[j] = scores[j] * inverse;
-    } else {
-        for (long j = 0; j < count; j++) weights[j] = scores[j] * inverse;
-    }
 }
 
 /// The 8 × 8 block at src (row stride rs) transposed: dst + c·ds holds column c (8 floats).
@@ -140,81 +96,179 @@ CK_INLINE void product_into_rows(const float *a, long ars, long acs, long rows, 
     }
 }
 
+typedef int32_t v8i __attribute__((vector_size(32), aligned(4)));
+
 typedef struct {
-    float *transposed;   // [key panels][width][16]: kᵀ (forward) or vᵀ (backward)
+    float *transposed;   // [query panels][width][16]: qᵀ (forward) or dOᵀ (backward)
     float *packed;       // [width panels][max(S, T)][16]: v, k, q or dO rows
-    float *block;        // [T][key panels · 16]: scores or dP
-    long block_stride;
+    float *block;        // [S][query panels · 16]: scoresᵀ or dPᵀ
+    float *gradients;    // [S][lanes]: scale·dSᵀ (backward)
+    long block_stride, lanes;
 } AttentionScratch;
 
-CK_INLINE AttentionScratch attention_scratch(const CKAttentionLayout *l) {
-    const long key_panels = (l->keys + CK_NR - 1) / CK_NR, width_panels = (l->width + CK_NR - 1) / CK_NR;
+CK_INLINE AttentionScratch attention_scratch(const CKAttentionLayout *l, int backward) {
+    const long query_panels = (l->queries + CK_NR - 1) / CK_NR, width_panels = (l->width + CK_NR - 1) / CK_NR;
     AttentionScratch s;
-    s.block_stride = max_l(key_panels, 1) * CK_NR;
-    s.transposed = malloc(sizeof(float) * (size_t)max_l(key_panels * l->width * CK_NR, 1));
+    s.block_stride = max_l(query_panels, 1) * CK_NR;
+    s.lanes = (l->queries + 7) & ~7L;
+    s.transposed = malloc(sizeof(float) * (size_t)max_l(query_panels * l->width * CK_NR, 1));
     s.packed = malloc(sizeof(float) * (size_t)max_l(width_panels * max_l(l->keys, l->queries) * CK_NR, 1));
-    s.block = malloc(sizeof(float) * (size_t)max_l(l->queries * s.block_stride, 1));
-    if (!s.transposed || !s.packed || !s.block) abort();
+    s.block = malloc(sizeof(float) * (size_t)max_l(l->keys * s.block_stride, 1));
+    s.gradients = backward ? malloc(sizeof(float) * (size_t)max_l(l->keys * s.lanes, 1)) : NULL;
+    if (!s.transposed || !s.packed || !s.block || (backward && !s.gradients)) abort();
     return s;
 }
 
-CK_INLINE void free_scratch(AttentionScratch s) { free(s.transposed); free(s.packed); free(s.block); }
+CK_INLINE void free_scratch(AttentionScratch s) { free(s.transposed); free(s.packed); free(s.block); free(s.gradients); }
 
-/// block[i][j] = Σ_c a_row_i[c]·B(c, j) for the key panels each strip of rows sees.
-CK_INLINE void scores_block(const CKAttentionLayout *l, const float *a, long ars, const float *transposed,
-                            float *block, long block_stride) {
-    for (long i0 = 0; i0 < l->queries; i0 += CK_MR) {
-        const long strip = min_l(CK_MR, l->queries - i0), seen = visible_keys(l, i0 + strip - 1);
-        for (long panel = 0; panel * CK_NR < seen; panel++)
-            gemm_tile(l->width, a + i0 * ars, ars, 1, transposed + panel * l->width * CK_NR, NULL,
-                      block + i0 * block_stride + panel * CK_NR, block_stride, NULL, strip, CK_NR);
+/// block[j][i] = Σ_c rows_j[c]·B(c, i) (B = pack_transposed of the queries' rows) for the query
+/// panels that see each strip of keys: scoresᵀ from k, dPᵀ from v. Entries left out (queries
+/// before a panel that sees the strip) are never read unmasked.
+CK_INLINE void key_rows_times_queries(const CKAttentionLayout *l, const float *rows, long rs, const float *transposed,
+                                      float *block, long block_stride) {
+    for (long j0 = 0; j0 < l->keys; j0 += CK_MR) {
+        const long strip = min_l(CK_MR, l->keys - j0);
+        for (long panel = first_query(l, j0) / CK_NR; panel * CK_NR < l->queries; panel++)
+            gemm_tile(l->width, rows + j0 * rs, rs, 1, transposed + panel * l->width * CK_NR, NULL,
+                      block + j0 * block_stride + panel * CK_NR, block_stride, NULL, strip, CK_NR);
     }
 }
 
-/// out[i] = Σ_j rows[i][j]·B(j) for every query row i ([T][S] rows, B packed by pack_rows over the
-/// keys): each strip of CK_MR queries steps only over the keys its last row can see. The forward's
-/// P·v and the backward's dq = (scale·dS)·k.
-CK_INLINE void query_rows_times_keys(const CKAttentionLayout *l, const float *rows, const float *packed,
+/// Lanes i0 … i0 + 7 that are queries (i < T) and see key j (i ≥ the first query that sees it).
+CK_INLINE v8i seen_by(const CKAttentionLayout *l, v8i lanes, long j) {
+    const int32_t first = (int32_t)first_query(l, j), end = (int32_t)l->queries;
+    return (lanes >= (v8i){first, first, first, first, first, first, first, first})
+        & (lanes < (v8i){end, end, end, end, end, end, end, end});
+}
+
+CK_INLINE v8 select8(v8i mask, v8 yes, v8 no) { return (v8)(((v8i)yes & mask) | ((v8i)no & ~mask)); }
+
+/// Stores the first `count` lanes of x at p (all eight when count ≥ 8).
+CK_INLINE void store_lanes(v8 x, float *p, long count) {
+    if (count >= 8) { store8(x, p); return; }
+    for (long lane = 0; lane < count; lane++) p[lane] = x[lane];
+}
+
+/// The first `count` lanes at p (all eight when count ≥ 8), the others 0.
+CK_INLINE v8 load_lanes(const float *p, long count) {
+    if (count >= 8) return load8(p);
+    v8 x = splat8(0);
+    for (long lane = 0; lane < count; lane++) x[lane] = p[lane];
+    return x;
+}
+
+/// Pᵀ = softmax over the keys of scale·scoresᵀ for queries i0 … i0 + 7 (the lanes), written into
+/// `weights` ([S][T], every key's entry for these queries, masked ones 0). Shifted by each lane's
+/// maximum, with the fast exp; the sum runs over the keys in order (the row loop summed eight
+/// partial sums, so the last bit of a weight may differ from it).
+CK_INLINE void softmax_lanes(const CKAttentionLayout *l, float *block, long block_stride, long i0, float *weights) {
+    const long queries = l->queries, keys = l->keys, count = min_l(8, queries - i0);
+    const long seen = visible_keys(l, i0 + count - 1);   // the last lane sees the most keys
+    // Keys before `everyone` are seen by all eight lanes (no mask); the few after it take one.
+    const long everyone = count == 8 ? visible_keys(l, i0) : 0;
+    const int32_t first = (int32_t)i0;
+    const v8i lanes = (v8i){first, first + 1, first + 2, first + 3, first + 4, first + 5, first + 6, first + 7};
+    const v8 scale = splat8(l->scale);
+    v8 top = splat8(-__builtin_inff());
+    for (long j = 0; j < seen; j++) {
+        float *scores = block + j * block_stride + i0;
+        const v8 scaled = load8(scores) * scale;
+        store8(scaled, scores);
+        // NaN never wins (the comparison is false), as in the row maximum.
+        const v8i take = scaled > top;
+        top = select8(j < everyone ? take : take & seen_by(l, lanes, j), scaled, top);
+    }
+    // An infinite maximum is not shifted away (inf − inf would turn a finite row into NaN).
+    const v8i finite = (v8i)(top - top) == (v8i)splat8(0);
+    const v8 shift = select8(finite, top, splat8(0));
+    v8 sums = splat8(0);
+    for (long j = 0; j < seen; j++) {
+        float *scores = block + j * block_stride + i0;
+        store8(load8(scores) - shift, scores);
+        for (int lane = 0; lane < 8; lane++) scores[lane] = fast_exp(scores[lane]);   // one vector exp
+        if (j >= everyone) store8(select8(seen_by(l, lanes, j), load8(scores), splat8(0)), scores);
+        sums += load8(scores);
+    }
+    const v8 inverse = splat8(1) / sums;
+    // The keys every lane sees need no mask; the tail's masked entries are selected to 0 (not
+    // multiplied: 0 times a NaN lane's inverse would be NaN, and PyTorch keeps them 0).
+    for (long j = 0; j < everyone; j++)
+        store8(load8(block + j * block_stride + i0) * inverse, weights + j * queries + i0);
+    for (long j = everyone; j < seen; j++)
+        store_lanes(select8(seen_by(l, lanes, j), load8(block + j * block_stride + i0) * inverse, splat8(0)),
+                    weights + j * queries + i0, count);
+    for (long j = seen; j < keys; j++) store_lanes(splat8(0), weights + j * queries + i0, count);
+}
+
+/// scale·dSᵀ = scale·Pᵀ ⊙ (dPᵀ − Σ_j P·dP) for queries i0 … i0 + 7 (the lanes), into `gradients`
+/// ([S][lanes], every key's entry, masked ones 0). Σ P·dP runs over the keys in order.
+CK_INLINE void score_gradient_lanes(const CKAttentionLayout *l, const float *weights, const float *block,
+                                    long block_stride, long i0, float *gradients, long lanes_stride) {
+    const long queries = l->queries, keys = l->keys, count = min_l(8, queries - i0);
+    const long seen = visible_keys(l, i0 + count - 1);
+    const long everyone = count == 8 ? visible_keys(l, i0) : 0;   // keys all eight lanes see
+    const int32_t first = (int32_t)i0;
+    const v8i lanes = (v8i){first, first + 1, first + 2, first + 3, first + 4, first + 5, first + 6, first + 7};
+    v8 centre = splat8(0);
+    for (long j = 0; j < everyone; j++)
+        centre += load8(weights + j * queries + i0) * load8(block + j * block_stride + i0);
+    for (long j = everyone; j < seen; j++) {
+        const v8 p = load_lanes(weights + j * queries + i0, count);
+        // dP of masked entries is never computed (any bits): selected away, not multiplied by 0.
+        centre += p * select8(seen_by(l, lanes, j), load8(block + j * block_stride + i0), splat8(0));
+    }
+    const v8 scale = splat8(l->scale);
+    for (long j = 0; j < everyone; j++) {
+        const v8 p = load8(weights + j * queries + i0), dp = load8(block + j * block_stride + i0);
+        store8(scale * (p * (dp - centre)), gradients + j * lanes_stride + i0);
+    }
+    for (long j = everyone; j < seen; j++) {
+        const v8 p = load_lanes(weights + j * queries + i0, count), dp = load8(block + j * block_stride + i0);
+        store8(select8(seen_by(l, lanes, j), scale * (p * (dp - centre)), splat8(0)), gradients + j * lanes_stride + i0);
+    }
+    for (long j = seen; j < keys; j++) store8(splat8(0), gradients + j * lanes_stride + i0);
+}
+
+/// out[i] = Σ_j A(i, j)·B(j) for every query row i, A(i, j) = rows[j·rs + i] (Pᵀ or scale·dSᵀ,
+/// [S][rs]) and B packed by pack_rows over the keys: each strip of CK_MR queries steps only over
+/// the keys its last row can see. The forward's P·v and the backward's dq = (scale·dS)·k.
+CK_INLINE void query_rows_times_keys(const CKAttentionLayout *l, const float *rows, long rs, const float *packed,
                                      float *out, long out_stride) {
     for (long i0 = 0; i0 < l->queries; i0 += CK_MR) {
         const long strip = min_l(CK_MR, l->queries - i0);
-        product_into_rows(rows + i0 * l->keys, l->keys, 1, strip, packed, l->keys, 0,
-                          visible_keys(l, i0 + strip - 1), l->width, out + i0 * out_stride, out_stride);
+        product_into_rows(rows + i0, 1, rs, strip, packed, l->keys, 0, visible_keys(l, i0 + strip - 1), l->width,
+                          out + i0 * out_stride, out_stride);
     }
 }
 
-/// out[j] = Σ_i rows[i][j]·B(i) for every key j, reading [T][S] `rows` by columns (B packed by
-/// pack_rows over the queries): each strip of CK_MR keys steps only over the queries that see its
-/// first key. The backward's dk = (scale·dS)ᵀ·q and dv = Pᵀ·dO.
-CK_INLINE void key_columns_times_queries(const CKAttentionLayout *l, const float *rows, const float *packed,
-                                         float *out, long out_stride) {
+/// out[j] = Σ_i rows[j][i]·B(i) for every key j ([S][rs] rows: Pᵀ or scale·dSᵀ, B packed by
+/// pack_rows over the queries): each strip of CK_MR keys steps only over the queries that see
+/// its first key. The backward's dk = (scale·dS)ᵀ·q and dv = Pᵀ·dO.
+CK_INLINE void key_rows_times_queries_packed(const CKAttentionLayout *l, const float *rows, long rs, const float *packed,
+                                             float *out, long out_stride) {
     for (long j0 = 0; j0 < l->keys; j0 += CK_MR) {
         const long strip = min_l(CK_MR, l->keys - j0), first = first_query(l, j0);
-        product_into_rows(rows + first * l->keys + j0, 1, l->keys, strip, packed, l->queries, first,
-                          l->queries - first, l->width, out + j0 * out_stride, out_stride);
+        product_into_rows(rows + j0 * rs + first, rs, 1, strip, packed, l->queries, first, l->queries - first,
+                          l->width, out + j0 * out_stride, out_stride);
     }
 }
 
 CK_INLINE void attention_forward_body(const CKAttentionLayout *l, const float *query, const float *key,
                                       const float *value, float *probabilities, float *output) {
     const long queries = l->queries, keys = l->keys, width = l->width;
-    AttentionScratch s = attention_scratch(l);
+    AttentionScratch s = attention_scratch(l, 0);
     for (long batch = 0; batch < l->batch; batch++) {
         for (long head = 0; head < l->heads; head++) {
             const float *q = query + start_of(&l->query, batch, head);
             const float *k = key + start_of(&l->key, batch, head);
             const float *v = value + start_of(&l->value, batch, head);
             float *out = output + start_of(&l->output, batch, head);
-            float *weights = probabilities + (batch * l->heads + head) * queries * keys;
-            pack_transposed(k, l->key.row_stride, keys, width, s.transposed);
-            scores_block(l, q, l->query.row_stride, s.transposed, s.block, s.block_stride);
-            for (long row = 0; row < queries; row++) {
-                const long visible = visible_keys(l, row);
-                softmax_row(s.block + row * s.block_stride, visible, l->scale, weights + row * keys, keys);
-                for (long j = visible; j < keys; j++) weights[row * keys + j] = 0;   // masked
-            }
+            float *weights = probabilities + (batch * l->heads + head) * queries * keys;   // Pᵀ, [S][T]
+            pack_transposed(q, l->query.row_stride, queries, width, s.transposed);
+            key_rows_times_queries(l, k, l->key.row_stride, s.transposed, s.block, s.block_stride);
+            for (long i0 = 0; i0 < queries; i0 += 8) softmax_lanes(l, s.block, s.block_stride, i0, weights);
             pack_rows(v, l->value.row_stride, keys, width, s.packed);
-            query_rows_times_keys(l, weights, s.packed, out, l->output.row_stride);
+            query_rows_times_keys(l, weights, queries, s.packed, out, l->output.row_stride);
         }
     }
     free_scratch(s);
@@ -224,45 +278,36 @@ CK_INLINE void attention_backward_body(const CKAttentionLayout *l, const float *
                                        const float *output_gradient, const float *query, const float *key,
                                        const float *value, float *dq_all, float *dk_all, float *dv_all) {
     const long queries = l->queries, keys = l->keys, width = l->width;
-    AttentionScratch s = attention_scratch(l);
-    // scale·dS, [T][S]; entries past a row's visible keys are never written and stay 0.
-    float *score_gradients = calloc((size_t)max_l(queries * keys, 1), sizeof(float));
-    if (!score_gradients) abort();
+    AttentionScratch s = attention_scratch(l, 1);
     for (long batch = 0; batch < l->batch; batch++) {
         for (long head = 0; head < l->heads; head++) {
             const float *q = query + start_of(&l->query, batch, head);
             const float *k = key + start_of(&l->key, batch, head);
             const float *v = value + start_of(&l->value, batch, head);
             const float *d_out = output_gradient + start_of(&l->output, batch, head);
-            const float *weights = probabilities + (batch * l->heads + head) * queries * keys;
-            // dP = dO·vᵀ, then dS = P ⊙ (dP − Σ P·dP) row by row, scaled (so dq and dk need no pass).
-            pack_transposed(v, l->value.row_stride, keys, width, s.transposed);
-            scores_block(l, d_out, l->output.row_stride, s.transposed, s.block, s.block_stride);
-            for (long i = 0; i < queries; i++) {
-                const long visible = visible_keys(l, i);
-                const float *weight_row = weights + i * keys, *dp = s.block + i * s.block_stride;
-                float *gradient_row = score_gradients + i * keys;
-                const float centre = dot(weight_row, dp, visible);
-                for (long j = 0; j < visible; j++) gradient_row[j] = l->scale * (weight_row[j] * (dp[j] - centre));
-            }
+            const float *weights = probabilities + (batch * l->heads + head) * queries * keys;   // Pᵀ, [S][T]
+            // dPᵀ = v·dOᵀ, then scale·dSᵀ eight queries at a time (so dq and dk need no pass).
+            pack_transposed(d_out, l->output.row_stride, queries, width, s.transposed);
+            key_rows_times_queries(l, v, l->value.row_stride, s.transposed, s.block, s.block_stride);
+            for (long i0 = 0; i0 < queries; i0 += 8)
+                score_gradient_lanes(l, weights, s.block, s.block_stride, i0, s.gradients, s.lanes);
             if (dq_all) {   // dq = (scale·dS)·k
                 float *dq = dq_all + start_of(&l->query, batch, head);
                 pack_rows(k, l->key.row_stride, keys, width, s.packed);
-                query_rows_times_keys(l, score_gradients, s.packed, dq, l->query.row_stride);
+                query_rows_times_keys(l, s.gradients, s.lanes, s.packed, dq, l->query.row_stride);
             }
             if (dk_all) {   // dk = (scale·dS)ᵀ·q: rows are keys, steps are queries
                 float *dk = dk_all + start_of(&l->key, batch, head);
                 pack_rows(q, l->query.row_stride, queries, width, s.packed);
-                key_columns_times_queries(l, score_gradients, s.packed, dk, l->key.row_stride);
+                key_rows_times_queries_packed(l, s.gradients, s.lanes, s.packed, dk, l->key.row_stride);
             }
             if (dv_all) {   // dv = Pᵀ·dO
                 float *dv = dv_all + start_of(&l->value, batch, head);
                 pack_rows(d_out, l->output.row_stride, queries, width, s.packed);
-                key_columns_times_queries(l, weights, s.packed, dv, l->value.row_stride);
+                key_rows_times_queries_packed(l, weights, queries, s.packed, dv, l->value.row_stride);
             }
         }
     }
-    free(score_gradients);
     free_scratch(s);
 }
 

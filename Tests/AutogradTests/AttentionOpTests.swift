@@ -99,6 +99,58 @@ struct AttentionOpTests {
         }
     }
 
+    /// The step's shape (32 positions, 4 heads of 16, packed) and a causal block whose queries
+    /// (10: one whole group of eight lanes and a partial one) follow 3 cached keys: the kernel,
+    /// which keeps its score blocks transposed and masks by position, against the composed ops.
+    @Test(arguments: [true, false])
+    func fusedMatchesComposedOpsAtTheStepShape(causal: Bool) throws {
+        let (batch, time, heads, width) = (2, 32, 4, 16)
+        let packed = try randomTensor([batch, time, 3 * heads * width], seed: 95, low: -2, high: 2)
+        let weights = try randomTensor([batch, time, heads * width], seed: 96, requiresGrad: false)
+        let fused = try Tensor.attention(packed: packed, heads: heads, causal: causal)
+        try (fused * weights).sum().backward()
+        let fusedGradient = try #require(packed.grad).storage
+        packed.zeroGrad()
+        let parts = try packed.reshape([batch, time, 3, heads, width]).permute([2, 0, 3, 1, 4])
+            .reshape([3, batch * heads, time, width])
+        let composed = try composedAttention(parts.select(axis: 0, index: 0), parts.select(axis: 0, index: 1),
+                                             parts.select(axis: 0, index: 2), causal: causal)
+            .reshape([batch, heads, time, width]).permute([0, 2, 1, 3]).reshape([batch, time, heads * width])
+        try (composed * weights).sum().backward()
+        #expect(allClose(fused.storage, composed.storage, absolute: 2e-6, relative: 1e-5))
+        #expect(allClose(fusedGradient, try #require(packed.grad).storage, absolute: 1e-5, relative: 1e-4))
+
+        let q = try randomTensor([3, 10, 8], seed: 97, low: -2, high: 2)
+        let k = try randomTensor([3, 13, 8], seed: 98, low: -2, high: 2)
+        let v = try randomTensor([3, 13, 8], seed: 99)
+        let upstream = try randomTensor([3, 10, 8], seed: 100, requiresGrad: false)
+        let separate = try Tensor.scaledDotProductAttention(query: q, key: k, value: v, causal: causal)
+        try (separate * upstream).sum().backward()
+        let separateGradients = try [q, k, v].map { try #require($0.grad).storage }
+        for tensor in [q, k, v] { tensor.zeroGrad() }
+        let reference = try composedAttention(q, k, v, causal: causal)
+        try (reference * upstream).sum().backward()
+        #expect(allClose(separate.storage, reference.storage, absolute: 2e-6, relative: 1e-5))
+        for (gradient, tensor) in zip(separateGradients, [q, k, v]) {
+            #expect(allClose(gradient, try #require(tensor.grad).storage, absolute: 1e-5, relative: 1e-4))
+        }
+    }
+
+    /// A NaN query turns its own output row NaN (through its softmax's sum, as in PyTorch) and no
+    /// other: the masked keys are zeroed by position, never multiplied by a NaN lane's values.
+    @Test func nanQueryTurnsOnlyItsRowNaN() throws {
+        var values = try randomTensor([1, 12, 8], seed: 101, low: -2, high: 2, requiresGrad: false).storage
+        values[3 * 8 + 2] = .nan
+        let q = try Tensor(shape: [1, 12, 8], values: values)
+        let k = try randomTensor([1, 12, 8], seed: 102, low: -2, high: 2, requiresGrad: false)
+        let v = try randomTensor([1, 12, 8], seed: 103, requiresGrad: false)
+        let output = try Tensor.scaledDotProductAttention(query: q, key: k, value: v, causal: true).storage
+        for row in 0 ..< 12 {
+            let part = output[(row * 8) ..< ((row + 1) * 8)]
+            #expect(part.allSatisfy { row == 3 ? $0.isNaN : $0.isFinite }, "row \(row)")
+        }
+    }
+
     /// The packed form reads the same heads the permute-and-select spelling takes apart.
     @Test func packedEqualsSeparateHeads() throws {
         let (batch, time, heads, width) = (2, 10, 3, 12)

@@ -171,6 +171,10 @@ let gradientCases: [OperationKind: [GradientCase]] = [
             [try randomTensor([2, 2, 9], seed: 83, low: -2, high: 2), try randomTensor([2, 3, 9], seed: 84, low: -2, high: 2),
              try randomTensor([2, 3, 9], seed: 85)]
         }) { try Tensor.scaledDotProductAttention(query: $0[0], key: $0[1], value: $0[2], causal: true) },
+        // 11 queries: one whole group of eight lanes and a partial one, keys masked in both.
+        gradientCase("packed causal [1,11,12], 2 heads", { [try randomTensor([1, 11, 12], seed: 89, low: -2, high: 2)] }) {
+            try Tensor.attention(packed: $0[0], heads: 2)
+        },
         gradientCase("full attention, scale 0.7", {
             [try randomTensor([1, 3, 4], seed: 86), try randomTensor([1, 5, 4], seed: 87), try randomTensor([1, 5, 4], seed: 88)]
         }) { try Tensor.scaledDotProductAttention(query: $0[0], key: $0[1], value: $0[2], causal: false, scale: 0.7) },

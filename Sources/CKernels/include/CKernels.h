@@ -33,8 +33,8 @@ typedef struct {
     CKAttentionOperand query, key, value, output;
 } CKAttentionLayout;
 
-/// softmax(scale·q·kᵀ, causal)·v per (batch, head); `probabilities` ([batch·heads, queries, keys],
-/// written in full, masked entries 0) keeps the weights for backward.
+/// softmax(scale·q·kᵀ, causal)·v per (batch, head); `probabilities` keeps the weights for backward,
+/// transposed per (batch, head): [batch·heads, keys, queries], written in full, masked entries 0.
 void ck_attention_forward(CKLevel level, const CKAttentionLayout *layout, const float *query, const float *key,
                           const float *value, float *probabilities, float *output);
 
