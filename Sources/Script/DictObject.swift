@@ -4,8 +4,9 @@
 // Why not `[String: Value]`: Swift's Dictionary hashes every lookup with a freshly seeded SipHash
 // (a tenth of the time of a program of dict-of-closures objects, `d["push"](x)`), and grows from
 // empty through several reallocations for a four-entry record. Here a key's hash is FNV-1a over
-// its UTF-8 bytes, entries (hash, key, value) live in one array in insertion order, and a dict of
-// up to eight entries is searched by scanning their hashes; larger ones get an index.
+// its UTF-8 bytes, entries (hash, key, value) live in insertion order (the first four inside the
+// object, then in one array), and a dict of up to eight entries is searched by scanning their
+// hashes; larger ones get an index.
 
 import Foundation
 
@@ -19,9 +20,24 @@ public final class DictObject {
         var value: Value
     }
 
-    /// The entries in insertion order, in one buffer (a lookup in a small dict touches the
-    /// object and this buffer only: separate arrays of keys, values and hashes cost a cache miss
-    /// each on a tree of small dicts).
+    /// What an unused inline place holds (nothing to release: the empty string and nil).
+    private static var vacant: Entry { Entry(hash: 0, key: "", value: .null) }
+
+    /// The first `inlineCapacity` entries live in the object itself while the dict is that small
+    /// (records and objects: `{"label": l, "children": c}`, a vector with two methods), so making
+    /// one is a single allocation: a separate entries array was a second `malloc` and `free` per
+    /// dict, about 350 instructions to make (a tenth of a tree of dicts, `16-tree-dfs`). Places
+    /// `inlineCount...` hold `vacant`. Read through `withEntries`, as one buffer either way.
+    private var inline: (Entry, Entry, Entry, Entry) = (DictObject.vacant, DictObject.vacant,
+                                                        DictObject.vacant, DictObject.vacant)
+    private static let inlineCapacity = 4
+    /// How many inline places are used (while `spilled` is false).
+    private var inlineCount = 0
+    /// Set once a fifth entry arrives: from then on `entries` holds all of them (kept if the
+    /// dict shrinks again).
+    private var spilled = false
+    /// The entries in insertion order once spilled, in one buffer (a lookup touches the object and
+    /// this buffer only: separate arrays of keys, values and hashes cost a cache miss each).
     private var entries: [Entry] = []
     /// Open addressing with linear probing, built once a dict outgrows `smallCount` (smaller
     /// ones are scanned): each slot holds an entry's position + 1, or 0 when empty. The slot
@@ -29,10 +45,6 @@ public final class DictObject {
     private var slots: [Int] = []
     /// Dicts up to this size are searched by scanning the hashes (records, objects).
     private static let smallCount = 8
-    /// Room made at the first entry: a record of up to four fields (`{"x": x, "y": y}` and two
-    /// methods added after) is allocated once instead of growing 1, 2, 4 (the regrowth was a
-    /// twentieth of a program of dict-based objects).
-    private static let initialCapacity = 4
 
     /// Creates a dictionary from pairs (a later duplicate key overwrites the value, keeps the first position).
     public init(_ pairs: [(String, Value)] = []) {
@@ -41,7 +53,45 @@ public final class DictObject {
 
     /// An empty dictionary with room for `capacity` entries (a literal's).
     init(capacity: Int) {
-        entries.reserveCapacity(Swift.max(capacity, DictObject.initialCapacity))
+        if capacity > DictObject.inlineCapacity { spill(reserving: capacity) }
+    }
+
+    /// The entries in insertion order as one buffer: the inline places or the spilled array. The
+    /// buffer is valid only inside `body`, which must not add or remove entries.
+    @inline(__always)
+    private func withEntries<R>(_ body: (UnsafeMutableBufferPointer<Entry>) throws -> R) rethrows -> R {
+        if spilled { return try entries.withUnsafeMutableBufferPointer { try body($0) } }
+        let count = inlineCount
+        // The tuple's elements are laid out as an array of `Entry` (a homogeneous tuple).
+        return try withUnsafeMutablePointer(to: &inline) { tuple in
+            try tuple.withMemoryRebound(to: Entry.self, capacity: DictObject.inlineCapacity) { first in
+                try body(UnsafeMutableBufferPointer(start: first, count: count))
+            }
+        }
+    }
+
+    /// `withEntries` for reading: a spilled array is read without the uniqueness check a mutable
+    /// buffer of it makes.
+    @inline(__always)
+    private func readEntries<R>(_ body: (UnsafeBufferPointer<Entry>) throws -> R) rethrows -> R {
+        if spilled { return try entries.withUnsafeBufferPointer { try body($0) } }
+        return try withEntries { try body(UnsafeBufferPointer($0)) }
+    }
+
+    /// Moves the inline entries into `entries` (a fifth entry, or a literal with more than four).
+    @inline(never)
+    private func spill(reserving capacity: Int) {
+        var moved: [Entry] = []
+        moved.reserveCapacity(Swift.max(capacity, 2 * DictObject.inlineCapacity))
+        withEntries { buffer in
+            for index in buffer.indices {
+                moved.append(buffer[index])
+                buffer[index] = DictObject.vacant
+            }
+        }
+        inlineCount = 0
+        entries = moved
+        spilled = true
     }
 
     /// A literal whose keys are distinct constants hashed when compiled (`{"label": l, "children": c}`):
@@ -52,10 +102,28 @@ public final class DictObject {
     static func literal(_ keys: ConstantKeys, _ value: (Int) throws -> Value) rethrows -> DictObject {
         let dict = DictObject(capacity: keys.count)
         for index in 0..<keys.count {
-            dict.entries.append(Entry(hash: keys.hashes[index], key: keys.names[index], value: try value(index)))
+            // The value first: it may run Seek code (never this dict, which nothing else sees yet).
+            dict.append(Entry(hash: keys.hashes[index], key: keys.names[index], value: try value(index)))
         }
         if keys.count > DictObject.smallCount { dict.rebuildIndex() }
         return dict
+    }
+
+    /// Adds an entry at the end without touching the index.
+    @inline(__always)
+    private func append(_ entry: Entry) {
+        if spilled {
+            entries.append(entry)
+        } else if inlineCount < DictObject.inlineCapacity {
+            let position = inlineCount
+            withUnsafeMutablePointer(to: &inline) { tuple in
+                tuple.withMemoryRebound(to: Entry.self, capacity: DictObject.inlineCapacity) { $0[position] = entry }
+            }
+            inlineCount = position + 1
+        } else {
+            spill(reserving: inlineCount + 1)
+            entries.append(entry)
+        }
     }
 
     /// The Seek function stored under a constant key (`s["push"]`, `self["add"]`), taken out of
@@ -63,10 +131,11 @@ public final class DictObject {
     /// holds anything else.
     @inline(__always)
     func function(forKey key: String, hash: Int) -> FunctionObject? {
-        guard let position = position(of: key, hash: hash) else { return nil }
-        return entries.withUnsafeBufferPointer { entries in
-            if case .function(let function) = entries[position].value { return function }
-            return nil
+        // One pass over the storage: the lookup and the read share the buffer.
+        readEntries { entries in
+            guard let position = position(in: entries, of: key, hash: hash),
+                  case .function(let function) = entries[position].value else { return nil }
+            return function
         }
     }
 
@@ -74,26 +143,43 @@ public final class DictObject {
     public subscript(key: String) -> Value? {
         get {
             guard let position = position(of: key, hash: DictObject.hash(key)) else { return nil }
-            return entries[position].value
+            return readEntries { $0[position].value }
         }
         set {
             if let newValue {
                 store(newValue, forKey: key)
                 return
             }
-            if let position = position(of: key, hash: DictObject.hash(key)) {
-                entries.remove(at: position)
-                rebuildIndex()
-            }
+            if let position = position(of: key, hash: DictObject.hash(key)) { remove(at: position) }
         }
+    }
+
+    /// Removes the entry at `position`, keeping the others in order.
+    private func remove(at position: Int) {
+        if spilled {
+            entries.remove(at: position)
+            rebuildIndex()
+            return
+        }
+        withEntries { buffer in
+            var index = position
+            while index + 1 < buffer.count {
+                buffer.swapAt(index, index + 1)
+                index += 1
+            }
+            buffer[buffer.count - 1] = DictObject.vacant
+        }
+        inlineCount -= 1
     }
 
     /// The value for a key whose hash (`DictObject.hash(key)`) the caller computed once: a
     /// constant key, `node["children"]`, `self["x"]`, is hashed when its code is compiled.
     @inline(__always)
     func value(forKey key: String, hash: Int) -> Value? {
-        guard let position = position(of: key, hash: hash) else { return nil }
-        return entries[position].value
+        readEntries { entries in
+            guard let position = position(in: entries, of: key, hash: hash) else { return nil }
+            return entries[position].value
+        }
     }
 
     /// `d[key] = value` without wrapping the value in an optional (`d[k] = v`, `d[k] += 1`).
@@ -103,7 +189,7 @@ public final class DictObject {
     public func store(_ value: Value, forKey key: String) {
         let hash = DictObject.hash(key)
         if let position = position(of: key, hash: hash) {
-            entries[position].value = value
+            withEntries { $0[position].value = value }
         } else {
             insert(Entry(hash: hash, key: key, value: value))
         }
@@ -117,12 +203,12 @@ public final class DictObject {
 
     /// The value of the entry at `position` (from `entryPosition(forKey:)`).
     @inline(__always)
-    func value(at position: Int) -> Value { entries[position].value }
+    func value(at position: Int) -> Value { readEntries { $0[position].value } }
 
     /// Replaces the value of the entry at `position`, found before `value` was computed. Computing
     /// it runs no Seek code, so no key can have come or gone in between.
     @inline(__always)
-    func replaceValue(at position: Int, with value: Value) { entries[position].value = value }
+    func replaceValue(at position: Int, with value: Value) { withEntries { $0[position].value = value } }
 
     /// Whether `key` is present (`d.has(k)`, `k in d`), without copying its value.
     public func contains(_ key: String) -> Bool {
@@ -130,11 +216,11 @@ public final class DictObject {
     }
 
     /// The keys in insertion order.
-    public var keys: [String] { entries.map(\.key) }
+    public var keys: [String] { readEntries { $0.map(\.key) } }
     /// The number of entries.
-    public var count: Int { entries.count }
+    public var count: Int { spilled ? entries.count : inlineCount }
     /// The values in key order.
-    public var values: [Value] { entries.map(\.value) }
+    public var values: [Value] { readEntries { $0.map(\.value) } }
 
     // MARK: - The index
 
@@ -166,29 +252,34 @@ public final class DictObject {
 
     @inline(__always)
     private func position(of key: String, hash: Int) -> Int? {
-        entries.withUnsafeBufferPointer { entries in
-            let mask = slots.count - 1
-            guard mask > 0 else {
-                for position in entries.indices where entries[position].hash == hash && entries[position].key == key {
-                    return position
-                }
-                return nil
+        readEntries { position(in: $0, of: key, hash: hash) }
+    }
+
+    /// Where `key` is among `entries` (this dict's, from `readEntries`): scanned while the dict
+    /// is small (no index: inline dicts never have one), probed in the index otherwise.
+    @inline(__always)
+    private func position(in entries: UnsafeBufferPointer<Entry>, of key: String, hash: Int) -> Int? {
+        let mask = slots.count - 1
+        guard mask > 0 else {
+            for position in entries.indices where entries[position].hash == hash && entries[position].key == key {
+                return position
             }
-            return slots.withUnsafeBufferPointer { slots in
-                var slot = hash & mask
-                while true {
-                    let entry = slots[slot]
-                    if entry == 0 { return nil }
-                    if entries[entry - 1].hash == hash, entries[entry - 1].key == key { return entry - 1 }
-                    slot = (slot + 1) & mask
-                }
+            return nil
+        }
+        return slots.withUnsafeBufferPointer { slots in
+            var slot = hash & mask
+            while true {
+                let entry = slots[slot]
+                if entry == 0 { return nil }
+                if entries[entry - 1].hash == hash, entries[entry - 1].key == key { return entry - 1 }
+                slot = (slot + 1) & mask
             }
         }
     }
 
     private func insert(_ entry: Entry) {
-        if entries.capacity == 0 { entries.reserveCapacity(DictObject.initialCapacity) }
-        entries.append(entry)
+        append(entry)
+        guard spilled else { return }
         if slots.isEmpty {
             if entries.count > DictObject.smallCount { rebuildIndex() }
         } else if entries.count * 2 > slots.count {
@@ -205,9 +296,10 @@ public final class DictObject {
         slots[slot] = position + 1
     }
 
-    /// Rebuilds the index for the current entries (none for a small dict).
+    /// Rebuilds the index for the current entries (none for a small dict; only spilled dicts
+    /// outgrow `smallCount`).
     private func rebuildIndex() {
-        guard entries.count > DictObject.smallCount else {
+        guard spilled, entries.count > DictObject.smallCount else {
             slots = []
             return
         }
