@@ -126,7 +126,9 @@ public enum StandardLibrary {
         NativeFunction("list", help: "list(xs): a new list of the elements of a list, range, string or dict.\n  list(range(3))   # [0, 1, 2]") { arguments in
             try arguments.rejectUnknownNames([])
             try arguments.expectCount(1)
-            return .list(ListObject(try arguments.interpreter.elements(of: try arguments.require(at: 0, named: "xs"))))
+            let source = try arguments.require(at: 0, named: "xs")
+            if case .list(let list) = source { return .list(list.copy(0..<list.count)) }
+            return .list(ListObject(try arguments.interpreter.elements(of: source)))
         },
     ] }
 
@@ -209,7 +211,7 @@ public enum StandardLibrary {
         NativeFunction("len", help: "len(x): the number of elements of a list, dict, string, range or object.\n  len([1, 2])   # 2",
                        oneArgument: { value in
             switch value {
-            case .list(let list): return .number(Double(list.elements.count))
+            case .list(let list): return .number(Double(list.count))
             case .dict(let dict): return .number(Double(dict.count))
             case .string(let text): return .number(Double(TextLayout.characterCount(of: text)))
             default: return nil
@@ -219,7 +221,7 @@ public enum StandardLibrary {
             try arguments.expectCount(1)
             let value = try arguments.require(at: 0, named: "x")
             switch value {
-            case .list(let list): return .number(Double(list.elements.count))
+            case .list(let list): return .number(Double(list.count))
             case .dict(let dict): return .number(Double(dict.count))
             case .string(let text): return .number(Double(TextLayout.characterCount(of: text)))
             case .range(let range): return .number(Double(range.count))
@@ -292,7 +294,7 @@ public enum StandardLibrary {
             guard case .list(let list) = target else {
                 throw NativeError("append() expects 'xs' to be a list, got \(target.typeAndValue)")
             }
-            list.elements.append(try arguments.require(at: 1, named: "x"))
+            list.append(try arguments.require(at: 1, named: "x"))
             return .null
         },
     ] }

@@ -129,7 +129,7 @@ enum StringBytes {
     }
 
     /// `separator.join(xs)`: strings bare, other values as `print` shows them.
-    static func join(_ separator: String, _ elements: [Value]) -> String {
+    static func join(_ separator: String, _ elements: UnsafeBufferPointer<Value>) -> String {
         guard elements.count > 1 else { return elements.first?.description ?? "" }
         if let joined = joinStrings(separator, elements) { return joined }
         return concatenate(elements.map { element in
@@ -140,7 +140,7 @@ enum StringBytes {
 
     /// A list of strings only, joined straight from the list (without first gathering its texts
     /// into an array: a retain and a release per element); nil when an element is not a string.
-    private static func joinStrings(_ separator: String, _ elements: [Value]) -> String? {
+    private static func joinStrings(_ separator: String, _ elements: UnsafeBufferPointer<Value>) -> String? {
         var length = separator.utf8.count * (elements.count - 1)
         for element in elements {
             guard case .string(let text) = element else { return nil }
