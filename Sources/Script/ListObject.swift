@@ -35,18 +35,25 @@ public final class ListObject {
         capacity = 0
     }
 
-    /// A list of `elements`.
-    public init(_ elements: [Value]) {
+    /// A list of `elements`, moved out of the array (natives build their results in arrays:
+    /// `split`, `map`, `keys`): no copy and release of each element. A shared array is copied
+    /// first by its own copy-on-write; the moved-out slots are refilled with nil, which the
+    /// array then destroys.
+    public init(_ elements: consuming [Value]) {
         count = 0
         capacity = 0
-        guard !elements.isEmpty else { return }
-        let buffer = Self.allocate(elements.count)
-        elements.withUnsafeBufferPointer { source in
-            if let start = source.baseAddress { buffer.initialize(from: start, count: source.count) }
+        let total = elements.count
+        guard total > 0 else { return }
+        let buffer = Self.allocate(total)
+        var source = elements
+        source.withUnsafeMutableBufferPointer { items in
+            guard let start = items.baseAddress else { return }
+            buffer.moveInitialize(from: start, count: total)
+            start.initialize(repeating: .null, count: total)
         }
         base = buffer
-        count = elements.count
-        capacity = elements.count
+        count = total
+        capacity = total
     }
 
     /// An empty list with room for `capacity` elements (a literal, a slice, a concatenation).
@@ -149,6 +156,16 @@ public final class ListObject {
     /// Runs `body` on the elements in place; `body` must not change the list or run Seek code.
     func withUnsafeElements<Result>(_ body: (UnsafeBufferPointer<Value>) throws -> Result) rethrows -> Result {
         try body(UnsafeBufferPointer(start: base, count: count))
+    }
+
+    /// Runs `body` on the elements as they are now, in place: the buffer is pinned as a loop's
+    /// is, so `body` may run Seek code that changes the list (`map`, `filter` and `sorted`
+    /// calling back) without a copy of the elements first.
+    func withSnapshot<Result>(_ body: (UnsafeBufferPointer<Value>) throws -> Result) rethrows -> Result {
+        let total = count
+        guard let buffer = pin() else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
+        defer { unpin(buffer) }
+        return try body(UnsafeBufferPointer(start: buffer, count: total))
     }
 
     /// `xs[range]` as a new list (`range` within `0..<count`).
@@ -274,8 +291,9 @@ public final class ListObject {
         if walkers != 0 { leaveToWalkers(extra: extra) }
         let needed = count + extra
         guard needed > capacity else { return }
-        // CPython's over-allocation (Objects/listobject.c), at least four.
-        let grown = max(4, (needed + (needed >> 3) + 6) & ~3)
+        // Doubling, from four (as CPython's first append): CPython's gentler 9/8 relies on
+        // realloc growing in place, which glibc seldom does for small blocks; each move copies.
+        let grown = max(4, needed, capacity * 2)
         base = Self.reallocate(base, grown)
         capacity = grown
     }

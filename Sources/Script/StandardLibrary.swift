@@ -252,12 +252,21 @@ public enum StandardLibrary {
             """) { arguments in
             try arguments.rejectUnknownNames(["key", "reverse"])
             try arguments.expectCount(1)
-            let elements = try arguments.interpreter.elements(of: try arguments.require(at: 0, named: "xs"))
+            let source = try arguments.require(at: 0, named: "xs")
             let key = try arguments.value(named: "key")
             let reverse = try arguments.bool(named: "reverse", default: false)
-            let keys = try key.map { try arguments.interpreter.callEach($0, elements) } ?? elements
-            let sorted = try sortedOrder(keys).map { elements[$0] }
-            return .list(ListObject(reverse ? sorted.reversed() : sorted))
+            // A list is read in place (a snapshot: the key function may change it).
+            func sort<Elements: RandomAccessCollection<Value>>(_ elements: Elements) throws -> Value where Elements.Index == Int {
+                let sorted: [Value]
+                if let key {
+                    sorted = try sortedOrder(try arguments.interpreter.callEach(key, elements)).map { elements[$0] }
+                } else {
+                    sorted = try sortedOrder(Array(elements)).map { elements[$0] }
+                }
+                return .list(ListObject(reverse ? sorted.reversed() : sorted))
+            }
+            if case .list(let list) = source { return try list.withSnapshot(sort) }
+            return try sort(try arguments.interpreter.elements(of: source))
         },
         NativeFunction("zip", help: "zip(a, b, …): pairs (lists) of corresponding elements, as long as the shortest.\n  zip([1, 2], [\"a\", \"b\"])   # [[1, \"a\"], [2, \"b\"]]") { arguments in
             try arguments.rejectUnknownNames([])
@@ -372,24 +381,33 @@ public enum StandardLibrary {
             try arguments.rejectUnknownNames([])
             try arguments.expectCount(2)
             let function = try arguments.callable(at: 0, named: "f")
-            let elements = try arguments.interpreter.elements(of: try arguments.require(at: 1, named: "xs"))
-            return .list(ListObject(try arguments.interpreter.callEach(function, elements)))
+            let source = try arguments.require(at: 1, named: "xs")
+            // A list is read in place (a snapshot: `f` may change it).
+            if case .list(let list) = source {
+                return .list(ListObject(try list.withSnapshot { try arguments.interpreter.callEach(function, $0) }))
+            }
+            return .list(ListObject(try arguments.interpreter.callEach(function, try arguments.interpreter.elements(of: source))))
         },
         NativeFunction("filter", help: "filter(f, xs): the elements x for which f(x) is true.\n  filter(fn(x) { x > 1 }, [1, 2, 3])   # [2, 3]") { arguments in
             try arguments.rejectUnknownNames([])
             try arguments.expectCount(2)
             let function = try arguments.callable(at: 0, named: "f")
-            let elements = try arguments.interpreter.elements(of: try arguments.require(at: 1, named: "xs"))
-            let verdicts = try arguments.interpreter.callEach(function, elements) { keep in
-                guard case .bool = keep else {
-                    throw NativeError("filter() expects f to return a boolean, got \(keep.typeAndValue)")
+            let source = try arguments.require(at: 1, named: "xs")
+            func keep<Elements: Collection<Value>>(_ elements: Elements) throws -> Value {
+                let verdicts = try arguments.interpreter.callEach(function, elements) { keep in
+                    guard case .bool = keep else {
+                        throw NativeError("filter() expects f to return a boolean, got \(keep.typeAndValue)")
+                    }
                 }
+                var kept: [Value] = []
+                for (element, verdict) in zip(elements, verdicts) {
+                    if case .bool(true) = verdict { kept.append(element) }
+                }
+                return .list(ListObject(kept))
             }
-            var kept: [Value] = []
-            for (element, verdict) in zip(elements, verdicts) {
-                if case .bool(true) = verdict { kept.append(element) }
-            }
-            return .list(ListObject(kept))
+            // A list is read in place (a snapshot: `f` may change it).
+            if case .list(let list) = source { return try list.withSnapshot(keep) }
+            return try keep(try arguments.interpreter.elements(of: source))
         },
     ] }
 
@@ -424,7 +442,8 @@ extension Interpreter {
     /// function called from a native on the interpreter's thread is entered directly: the thread
     /// check, the call's span and the clearing of stale frame slots happen once per native call
     /// instead of once per element (`call(_:argument:)` did all three per element).
-    func callEach(_ callee: Value, _ elements: [Value], check: (Value) throws -> Void = { _ in }) throws -> [Value] {
+    func callEach<Elements: Collection<Value>>(_ callee: Value, _ elements: Elements,
+                                              check: (Value) throws -> Void = { _ in }) throws -> [Value] {
         var results: [Value] = []
         results.reserveCapacity(elements.count)
         guard LargeStack.isCurrentThread, case .function(let function) = callee else {
