@@ -27,10 +27,10 @@ enum CollectionMethods {
             // An ASCII byte never occurs inside a multi-byte character, so the pieces between
             // its occurrences are whole UTF-8 text (StringBytes.split).
             if let pieces = text.utf8.withContiguousStorageIfAvailable({ StringBytes.split($0, at: byte) }) {
-                return .list(ListObject(pieces))
+                return .list(pieces)
             }
             var copy = text
-            return .list(ListObject(copy.withUTF8 { StringBytes.split($0, at: byte) }))
+            return .list(copy.withUTF8 { StringBytes.split($0, at: byte) })
         }
         return .list(ListObject(text.components(separatedBy: separator).map(Value.string)))
     }

@@ -261,7 +261,7 @@ public enum StandardLibrary {
                 if let key {
                     sorted = try sortedOrder(try arguments.interpreter.callEach(key, elements)).map { elements[$0] }
                 } else {
-                    sorted = try sortedOrder(Array(elements)).map { elements[$0] }
+                    sorted = try sortedOrder(elements).map { elements[$0] }
                 }
                 return .list(ListObject(reverse ? sorted.reversed() : sorted))
             }
@@ -310,7 +310,8 @@ public enum StandardLibrary {
 
     /// The stable order of `keys` when `unbox` takes every one of them out of its `Value`; nil
     /// when some key is of another kind.
-    private static func unboxedOrder<Key: Comparable>(_ keys: [Value], _ unbox: (Value) -> Key?) -> [Int]? {
+    private static func unboxedOrder<Keys: RandomAccessCollection<Value>, Key: Comparable>(
+        _ keys: Keys, _ unbox: (Value) -> Key?) -> [Int]? where Keys.Index == Int {
         var unboxed: [Key] = []
         unboxed.reserveCapacity(keys.count)
         for key in keys {
@@ -323,7 +324,7 @@ public enum StandardLibrary {
     /// The positions of `keys` in ascending order (a stable sort). Keys that are all numbers or
     /// all strings are compared unboxed, without copying a `Value` per comparison; a mix goes
     /// through `less`, which reports the first pair it cannot compare.
-    static func sortedOrder(_ keys: [Value]) throws -> [Int] {
+    static func sortedOrder<Keys: RandomAccessCollection<Value>>(_ keys: Keys) throws -> [Int] where Keys.Index == Int {
         if let order = unboxedOrder(keys, { if case .number(let number) = $0 { number } else { nil } }) { return order }
         if let order = unboxedOrder(keys, { if case .string(let text) = $0 { text } else { nil } }) { return order }
         var failure: Error?
@@ -384,9 +385,9 @@ public enum StandardLibrary {
             let source = try arguments.require(at: 1, named: "xs")
             // A list is read in place (a snapshot: `f` may change it).
             if case .list(let list) = source {
-                return .list(ListObject(try list.withSnapshot { try arguments.interpreter.callEach(function, $0) }))
+                return .list(try list.withSnapshot { try arguments.interpreter.mapEach(function, $0) })
             }
-            return .list(ListObject(try arguments.interpreter.callEach(function, try arguments.interpreter.elements(of: source))))
+            return .list(try arguments.interpreter.mapEach(function, try arguments.interpreter.elements(of: source)))
         },
         NativeFunction("filter", help: "filter(f, xs): the elements x for which f(x) is true.\n  filter(fn(x) { x > 1 }, [1, 2, 3])   # [2, 3]") { arguments in
             try arguments.rejectUnknownNames([])
@@ -446,22 +447,31 @@ extension Interpreter {
                                               check: (Value) throws -> Void = { _ in }) throws -> [Value] {
         var results: [Value] = []
         results.reserveCapacity(elements.count)
+        try callEach(callee, elements, take: { result in
+            try check(result)
+            results.append(result)
+        })
+        return results
+    }
+
+    /// `map`: `callEach` with the results put straight into a new list (an array moved into
+    /// the list costs a copy of its bytes and the array's destroy of what is left).
+    func mapEach<Elements: Collection<Value>>(_ callee: Value, _ elements: Elements) throws -> ListObject {
+        let results = ListObject(capacity: elements.count)
+        try callEach(callee, elements, take: { results.append($0) })
+        return results
+    }
+
+    /// `callee(element)` for each element, in order, each result handed to `take`.
+    private func callEach<Elements: Collection<Value>>(_ callee: Value, _ elements: Elements,
+                                                       take: (Value) throws -> Void) throws {
         guard LargeStack.isCurrentThread, case .function(let function) = callee else {
-            for element in elements {
-                let result = try call(callee, argument: element)
-                try check(result)
-                results.append(result)
-            }
-            return results
+            for element in elements { try take(try call(callee, argument: element)) }
+            return
         }
         let span = machine.nativeCallSpan ?? fallbackSpan(SourceFile(name: "<native>", text: ""))
         defer { if machine.depth == 0 { machine.clearStaleSlots() } }
-        for element in elements {
-            let result = try machine.invoke(function, argument: element, span)
-            try check(result)
-            results.append(result)
-        }
-        return results
+        for element in elements { try take(try machine.invoke(function, argument: element, span)) }
     }
 
     /// The span of the native call in progress (for typed errors a native throws itself).
