@@ -27,10 +27,10 @@ enum CollectionMethods {
             // An ASCII byte never occurs inside a multi-byte character, so the pieces between
             // its occurrences are whole UTF-8 text (StringBytes.split).
             if let pieces = text.utf8.withContiguousStorageIfAvailable({ StringBytes.split($0, at: byte) }) {
-                return .list(ListObject(pieces))
+                return .list(pieces)
             }
             var copy = text
-            return .list(ListObject(copy.withUTF8 { StringBytes.split($0, at: byte) }))
+            return .list(copy.withUTF8 { StringBytes.split($0, at: byte) })
         }
         return .list(ListObject(text.components(separatedBy: separator).map(Value.string)))
     }
@@ -54,57 +54,57 @@ enum CollectionMethods {
         interpreter.defineMethod(on: "list", "extend", help: "xs.extend(ys): add every element of ys.\n  xs.extend([4, 5])",
                                  oneArgument: { receiver, other in
             guard case .list(let source) = other else { return nil }
-            list(receiver).elements += source.elements
+            list(receiver).appendElements(of: source)
             return .null
         }) { receiver, arguments in
             try arguments.expectCount(1)
-            list(receiver).elements += try arguments.interpreter.elements(of: try arguments.require(at: 0, named: "ys"))
+            list(receiver).append(contentsOf: try arguments.interpreter.elements(of: try arguments.require(at: 0, named: "ys")))
             return .null
         }
         interpreter.defineMethod(on: "list", "pop", help: "xs.pop(): remove and return the last element (or xs.pop(i)).\n  last = xs.pop()",
-                                 zeroArguments: { receiver in list(receiver).elements.popLast() }) { receiver, arguments in
+                                 zeroArguments: { receiver in list(receiver).removeLast() }) { receiver, arguments in
             try arguments.expectCount(0...1)
             let target = list(receiver)
-            guard !target.elements.isEmpty else { throw NativeError("pop from an empty list") }
+            guard !target.isEmpty else { throw NativeError("pop from an empty list") }
             let index = try IndexArgument.value(try arguments.value(at: 0, named: "index") ?? .number(-1))
-                .position(in: target.elements.count)
-            return target.elements.remove(at: index)
+                .position(in: target.count)
+            return target.remove(at: index)
         }
         interpreter.defineMethod(on: "list", "insert", help: "xs.insert(i, x): insert x before position i.\n  xs.insert(0, \"first\")") { receiver, arguments in
             try arguments.expectCount(2)
             let target = list(receiver)
             let index = try arguments.integer(at: 0, named: "i")
-            let resolved = min(max(index < 0 ? index + target.elements.count : index, 0), target.elements.count)
-            target.elements.insert(try arguments.require(at: 1, named: "x"), at: resolved)
+            let resolved = min(max(index < 0 ? index + target.count : index, 0), target.count)
+            target.insert(try arguments.require(at: 1, named: "x"), at: resolved)
             return .null
         }
         interpreter.defineMethod(on: "list", "contains", help: "xs.contains(x): whether x is an element.\n  [1, 2].contains(2)   # true",
                                  oneArgument: { receiver, needle in
-            .bool(list(receiver).elements.contains { $0.isEqual(to: needle) })
+            .bool(list(receiver).firstIndex { $0.isEqual(to: needle) } != nil)
         }) { receiver, arguments in
             try arguments.expectCount(1)
             let needle = try arguments.require(at: 0, named: "x")
-            return .bool(list(receiver).elements.contains { $0.isEqual(to: needle) })
+            return .bool(list(receiver).firstIndex { $0.isEqual(to: needle) } != nil)
         }
         interpreter.defineMethod(on: "list", "index", help: "xs.index(x): the first position of x.\n  [\"a\", \"b\"].index(\"b\")   # 1",
                                  oneArgument: { receiver, needle in
             // Not found: declined, so the general body reports it.
-            list(receiver).elements.firstIndex { $0.isEqual(to: needle) }.map { .number(Double($0)) }
+            list(receiver).firstIndex { $0.isEqual(to: needle) }.map { .number(Double($0)) }
         }) { receiver, arguments in
             try arguments.expectCount(1)
             let needle = try arguments.require(at: 0, named: "x")
-            guard let position = list(receiver).elements.firstIndex(where: { $0.isEqual(to: needle) }) else {
+            guard let position = list(receiver).firstIndex(where: { $0.isEqual(to: needle) }) else {
                 throw NativeError("\(needle.repr) is not in the list")
             }
             return .number(Double(position))
         }
         interpreter.defineMethod(on: "list", "reverse", help: "xs.reverse(): reverse in place.\n  xs.reverse()",
                                  zeroArguments: { receiver in
-            list(receiver).elements.reverse()
+            list(receiver).reverse()
             return .null
         }) { receiver, arguments in
             try arguments.expectCount(0)
-            list(receiver).elements.reverse()
+            list(receiver).reverse()
             return .null
         }
     }
@@ -181,11 +181,11 @@ enum CollectionMethods {
         interpreter.defineMethod(on: "string", "join", help: "sep.join(xs): the elements joined by sep.\n  \", \".join([\"a\", \"b\"])   # \"a, b\"",
                                  oneArgument: { receiver, elements in
             guard case .list(let list) = elements else { return nil }
-            return .string(StringBytes.join(string(receiver), list.elements))
+            return .string(list.withUnsafeElements { StringBytes.join(string(receiver), $0) })
         }) { receiver, arguments in
             try arguments.expectCount(1)
             let elements = try arguments.interpreter.elements(of: try arguments.require(at: 0, named: "xs"))
-            return .string(StringBytes.join(string(receiver), elements))
+            return .string(elements.withUnsafeBufferPointer { StringBytes.join(string(receiver), $0) })
         }
         interpreter.defineMethod(on: "string", "contains", help: "s.contains(t): whether t occurs in s.\n  \"hello\".contains(\"ell\")   # true",
                                  oneArgument: { receiver, needle in

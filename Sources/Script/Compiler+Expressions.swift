@@ -91,10 +91,10 @@ extension Compiler {
         case .list(let elements):
             let codes = elements.map(operand)
             return { machine in
-                var values: [Value] = []
-                values.reserveCapacity(codes.count)
-                for code in codes { values.append(try code.run(machine)) }
-                return .list(ListObject(values))
+                // Built in place: the list is not visible to Seek code until it is returned.
+                let list = ListObject(capacity: codes.count)
+                for code in codes { list.append(try code.run(machine)) }
+                return .list(list)
             }
         case .dict(let entries, let span):
             return dictLiteral(entries, span)   // Compiler+Objects.swift

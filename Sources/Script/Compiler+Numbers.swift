@@ -144,10 +144,7 @@ struct NumberCodeBuilder {
             return .code { machine in
                 guard let position = index.read(machine), let integer = Machine.wholeNumber(position),
                       case .list(let list)? = read(machine) else { return nil }
-                let resolved = integer < 0 ? integer + list.elements.count : integer
-                guard resolved >= 0, resolved < list.elements.count,
-                      case .number(let x) = list.elements[resolved] else { return nil }
-                return x
+                return list.number(at: integer)
             }
         case .index(.index(.variable(let reference, _, _), let rowIndices, _), let indices, _):
             // `m[i][j]`: a number element of a list of lists (a matrix row by row), the outer
@@ -226,9 +223,7 @@ struct NumberCodeBuilder {
     @inline(__always)
     static func element(of container: UnsafeMutablePointer<Value?>, at position: Double) -> Double? {
         guard let integer = Machine.wholeNumber(position), case .list(let list)? = container.pointee else { return nil }
-        let resolved = integer < 0 ? integer + list.elements.count : integer
-        guard resolved >= 0, resolved < list.elements.count, case .number(let x) = list.elements[resolved] else { return nil }
-        return x
+        return list.number(at: integer)
     }
 
     /// Whether `slot` (a global) holds the standard library's `len`.
@@ -243,7 +238,7 @@ struct NumberCodeBuilder {
     @inline(__always)
     static func length(of container: UnsafeMutablePointer<Value?>) -> Double? {
         switch container.pointee {
-        case .list(let list)?: return Double(list.elements.count)
+        case .list(let list)?: return Double(list.count)
         case .dict(let dict)?: return Double(dict.count)
         case .string(let text)?: return Double(TextLayout.characterCount(of: text))
         default: return nil
@@ -255,11 +250,8 @@ struct NumberCodeBuilder {
     static func element(of container: UnsafeMutablePointer<Value?>, at row: Double, _ column: Double) -> Double? {
         guard let rowIndex = Machine.wholeNumber(row), let columnIndex = Machine.wholeNumber(column),
               case .list(let rows)? = container.pointee else { return nil }
-        let resolvedRow = rowIndex < 0 ? rowIndex + rows.elements.count : rowIndex
-        guard resolvedRow >= 0, resolvedRow < rows.elements.count, case .list(let cells) = rows.elements[resolvedRow] else { return nil }
-        let resolved = columnIndex < 0 ? columnIndex + cells.elements.count : columnIndex
-        guard resolved >= 0, resolved < cells.elements.count, case .number(let x) = cells.elements[resolved] else { return nil }
-        return x
+        guard case .list(let cells)? = rows.element(at: rowIndex) else { return nil }
+        return cells.number(at: columnIndex)
     }
 
     /// Reads a variable's value where it lives (nil when unassigned).

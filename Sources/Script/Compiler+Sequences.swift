@@ -26,8 +26,8 @@ extension Compiler {
                 let object = try targetCode(machine)
                 let start = try lowerCode?(machine), stop = try upperCode?(machine)
                 let slice = IndexArgument.slice(start: start, stop: stop)
-                if case .list(let list) = object, let range = slice.range(in: list.elements.count) {
-                    return try loop.walk(machine, list.elements, range)
+                if case .list(let list) = object, let range = slice.range(in: list.count) {
+                    return try loop.walk(machine, list, range)
                 }
                 return try loop.run(machine, over: try machine.elements(of: try machine.indexGet(object, [slice], indexSpan), span))
             }
@@ -37,10 +37,7 @@ extension Compiler {
             let iterable = try sequenceCode(machine)
             if case .range(let range) = iterable { return try loop.count(machine, through: range) }
             if case .string(let text) = iterable { return try loop.characters(machine, of: text) }
-            if case .list(let list) = iterable {
-                let elements = list.elements
-                return try loop.walk(machine, elements, elements.indices)
-            }
+            if case .list(let list) = iterable { return try loop.walk(machine, list, 0..<list.count) }
             return try loop.run(machine, over: try machine.elements(of: iterable, span))
         }
     }
@@ -74,20 +71,20 @@ final class LoopBody {
         return .normal
     }
 
-    /// `elements[range]` of a list, visited in place through a pointer: `elements` is the
-    /// snapshot (the body may change the list without changing what the loop visits), and each
-    /// element is written into the loop variable without the generic copy and destroy when it
-    /// and the variable's old value are plain (numbers, booleans, nil).
-    func walk(_ machine: Machine, _ elements: [Value], _ range: Range<Int>) throws -> Flow {
-        try elements.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return .normal }
-            var index = range.lowerBound
-            while index < range.upperBound {
-                if let flow = try visit(machine, at: base + index) { return flow }
-                index += 1
-            }
-            return .normal
+    /// `list[range]` (within its count), visited in place through a pointer to the list's
+    /// buffer, which the walk pins: the body may change the list, which then moves to a copy,
+    /// without changing what the loop visits (`ListObject.pin`). Each element is written into
+    /// the loop variable without the generic copy and destroy when it and the variable's old
+    /// value are plain (numbers, booleans, nil). The caller holds `list` for the walk.
+    func walk(_ machine: Machine, _ list: ListObject, _ range: Range<Int>) throws -> Flow {
+        guard !range.isEmpty, let base = list.pin() else { return .normal }
+        defer { list.unpin(base) }
+        var index = range.lowerBound
+        while index < range.upperBound {
+            if let flow = try visit(machine, at: base + index) { return flow }
+            index += 1
         }
+        return .normal
     }
 
     /// A range, counted without building a list.
@@ -224,27 +221,28 @@ final class ConcatenationSite {
             value = .null
             if isKnownUniquelyReferenced(&first) { return try extend(first, machine) }
             value = .list(first)
-            // Each list's elements are taken when pairwise `+` would read them (the first list's
-            // once the second operand has run, every other list's as soon as it has run: a later
-            // operand that changes an earlier list does not change the result) and copied once.
-            var parts: [[Value]] = []
+            // Each list's elements are copied when pairwise `+` would read them: the first
+            // list's once the second operand has run, every other list's as soon as it has run
+            // (a later operand that changes an earlier list does not change the result).
+            var result: ListObject?
             var joined = true
             while next < operands.count {
                 let item = try operands[next].run(machine)
                 next += 1
                 guard case .list(let list) = item else {
-                    let left = parts.isEmpty ? value : .list(ListObject(Machine.joined(parts)))
+                    let left = result.map(Value.list) ?? value
                     value = try machine.binary(.add, left, item, spans[next - 2])
                     joined = false
                     break
                 }
-                if parts.isEmpty {
-                    parts.reserveCapacity(operands.count)
-                    parts.append(first.elements)
+                if result == nil {
+                    let made = ListObject(capacity: first.count + list.count)
+                    made.appendElements(of: first)
+                    result = made
                 }
-                parts.append(list.elements)
+                result?.appendElements(of: list)
             }
-            if joined { return .list(ListObject(Machine.joined(parts))) }
+            if joined, let result { return .list(result) }
         } else if case .string(let first) = value {
             var text = first
             var joined = true
@@ -279,36 +277,19 @@ final class ConcatenationSite {
         return value
     }
 
-    /// The chain on a first list only this site holds: the other lists' elements are taken as
-    /// each operand runs (as pairwise `+` reads them) and appended to `first`'s elements, whose
-    /// buffer grows once to the final size. An operand that is not a list ends the join with
-    /// the general `+`, as in `run`.
+    /// The chain on a first list only this site holds: the other lists' elements are appended
+    /// to it as each operand runs (as pairwise `+` reads them). An operand that is not a list
+    /// ends the join with the general `+`, as in `run`.
     private func extend(_ first: ListObject, _ machine: Machine) throws -> Value {
-        var parts: [[Value]] = []
         var next = 1
         while next < operands.count {
             let item = try operands[next].run(machine)
             next += 1
             guard case .list(let list) = item else {
-                Self.append(parts, to: first)
                 return try pairwise(try machine.binary(.add, .list(first), item, spans[next - 2]), from: next, machine)
             }
-            if parts.isEmpty { parts.reserveCapacity(operands.count - 1) }
-            parts.append(list.elements)
+            first.appendElements(of: list)
         }
-        Self.append(parts, to: first)
         return .list(first)
-    }
-
-    private static func append(_ parts: [[Value]], to list: ListObject) {
-        var elements = list.elements
-        list.elements = []
-        var total = elements.count
-        for part in parts { total += part.count }
-        elements.reserveCapacity(total)
-        for part in parts {
-            for element in part { elements.append(element) }
-        }
-        list.elements = elements
     }
 }

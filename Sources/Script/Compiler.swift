@@ -152,6 +152,20 @@ struct Compiler {
                 // A plain local's list is read and written where it lies (`quickIndexSet(at:)`);
                 // an unassigned slot takes the general path, which reports it first.
                 let slot = targetCode.slot
+                if arithmetic == nil {
+                    // `xs[i] = v` in a closure of its own: small enough for the list's write
+                    // (`quickIndexSet(at:)`) to be inlined, with `v` handed to it without a copy.
+                    return { machine in
+                        let target = machine.stack + (machine.base + slot)
+                        guard target.pointee != nil else { return try general(machine) }
+                        let position = try positionCode.run(machine)
+                        let newValue = try valueCode.run(machine)
+                        if !Machine.quickIndexSet(at: target, position, newValue) {
+                            try machine.indexSet(try targetCode.run(machine), [.value(position)], newValue, span)
+                        }
+                        return .normal
+                    }
+                }
                 return { machine in
                     let target = machine.stack + (machine.base + slot)
                     guard target.pointee != nil else { return try general(machine) }
@@ -333,7 +347,14 @@ struct Compiler {
         return { machine, value in
             let parts: [Value]
             switch value {
-            case .list(let list): parts = list.elements
+            case .list(let list):
+                // Read in place (a copy of the elements costs an array per unpacking); storing
+                // into the variables runs no Seek code, so the list cannot change meanwhile.
+                guard list.count == stores.count else {
+                    throw RuntimeError.unpackCount(expected: stores.count, got: list.count, span)
+                }
+                for (index, store) in stores.enumerated() { try store.run(machine, list.element(at: index) ?? .null) }
+                return
             case .object(let object): parts = try machine.runNative(span) { try object.iterationElements() }
             default: throw RuntimeError.cannotUnpack(expected: stores.count, got: value.typeAndValue, span)
             }

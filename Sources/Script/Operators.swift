@@ -36,23 +36,27 @@ extension Machine {
             default: break
             }
         } else if operation == .add, case .list(let a) = left, case .list(let b) = right {
-            return .list(ListObject(Machine.joined(a.elements[...], b.elements[...])))
+            let joined = ListObject(capacity: a.count + b.count)
+            joined.appendElements(of: a)
+            joined.appendElements(of: b)
+            return .list(joined)
         } else if operation == .multiply, case .number(let count) = right {
             if case .string(let text) = left {
                 return .string(String(repeating: text, count: try Machine.repeatCount(count, span)))
             }
             if case .list(let list) = left {
                 let times = try Machine.repeatCount(count, span)
-                guard times * list.elements.count <= Machine.materialisedRangeLimit else {
-                    throw RuntimeError.invalidIndex("a list of \(times * list.elements.count) elements is too large "
+                guard times * list.count <= Machine.materialisedRangeLimit else {
+                    throw RuntimeError.invalidIndex("a list of \(times * list.count) elements is too large "
                         + "(limit \(Machine.materialisedRangeLimit))", span)
                 }
                 // `[false] * n`: repeated without building an array of n arrays first.
-                if list.elements.count == 1 { return .list(ListObject(Array(repeating: list.elements[0], count: times))) }
-                var elements: [Value] = []
-                elements.reserveCapacity(times * list.elements.count)
-                for _ in 0..<times { elements.append(contentsOf: list.elements) }
-                return .list(ListObject(elements))
+                if list.count == 1, let element = list.element(at: 0) {
+                    return .list(ListObject(repeating: element, count: times))
+                }
+                let repeated = ListObject(capacity: times * list.count)
+                for _ in 0..<times { repeated.appendElements(of: list) }
+                return .list(repeated)
             }
         }
         switch operation {
@@ -64,38 +68,11 @@ extension Machine {
         }
     }
 
-    /// The elements of `parts` in one new array, copied in a loop specialised for `Value`
-    /// (`Array(slice)` and `+` copy through the generic value witnesses, an indirect call per
-    /// element: a fifth of a quicksort that slices and concatenates). The buffer is made by
-    /// `reserveCapacity`, which is specialised too: `Array(unsafeUninitializedCapacity:)` calls
-    /// the standard library's unspecialised allocator, which looks the storage type's metadata up
-    /// at run time (about 500 instructions per list, 6% of a quicksort).
-    static func joined(_ first: ArraySlice<Value>, _ second: ArraySlice<Value> = []) -> [Value] {
-        var elements: [Value] = []
-        elements.reserveCapacity(first.count + second.count)
-        for element in first { elements.append(element) }
-        for element in second { elements.append(element) }
-        return elements
-    }
-
-    /// The elements of several lists in one new array (a chain `a + [p] + b`, see
-    /// `ConcatenationSite`), allocated once.
-    static func joined(_ parts: [[Value]]) -> [Value] {
-        var total = 0
-        for part in parts { total += part.count }
-        var elements: [Value] = []
-        elements.reserveCapacity(total)
-        for part in parts {
-            for element in part { elements.append(element) }
-        }
-        return elements
-    }
-
     /// `element in container`: an element of a list or range (by `==`), a key of a dict, a
     /// substring of a string, an element of a native object's iteration (a tensor's rows).
     func contains(_ container: Value, _ element: Value, _ span: SourceSpan) throws -> Bool {
         switch container {
-        case .list(let list): return list.elements.contains { $0.isEqual(to: element) }
+        case .list(let list): return list.firstIndex { $0.isEqual(to: element) } != nil
         case .dict(let dict):
             guard case .string(let key) = element else {
                 throw RuntimeError.unsupportedOperands(operator: "in", left: element.typeAndValue,
@@ -224,10 +201,7 @@ extension Machine {
         // (retains) them.
         if case .list(let list) = object {
             guard case .number(let number) = position, let integer = Machine.wholeNumber(number) else { return nil }
-            let resolved = integer < 0 ? integer + list.elements.count : integer
-            guard resolved >= 0 && resolved < list.elements.count else { return nil }
-            if case .number(let x) = list.elements[resolved] { return .number(x) }
-            return list.elements[resolved]
+            return list.element(at: integer)
         }
         if case .dict(let dict) = object {
             guard case .string(let key) = position else { return nil }
@@ -282,13 +256,8 @@ extension Machine {
     static func quickIndexGet(at target: UnsafeMutablePointer<Value?>, _ position: Value) -> Value? {
         if let borrowed = borrowedList(at: target) {
             guard case .number(let number) = position, let integer = wholeNumber(number) else { return nil }
-            return borrowed._withUnsafeGuaranteedRef { list in
-                let resolved = integer < 0 ? integer + list.elements.count : integer
-                guard resolved >= 0 && resolved < list.elements.count else { return nil }
-                // A number is matched where it lies, without the generic copy of the element.
-                if case .number(let x) = list.elements[resolved] { return .number(x) }
-                return list.elements[resolved]
-            }
+            // A number is matched where it lies, without the generic copy of the element.
+            return borrowed._withUnsafeGuaranteedRef { $0.element(at: integer) }
         }
         guard let object = target.pointee else { return nil }
         return quickIndexGet(object, position)
@@ -299,12 +268,7 @@ extension Machine {
     static func quickIndexSet(at target: UnsafeMutablePointer<Value?>, _ position: Value, _ value: Value) -> Bool {
         if let borrowed = borrowedList(at: target) {
             guard case .number(let number) = position, let integer = wholeNumber(number) else { return false }
-            return borrowed._withUnsafeGuaranteedRef { list in
-                let resolved = integer < 0 ? integer + list.elements.count : integer
-                guard resolved >= 0 && resolved < list.elements.count else { return false }
-                list.elements[resolved] = value
-                return true
-            }
+            return borrowed._withUnsafeGuaranteedRef { $0.set(value, at: integer) }
         }
         guard let object = target.pointee else { return false }
         return quickIndexSet(object, position, value)
@@ -315,10 +279,7 @@ extension Machine {
     static func quickIndexSet(_ object: Value, _ position: Value, _ value: Value) -> Bool {
         if case .list(let list) = object {
             guard case .number(let number) = position, let integer = Machine.wholeNumber(number) else { return false }
-            let resolved = integer < 0 ? integer + list.elements.count : integer
-            guard resolved >= 0 && resolved < list.elements.count else { return false }
-            list.elements[resolved] = value
-            return true
+            return list.set(value, at: integer)
         }
         if case .dict(let dict) = object, case .string(let key) = position {
             dict.store(value, forKey: key)
@@ -375,10 +336,10 @@ extension Machine {
     func indexGet(_ target: Value, _ indices: [IndexArgument], _ span: SourceSpan) throws -> Value {
         switch target {
         case .list(let list):
-            let position = try singleIndex(indices, count: list.elements.count, type: "list", span)
+            let position = try singleIndex(indices, count: list.count, type: "list", span)
             switch position {
-            case .element(let index): return list.elements[index]
-            case .range(let range): return .list(ListObject(Machine.joined(list.elements[range])))
+            case .element(let index): return list.element(at: index) ?? .null
+            case .range(let range): return .list(list.copy(range))
             }
         case .string(let text):
             if indices.count == 1, case .value(.number(let number)) = indices[0], let integer = Int(exactly: number),
@@ -418,9 +379,9 @@ extension Machine {
     func indexSet(_ target: Value, _ indices: [IndexArgument], _ value: Value, _ span: SourceSpan) throws {
         switch target {
         case .list(let list):
-            guard case .element(let index) = try singleIndex(indices, count: list.elements.count, type: "list", span)
+            guard case .element(let index) = try singleIndex(indices, count: list.count, type: "list", span)
             else { throw RuntimeError.invalidIndex("cannot assign to a slice of a list", span) }
-            list.elements[index] = value
+            _ = list.set(value, at: index)
         case .dict(let dict):
             dict.store(value, forKey: try dictKey(indices, span))
         case .object(let object):

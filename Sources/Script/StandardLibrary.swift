@@ -126,7 +126,9 @@ public enum StandardLibrary {
         NativeFunction("list", help: "list(xs): a new list of the elements of a list, range, string or dict.\n  list(range(3))   # [0, 1, 2]") { arguments in
             try arguments.rejectUnknownNames([])
             try arguments.expectCount(1)
-            return .list(ListObject(try arguments.interpreter.elements(of: try arguments.require(at: 0, named: "xs"))))
+            let source = try arguments.require(at: 0, named: "xs")
+            if case .list(let list) = source { return .list(list.copy(0..<list.count)) }
+            return .list(ListObject(try arguments.interpreter.elements(of: source)))
         },
     ] }
 
@@ -209,7 +211,7 @@ public enum StandardLibrary {
         NativeFunction("len", help: "len(x): the number of elements of a list, dict, string, range or object.\n  len([1, 2])   # 2",
                        oneArgument: { value in
             switch value {
-            case .list(let list): return .number(Double(list.elements.count))
+            case .list(let list): return .number(Double(list.count))
             case .dict(let dict): return .number(Double(dict.count))
             case .string(let text): return .number(Double(TextLayout.characterCount(of: text)))
             default: return nil
@@ -219,7 +221,7 @@ public enum StandardLibrary {
             try arguments.expectCount(1)
             let value = try arguments.require(at: 0, named: "x")
             switch value {
-            case .list(let list): return .number(Double(list.elements.count))
+            case .list(let list): return .number(Double(list.count))
             case .dict(let dict): return .number(Double(dict.count))
             case .string(let text): return .number(Double(TextLayout.characterCount(of: text)))
             case .range(let range): return .number(Double(range.count))
@@ -250,12 +252,21 @@ public enum StandardLibrary {
             """) { arguments in
             try arguments.rejectUnknownNames(["key", "reverse"])
             try arguments.expectCount(1)
-            let elements = try arguments.interpreter.elements(of: try arguments.require(at: 0, named: "xs"))
+            let source = try arguments.require(at: 0, named: "xs")
             let key = try arguments.value(named: "key")
             let reverse = try arguments.bool(named: "reverse", default: false)
-            let keys = try key.map { try arguments.interpreter.callEach($0, elements) } ?? elements
-            let sorted = try sortedOrder(keys).map { elements[$0] }
-            return .list(ListObject(reverse ? sorted.reversed() : sorted))
+            // A list is read in place (a snapshot: the key function may change it).
+            func sort<Elements: RandomAccessCollection<Value>>(_ elements: Elements) throws -> Value where Elements.Index == Int {
+                let sorted: [Value]
+                if let key {
+                    sorted = try sortedOrder(try arguments.interpreter.callEach(key, elements)).map { elements[$0] }
+                } else {
+                    sorted = try sortedOrder(elements).map { elements[$0] }
+                }
+                return .list(ListObject(reverse ? sorted.reversed() : sorted))
+            }
+            if case .list(let list) = source { return try list.withSnapshot(sort) }
+            return try sort(try arguments.interpreter.elements(of: source))
         },
         NativeFunction("zip", help: "zip(a, b, …): pairs (lists) of corresponding elements, as long as the shortest.\n  zip([1, 2], [\"a\", \"b\"])   # [[1, \"a\"], [2, \"b\"]]") { arguments in
             try arguments.rejectUnknownNames([])
@@ -292,14 +303,15 @@ public enum StandardLibrary {
             guard case .list(let list) = target else {
                 throw NativeError("append() expects 'xs' to be a list, got \(target.typeAndValue)")
             }
-            list.elements.append(try arguments.require(at: 1, named: "x"))
+            list.append(try arguments.require(at: 1, named: "x"))
             return .null
         },
     ] }
 
     /// The stable order of `keys` when `unbox` takes every one of them out of its `Value`; nil
     /// when some key is of another kind.
-    private static func unboxedOrder<Key: Comparable>(_ keys: [Value], _ unbox: (Value) -> Key?) -> [Int]? {
+    private static func unboxedOrder<Keys: RandomAccessCollection<Value>, Key: Comparable>(
+        _ keys: Keys, _ unbox: (Value) -> Key?) -> [Int]? where Keys.Index == Int {
         var unboxed: [Key] = []
         unboxed.reserveCapacity(keys.count)
         for key in keys {
@@ -312,7 +324,7 @@ public enum StandardLibrary {
     /// The positions of `keys` in ascending order (a stable sort). Keys that are all numbers or
     /// all strings are compared unboxed, without copying a `Value` per comparison; a mix goes
     /// through `less`, which reports the first pair it cannot compare.
-    static func sortedOrder(_ keys: [Value]) throws -> [Int] {
+    static func sortedOrder<Keys: RandomAccessCollection<Value>>(_ keys: Keys) throws -> [Int] where Keys.Index == Int {
         if let order = unboxedOrder(keys, { if case .number(let number) = $0 { number } else { nil } }) { return order }
         if let order = unboxedOrder(keys, { if case .string(let text) = $0 { text } else { nil } }) { return order }
         var failure: Error?
@@ -370,24 +382,33 @@ public enum StandardLibrary {
             try arguments.rejectUnknownNames([])
             try arguments.expectCount(2)
             let function = try arguments.callable(at: 0, named: "f")
-            let elements = try arguments.interpreter.elements(of: try arguments.require(at: 1, named: "xs"))
-            return .list(ListObject(try arguments.interpreter.callEach(function, elements)))
+            let source = try arguments.require(at: 1, named: "xs")
+            // A list is read in place (a snapshot: `f` may change it).
+            if case .list(let list) = source {
+                return .list(try list.withSnapshot { try arguments.interpreter.mapEach(function, $0) })
+            }
+            return .list(try arguments.interpreter.mapEach(function, try arguments.interpreter.elements(of: source)))
         },
         NativeFunction("filter", help: "filter(f, xs): the elements x for which f(x) is true.\n  filter(fn(x) { x > 1 }, [1, 2, 3])   # [2, 3]") { arguments in
             try arguments.rejectUnknownNames([])
             try arguments.expectCount(2)
             let function = try arguments.callable(at: 0, named: "f")
-            let elements = try arguments.interpreter.elements(of: try arguments.require(at: 1, named: "xs"))
-            let verdicts = try arguments.interpreter.callEach(function, elements) { keep in
-                guard case .bool = keep else {
-                    throw NativeError("filter() expects f to return a boolean, got \(keep.typeAndValue)")
+            let source = try arguments.require(at: 1, named: "xs")
+            func keep<Elements: Collection<Value>>(_ elements: Elements) throws -> Value {
+                let verdicts = try arguments.interpreter.callEach(function, elements) { keep in
+                    guard case .bool = keep else {
+                        throw NativeError("filter() expects f to return a boolean, got \(keep.typeAndValue)")
+                    }
                 }
+                var kept: [Value] = []
+                for (element, verdict) in zip(elements, verdicts) {
+                    if case .bool(true) = verdict { kept.append(element) }
+                }
+                return .list(ListObject(kept))
             }
-            var kept: [Value] = []
-            for (element, verdict) in zip(elements, verdicts) {
-                if case .bool(true) = verdict { kept.append(element) }
-            }
-            return .list(ListObject(kept))
+            // A list is read in place (a snapshot: `f` may change it).
+            if case .list(let list) = source { return try list.withSnapshot(keep) }
+            return try keep(try arguments.interpreter.elements(of: source))
         },
     ] }
 
@@ -422,25 +443,35 @@ extension Interpreter {
     /// function called from a native on the interpreter's thread is entered directly: the thread
     /// check, the call's span and the clearing of stale frame slots happen once per native call
     /// instead of once per element (`call(_:argument:)` did all three per element).
-    func callEach(_ callee: Value, _ elements: [Value], check: (Value) throws -> Void = { _ in }) throws -> [Value] {
+    func callEach<Elements: Collection<Value>>(_ callee: Value, _ elements: Elements,
+                                              check: (Value) throws -> Void = { _ in }) throws -> [Value] {
         var results: [Value] = []
         results.reserveCapacity(elements.count)
+        try callEach(callee, elements, take: { result in
+            try check(result)
+            results.append(result)
+        })
+        return results
+    }
+
+    /// `map`: `callEach` with the results put straight into a new list (an array moved into
+    /// the list costs a copy of its bytes and the array's destroy of what is left).
+    func mapEach<Elements: Collection<Value>>(_ callee: Value, _ elements: Elements) throws -> ListObject {
+        let results = ListObject(capacity: elements.count)
+        try callEach(callee, elements, take: { results.append($0) })
+        return results
+    }
+
+    /// `callee(element)` for each element, in order, each result handed to `take`.
+    private func callEach<Elements: Collection<Value>>(_ callee: Value, _ elements: Elements,
+                                                       take: (Value) throws -> Void) throws {
         guard LargeStack.isCurrentThread, case .function(let function) = callee else {
-            for element in elements {
-                let result = try call(callee, argument: element)
-                try check(result)
-                results.append(result)
-            }
-            return results
+            for element in elements { try take(try call(callee, argument: element)) }
+            return
         }
         let span = machine.nativeCallSpan ?? fallbackSpan(SourceFile(name: "<native>", text: ""))
         defer { if machine.depth == 0 { machine.clearStaleSlots() } }
-        for element in elements {
-            let result = try machine.invoke(function, argument: element, span)
-            try check(result)
-            results.append(result)
-        }
-        return results
+        for element in elements { try take(try machine.invoke(function, argument: element, span)) }
     }
 
     /// The span of the native call in progress (for typed errors a native throws itself).

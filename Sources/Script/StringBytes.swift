@@ -92,8 +92,8 @@ enum StringBytes {
     /// `text.split(separator)` for a one-byte separator, on the text's UTF-8 bytes: the pieces
     /// between its occurrences (found with `memchr`), counted first so the list is made at its
     /// size (a byte loop, and growing the list, were most of the time of splitting short lines).
-    static func split(_ bytes: UnsafeBufferPointer<UInt8>, at separator: UInt8) -> [Value] {
-        guard let base = bytes.baseAddress, !bytes.isEmpty else { return [.string("")] }
+    static func split(_ bytes: UnsafeBufferPointer<UInt8>, at separator: UInt8) -> ListObject {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return ListObject([.string("")]) }
         let end = base + bytes.count
         @inline(__always) func next(from start: UnsafePointer<UInt8>) -> UnsafePointer<UInt8>? {
             guard start < end, let found = memchr(start, Int32(separator), end - start) else { return nil }
@@ -105,10 +105,9 @@ enum StringBytes {
             count += 1
             cursor = found + 1
         }
-        // (Not `[Value](unsafeUninitializedCapacity:)`: it allocates through an unspecialised
-        // generic path, about 530 instructions.)
-        var pieces: [Value] = []
-        pieces.reserveCapacity(count)
+        // Straight into the list: an array moved into it costs a copy of its bytes and the
+        // array's destroy of what is left.
+        let pieces = ListObject(capacity: count)
         var start = base
         while pieces.count < count - 1, let found = next(from: start) {
             pieces.append(.string(piece(start, found - start)))
@@ -129,7 +128,7 @@ enum StringBytes {
     }
 
     /// `separator.join(xs)`: strings bare, other values as `print` shows them.
-    static func join(_ separator: String, _ elements: [Value]) -> String {
+    static func join(_ separator: String, _ elements: UnsafeBufferPointer<Value>) -> String {
         guard elements.count > 1 else { return elements.first?.description ?? "" }
         if let joined = joinStrings(separator, elements) { return joined }
         return concatenate(elements.map { element in
@@ -140,7 +139,7 @@ enum StringBytes {
 
     /// A list of strings only, joined straight from the list (without first gathering its texts
     /// into an array: a retain and a release per element); nil when an element is not a string.
-    private static func joinStrings(_ separator: String, _ elements: [Value]) -> String? {
+    private static func joinStrings(_ separator: String, _ elements: UnsafeBufferPointer<Value>) -> String? {
         var length = separator.utf8.count * (elements.count - 1)
         for element in elements {
             guard case .string(let text) = element else { return nil }

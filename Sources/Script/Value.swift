@@ -27,23 +27,7 @@ public enum Value {
 
 // MARK: - Containers
 
-/// The storage of a Seek list.
-public final class ListObject {
-    /// The elements, in order.
-    public var elements: [Value]
-    /// Creates a list.
-    public init(_ elements: [Value] = []) { self.elements = elements }
-
-    /// `xs.append(x)`. The first element of an empty list makes room for four, as CPython's
-    /// lists do: Swift's arrays grow 1, 2, 4, and those two extra reallocations were a tenth of a
-    /// quicksort's time, whose lists start empty and mostly stay short.
-    @inline(__always)
-    func append(_ element: Value) {
-        if elements.capacity == 0 { elements.reserveCapacity(4) }
-        elements.append(element)
-    }
-}
-
+// `ListObject` (the storage of a Seek list) is in ListObject.swift.
 // `DictObject` (the storage of a Seek dictionary) is in DictObject.swift.
 
 /// A half-open arithmetic progression, `range(start, stop, step)`.
@@ -163,8 +147,14 @@ extension Value {
         case (.number(let a), .number(let b)): return a == b
         case (.string(let a), .string(let b)): return a == b
         case (.list(let a), .list(let b)):
-            return a === b || (a.elements.count == b.elements.count
-                && zip(a.elements, b.elements).allSatisfy { $0.isEqual(to: $1) })
+            guard a !== b else { return true }
+            guard a.count == b.count else { return false }
+            for index in 0..<a.count {
+                guard let left = a.element(at: index), let right = b.element(at: index), left.isEqual(to: right) else {
+                    return false
+                }
+            }
+            return true
         case (.dict(let a), .dict(let b)):
             return a === b || (a.keys == b.keys && a.keys.allSatisfy { key in
                 guard let left = a[key], let right = b[key] else { return false }

@@ -30,8 +30,7 @@ final class Harness {
 
     /// What a program printed in a fresh interpreter, or that and its first error with where it
     /// was reported: what the fast-path tests compare between two spellings of one program.
-    static func outcome(_ source: String) -> String {
-        let harness = Harness()
+    static func outcome(_ source: String, in harness: Harness = Harness()) -> String {
         do {
             _ = try harness.interpreter.run(source, file: "test.seek")
             return harness.output

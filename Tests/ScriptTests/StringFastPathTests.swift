@@ -72,7 +72,7 @@ private func referenceContains(_ text: String, _ part: String) -> Bool {
     ]
     for list in elements {
         for separator in ["", ", ", "\r", "ü"] {
-            #expect(StringBytes.join(separator, list) == list.map(\.description).joined(separator: separator))
+            #expect(list.withUnsafeBufferPointer { StringBytes.join(separator, $0) } == list.map(\.description).joined(separator: separator))
         }
     }
 }
