@@ -38,4 +38,18 @@ public enum VectorKernels {
 
     /// The level for a kernel call.
     static var c: CKLevel { level.c }
+
+    /// Whether the products at the AVX2 + FMA level (CKernels' sgemm and the fused feed-forward
+    /// block) run their AVX-512 build: a wider register tile whose every sum is the AVX2 tile's,
+    /// so the same bits (`MICROSEEK_NARROW_TILES=1` turns it off, to measure one against the other).
+    public static var wideTiles: Bool { ck_wide_tiles() != 0 }
+
+    /// Runs `body` with the AVX-512 products off. The switch is process-wide (one C flag read per
+    /// product), which is safe only because both builds give the same bits: it exists for the
+    /// test that checks that they do.
+    public static func withNarrowTiles<Result>(_ body: () throws -> Result) rethrows -> Result {
+        let was = ck_set_wide_tiles(0)
+        defer { _ = ck_set_wide_tiles(was) }
+        return try body()
+    }
 }

@@ -20,9 +20,46 @@ static int cpu_has_avx2_fma(void) {
     __cpuid_count(7, 0, eax, ebx, ecx, edx);
     return (ebx & (1u << 5)) != 0;         // AVX2
 }
+
+// AVX-512 F with the OS saving the opmask and all 32 ZMM registers (XCR0 bits 5-7).
+static int cpu_has_avx512f(void) {
+    if (!cpu_has_avx2_fma()) return 0;
+    unsigned eax, ebx, ecx, edx;
+    unsigned xcr0_low, xcr0_high;
+    __asm__ volatile("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0));
+    if ((xcr0_low & 0xE6u) != 0xE6u) return 0;
+    __cpuid_count(7, 0, eax, ebx, ecx, edx);
+    return (ebx & (1u << 16)) != 0;        // AVX-512 F
+}
 #else
 static int cpu_has_avx2_fma(void) { return 0; }
+static int cpu_has_avx512f(void) { return 0; }
 #endif
+
+static int wide_available = -1;
+static int wide_enabled = -1;
+
+int ck_wide_tiles(void) {
+    int enabled = __atomic_load_n(&wide_enabled, __ATOMIC_RELAXED);
+    if (enabled < 0) {
+        int available = __atomic_load_n(&wide_available, __ATOMIC_RELAXED);
+        if (available < 0) {
+            available = cpu_has_avx512f();
+            __atomic_store_n(&wide_available, available, __ATOMIC_RELAXED);
+        }
+        const char *narrow = getenv("MICROSEEK_NARROW_TILES");
+        enabled = available && !(narrow && strcmp(narrow, "1") == 0);
+        __atomic_store_n(&wide_enabled, enabled, __ATOMIC_RELAXED);
+    }
+    return enabled;
+}
+
+int ck_set_wide_tiles(int enabled) {
+    const int was = ck_wide_tiles();
+    int available = __atomic_load_n(&wide_available, __ATOMIC_RELAXED);
+    __atomic_store_n(&wide_enabled, enabled && available > 0, __ATOMIC_RELAXED);
+    return was;
+}
 
 static int available_level = -1;
 static int default_level = -1;

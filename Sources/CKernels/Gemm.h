@@ -8,7 +8,13 @@
 #define CKERNELS_GEMM_H
 #include "Bodies.h"
 
-enum { CK_KC = 256, CK_MC = 96, CK_NR = 16, CK_MR = 6 };
+enum { CK_KC = 256, CK_MC = 96, CK_NR = 16, CK_MR = 6, CK_MR_WIDE = 12 };
+
+/// 16 floats: one ZMM register in the AVX-512 build of the products (see gemm_tile_wide).
+typedef float v16 __attribute__((vector_size(64), aligned(4)));
+CK_INLINE v16 load16(const float *p) { return *(const v16 *)p; }
+CK_INLINE void store16(v16 x, float *p) { *(v16 *)p = x; }
+CK_INLINE v16 splat16(float x) { return (v16){x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x}; }
 
 /// One 6×16 tile of C (rows × cols valid) = base + A-strip · B-panel over kc steps, where `base`
 /// (row stride ldc) is C itself when accumulating, another matrix (a residual added in the
@@ -51,6 +57,42 @@ CK_INLINE void gemm_tile(long kc, const float *a, long ars, long acs, const floa
         for (long j = 0; j < cols; j++) c[r * ldc + j] = base ? base[r * ldc + j] + tile[r][j] : tile[r][j];
 }
 
+/// gemm_tile's arithmetic on a 12 × 16 tile for CPUs with AVX-512: a row of the panel is one
+/// ZMM register, so twelve rows keep twelve independent sums in flight (two FMA units, four
+/// cycles each) with one panel load per step. Every element is the same chain as in gemm_tile
+/// (its bias or zero, then one fused multiply-add per step in step order, then base + sum at the
+/// store), so both tiles give the same bits: only the width of the registers differs.
+CK_INLINE void gemm_tile_wide(long kc, const float *a, long ars, long acs, const float *panel, const float *bias16,
+                              float *c, long ldc, const float *base, long rows, long cols) {
+    const float *ar[CK_MR_WIDE];
+    for (long r = 0; r < CK_MR_WIDE; r++) ar[r] = a + (r < rows ? r : 0) * ars;
+    if (base) for (long r = 0; r < rows; r++) { __builtin_prefetch(base + r * ldc); __builtin_prefetch(base + r * ldc + cols - 1); }
+    const v16 start = bias16 ? load16(bias16) : splat16(0);
+    v16 c0 = start, c1 = start, c2 = start, c3 = start, c4 = start, c5 = start;
+    v16 c6 = start, c7 = start, c8 = start, c9 = start, c10 = start, c11 = start;
+    for (long p = 0; p < kc; p++) {
+        const v16 b = load16(panel + p * CK_NR);
+        const long offset = p * acs;
+        c0 += splat16(ar[0][offset]) * b; c1 += splat16(ar[1][offset]) * b;
+        c2 += splat16(ar[2][offset]) * b; c3 += splat16(ar[3][offset]) * b;
+        c4 += splat16(ar[4][offset]) * b; c5 += splat16(ar[5][offset]) * b;
+        c6 += splat16(ar[6][offset]) * b; c7 += splat16(ar[7][offset]) * b;
+        c8 += splat16(ar[8][offset]) * b; c9 += splat16(ar[9][offset]) * b;
+        c10 += splat16(ar[10][offset]) * b; c11 += splat16(ar[11][offset]) * b;
+    }
+    float tile[CK_MR_WIDE][CK_NR];
+    const int whole = rows == CK_MR_WIDE && cols == CK_NR;
+#define CK_STORE_WIDE(r, sum) do { float *row = whole ? c + (r) * ldc : tile[r]; \
+        if (whole && base) store16(load16(base + (r) * ldc) + sum, row); else store16(sum, row); } while (0)
+    CK_STORE_WIDE(0, c0); CK_STORE_WIDE(1, c1); CK_STORE_WIDE(2, c2); CK_STORE_WIDE(3, c3);
+    CK_STORE_WIDE(4, c4); CK_STORE_WIDE(5, c5); CK_STORE_WIDE(6, c6); CK_STORE_WIDE(7, c7);
+    CK_STORE_WIDE(8, c8); CK_STORE_WIDE(9, c9); CK_STORE_WIDE(10, c10); CK_STORE_WIDE(11, c11);
+#undef CK_STORE_WIDE
+    if (whole) return;
+    for (long r = 0; r < rows; r++)
+        for (long j = 0; j < cols; j++) c[r * ldc + j] = base ? base[r * ldc + j] + tile[r][j] : tile[r][j];
+}
+
 /// Packs B's rows p0 … p0 + kc into `out` as [panel][p][16], zero past column n
 /// (B(p, j) = b[p·brs + j·bcs]).
 CK_INLINE void pack_b_block(const float *b, long brs, long bcs, long p0, long kc, long n, float *out_block) {
@@ -85,15 +127,16 @@ CK_INLINE void pack_b_block(const float *b, long brs, long bcs, long p0, long kc
 /// C (m×n) = base + A · one packed block of B (kc steps from step p0 of A), every 6 × 16 tile in
 /// registers; `bias_block` (padded to the panels, or NULL) starts the sums, `base_block` (C itself
 /// when adding to partial sums, a residual, or NULL) is added as each tile is stored.
+/// `wide` (a constant at every call, so the branch folds away) picks the 12 × 16 AVX-512 tile.
 CK_INLINE void gemm_block_rows(long m, long n, long kc, long p0, const float *a, long ars, long acs, const float *packed,
-                               const float *bias_block, const float *base_block, float *c, long ldc) {
-    const long panels = (n + CK_NR - 1) / CK_NR;
+                               const float *bias_block, const float *base_block, float *c, long ldc, int wide) {
+    const long panels = (n + CK_NR - 1) / CK_NR, mr = wide ? CK_MR_WIDE : CK_MR;
     for (long i0 = 0; i0 < m; i0 += CK_MC) {
         const long i1 = min_l(m, i0 + CK_MC);
         for (long panel = 0; panel < panels; panel++) {
             const long j0 = panel * CK_NR, cols = min_l(CK_NR, n - j0);
-            for (long i = i0; i < i1; i += CK_MR) {
-                const long rows = min_l(CK_MR, i1 - i);
+            for (long i = i0; i < i1; i += mr) {
+                const long rows = min_l(mr, i1 - i);
                 // Fetched while the tile's sums run (the step's operands come from L3, written
                 // by the op before): the tile's rows of C, which the store would otherwise
                 // wait on, and in the first panel the next strip's rows of A (later panels
@@ -105,11 +148,16 @@ CK_INLINE void gemm_block_rows(long m, long n, long kc, long p0, const float *a,
                         __builtin_prefetch(c + (i + r) * ldc + j0 + cols - 1, 1);
                     }
                 if (panel == 0 && acs == 1)
-                    for (long r = i + CK_MR; r < min_l(m, i + 2 * CK_MR); r++)
+                    for (long r = i + mr; r < min_l(m, i + 2 * mr); r++)
                         for (long p = 0; p < kc; p += 16) __builtin_prefetch(a + r * ars + p0 + p);
-                gemm_tile(kc, a + i * ars + p0 * acs, ars, acs, packed + panel * kc * CK_NR,
-                          bias_block ? bias_block + j0 : NULL, c + i * ldc + j0, ldc,
-                          base_block ? base_block + i * ldc + j0 : NULL, rows, cols);
+                if (wide)
+                    gemm_tile_wide(kc, a + i * ars + p0 * acs, ars, acs, packed + panel * kc * CK_NR,
+                                   bias_block ? bias_block + j0 : NULL, c + i * ldc + j0, ldc,
+                                   base_block ? base_block + i * ldc + j0 : NULL, rows, cols);
+                else
+                    gemm_tile(kc, a + i * ars + p0 * acs, ars, acs, packed + panel * kc * CK_NR,
+                              bias_block ? bias_block + j0 : NULL, c + i * ldc + j0, ldc,
+                              base_block ? base_block + i * ldc + j0 : NULL, rows, cols);
             }
         }
     }
@@ -119,7 +167,7 @@ CK_INLINE void gemm_block_rows(long m, long n, long kc, long p0, const float *a,
 /// it is not NULL, added as each tile is stored) (+ bias[j] in every row when `bias` is not NULL),
 /// A(i,p) = a[i·ars + p·acs], B(p,j) = b[p·brs + j·bcs]; m, n, k ≥ 1.
 CK_INLINE void sgemm_body(long m, long n, long k, const float *a, long ars, long acs, const float *b, long brs,
-                          long bcs, const float *bias, const float *addend, float *c, long ldc, int accumulate) {
+                          long bcs, const float *bias, const float *addend, float *c, long ldc, int accumulate, int wide) {
     const long panels = (n + CK_NR - 1) / CK_NR;
     float *packed = malloc(sizeof(float) * (size_t)(panels * CK_NR * (k < CK_KC ? k : CK_KC) + panels * CK_NR));
     if (!packed) abort();
@@ -130,7 +178,7 @@ CK_INLINE void sgemm_body(long m, long n, long k, const float *a, long ars, long
         pack_b_block(b, brs, bcs, p0, kc, n, packed);
         // The first block adds C (accumulating) or the addend; later blocks add C's partial sums.
         gemm_block_rows(m, n, kc, p0, a, ars, acs, packed, bias && p0 == 0 ? bias_packed : NULL,
-                        accumulate || p0 > 0 ? c : addend, c, ldc);
+                        accumulate || p0 > 0 ? c : addend, c, ldc, wide);
     }
     free(packed);
 }
@@ -154,11 +202,11 @@ CK_INLINE PackedB pack_b_whole(const float *b, long brs, long bcs, long n, long 
 /// C (m×n) = A·B (+ the packed bias) (+ `addend`, added as tiles are stored): sgemm_body's
 /// arithmetic (the same blocks in the same order, so the same values) on a B packed once.
 CK_INLINE void sgemm_prepacked(long m, const PackedB *b, const float *a, long ars, long acs, const float *addend,
-                               float *c, long ldc) {
+                               float *c, long ldc, int wide) {
     const long panels = (b->n + CK_NR - 1) / CK_NR;
     for (long p0 = 0; p0 < b->k; p0 += CK_KC)
         gemm_block_rows(m, b->n, min_l(CK_KC, b->k - p0), p0, a, ars, acs, b->values + panels * CK_NR * p0,
-                        p0 == 0 ? b->bias : NULL, p0 > 0 ? c : addend, c, ldc);
+                        p0 == 0 ? b->bias : NULL, p0 > 0 ? c : addend, c, ldc, wide);
 }
 
 #endif

@@ -20,4 +20,11 @@ CK_VARIANTS(adam_update, (float *p, const float *g, float *m, float *v, long n, 
                           float irc2, float b1, float b2, float eps))
 #undef CK_VARIANTS
 
+// The products' AVX-512 build (Gemm.c, MLP.c): AVX2 + FMA plus AVX-512 F, for the wide tile.
+#if defined(__x86_64__) || defined(__i386__)
+#define CK_AVX512 __attribute__((target("avx2,fma,avx512f")))
+#else
+#define CK_AVX512
+#endif
+
 #endif

@@ -63,11 +63,12 @@ func gptSteps(moe: Bool, warmup: Int = 20, steps: Int = 200, batch: Int = 32, ti
 }
 
 /// The gpt_step line: dense and MoE, and which build of the C kernels ran (MICROSEEK_PORTABLE_KERNELS=1
-/// measures the portable one).
+/// measures the portable one; "wide_tiles": the products' AVX-512 build, off with MICROSEEK_NARROW_TILES=1).
 /// `MICROSEEK_GPT_STEP=dense` (or `moe`) runs one variant only, for profiling.
 func gptStepCase(threads: Int) throws -> String {
     let only = ProcessInfo.processInfo.environment["MICROSEEK_GPT_STEP"]
     let dense = only == "moe" ? "null" : try gptSteps(moe: false)
     let moe = only == "dense" ? "null" : try gptSteps(moe: true)
-    return "{\"bench\": \"gpt_step\", \"threads\": \(threads), \"kernels\": \"\(VectorKernels.level)\", \"dense\": \(dense), \"moe\": \(moe)}"
+    return "{\"bench\": \"gpt_step\", \"threads\": \(threads), \"kernels\": \"\(VectorKernels.level)\", "
+        + "\"wide_tiles\": \(VectorKernels.level == .avx2FMA && VectorKernels.wideTiles), \"dense\": \(dense), \"moe\": \(moe)}"
 }

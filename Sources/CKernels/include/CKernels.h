@@ -16,6 +16,16 @@ CKLevel ck_available_level(void);
 /// environment sets MICROSEEK_PORTABLE_KERNELS=1.
 CKLevel ck_default_level(void);
 
+/// Whether the products at the AVX2 + FMA level (ck_sgemm, the fused feed-forward block) run
+/// their AVX-512 build, a 12 × 16 tile of ZMM registers whose every sum is the AVX2 tile's (same
+/// steps, same order, same fused multiply-adds: the same bits, twice the lanes per instruction):
+/// when the CPU has AVX-512 F and the OS saves the ZMM registers, unless the environment sets
+/// MICROSEEK_NARROW_TILES=1 (for measuring one against the other).
+int ck_wide_tiles(void);
+/// Turns the AVX-512 build off (0) or back on where the CPU has it (1), for tests that pin one
+/// against the other; returns whether it was on.
+int ck_set_wide_tiles(int enabled);
+
 // Every kernel takes the level to run at (Autograd's VectorKernels passes it, so tests can pin
 // one build against the other without a process-wide switch); a level above what the CPU
 // supports runs the portable build.
