@@ -257,13 +257,20 @@ public enum StandardLibrary {
             let reverse = try arguments.bool(named: "reverse", default: false)
             // A list is read in place (a snapshot: the key function may change it).
             func sort<Elements: RandomAccessCollection<Value>>(_ elements: Elements) throws -> Value where Elements.Index == Int {
-                let sorted: [Value]
-                if let key {
-                    sorted = try sortedOrder(try arguments.interpreter.callEach(key, elements)).map { elements[$0] }
+                let order = if let key {
+                    try sortedOrder(try arguments.interpreter.callEach(key, elements))
                 } else {
-                    sorted = try sortedOrder(elements).map { elements[$0] }
+                    try sortedOrder(elements)
                 }
-                return .list(ListObject(reverse ? sorted.reversed() : sorted))
+                // The result is filled in place: reverse is the ascending stable order read
+                // backwards (equal keys end up in reverse order of appearance).
+                let sorted = ListObject(capacity: order.count)
+                if reverse {
+                    for position in order.reversed() { sorted.append(elements[position]) }
+                } else {
+                    for position in order { sorted.append(elements[position]) }
+                }
+                return .list(sorted)
             }
             if case .list(let list) = source { return try list.withSnapshot(sort) }
             return try sort(try arguments.interpreter.elements(of: source))
@@ -272,24 +279,37 @@ public enum StandardLibrary {
             try arguments.rejectUnknownNames([])
             let sequences = try arguments.positional.map { try arguments.interpreter.elements(of: $0) }
             let length = sequences.map(\.count).min() ?? 0
-            return .list(ListObject((0..<length).map { index in .list(ListObject(sequences.map { $0[index] })) }))
+            let pairs = ListObject(capacity: length)
+            for index in 0..<length {
+                let tuple = ListObject(capacity: sequences.count)
+                for sequence in sequences { tuple.append(sequence[index]) }
+                pairs.append(.list(tuple))
+            }
+            return .list(pairs)
         },
         NativeFunction("enumerate", help: "enumerate(xs, start=0): pairs [index, element].\n  for i, x in enumerate([\"a\", \"b\"]) { print(i, x) }") { arguments in
             try arguments.rejectUnknownNames(["start"])
             try arguments.expectCount(1...2)
             let start = try arguments.number(at: 1, named: "start", default: 0)
             let elements = try arguments.interpreter.elements(of: try arguments.require(at: 0, named: "xs"))
-            return .list(ListObject(elements.enumerated().map { .list(ListObject([.number(start + Double($0.offset)), $0.element])) }))
+            let pairs = ListObject(capacity: elements.count)
+            for (offset, element) in elements.enumerated() {
+                let pair = ListObject(capacity: 2)
+                pair.append(.number(start + Double(offset)))
+                pair.append(element)
+                pairs.append(.list(pair))
+            }
+            return .list(pairs)
         },
         NativeFunction("keys", help: "keys(d): the keys of a dict, in insertion order.\n  keys({\"a\": 1})   # [\"a\"]") { arguments in
             try arguments.rejectUnknownNames([])
             try arguments.expectCount(1)
-            return .list(ListObject(try dict(arguments).keys.map(Value.string)))
+            return .list(try dict(arguments).keyList())
         },
         NativeFunction("values", help: "values(d): the values of a dict, in key order.\n  values({\"a\": 1})   # [1]") { arguments in
             try arguments.rejectUnknownNames([])
             try arguments.expectCount(1)
-            return .list(ListObject(try dict(arguments).values))
+            return .list(try dict(arguments).valueList())
         },
         NativeFunction("items", help: "items(d): [key, value] pairs of a dict, in insertion order.\n  for k, v in items({\"a\": 1}) { print(k, v) }") { arguments in
             try arguments.rejectUnknownNames([])
@@ -342,7 +362,7 @@ public enum StandardLibrary {
 
     /// `[[key, value], …]` in insertion order (`items(d)`, `d.items()`).
     static func items(of dict: DictObject) -> Value {
-        .list(ListObject(dict.keys.map { key in .list(ListObject([.string(key), dict[key] ?? .null])) }))
+        .list(dict.itemList())
     }
 
     /// A number rounded to `digits` places, or a list with every element rounded.
@@ -394,17 +414,17 @@ public enum StandardLibrary {
             try arguments.expectCount(2)
             let function = try arguments.callable(at: 0, named: "f")
             let source = try arguments.require(at: 1, named: "xs")
+            // The kept elements go straight into the new list, each as its verdict comes (a
+            // non-boolean verdict stops before the next call).
             func keep<Elements: Collection<Value>>(_ elements: Elements) throws -> Value {
-                let verdicts = try arguments.interpreter.callEach(function, elements) { keep in
-                    guard case .bool = keep else {
-                        throw NativeError("filter() expects f to return a boolean, got \(keep.typeAndValue)")
+                let kept = ListObject()
+                try arguments.interpreter.callEach(function, elements) { element, verdict in
+                    guard case .bool(let flag) = verdict else {
+                        throw NativeError("filter() expects f to return a boolean, got \(verdict.typeAndValue)")
                     }
+                    if flag { kept.append(element) }
                 }
-                var kept: [Value] = []
-                for (element, verdict) in zip(elements, verdicts) {
-                    if case .bool(true) = verdict { kept.append(element) }
-                }
-                return .list(ListObject(kept))
+                return .list(kept)
             }
             // A list is read in place (a snapshot: `f` may change it).
             if case .list(let list) = source { return try list.withSnapshot(keep) }
@@ -443,14 +463,10 @@ extension Interpreter {
     /// function called from a native on the interpreter's thread is entered directly: the thread
     /// check, the call's span and the clearing of stale frame slots happen once per native call
     /// instead of once per element (`call(_:argument:)` did all three per element).
-    func callEach<Elements: Collection<Value>>(_ callee: Value, _ elements: Elements,
-                                              check: (Value) throws -> Void = { _ in }) throws -> [Value] {
+    func callEach<Elements: Collection<Value>>(_ callee: Value, _ elements: Elements) throws -> [Value] {
         var results: [Value] = []
         results.reserveCapacity(elements.count)
-        try callEach(callee, elements, take: { result in
-            try check(result)
-            results.append(result)
-        })
+        try callEach(callee, elements, take: { _, result in results.append(result) })
         return results
     }
 
@@ -458,20 +474,21 @@ extension Interpreter {
     /// the list costs a copy of its bytes and the array's destroy of what is left).
     func mapEach<Elements: Collection<Value>>(_ callee: Value, _ elements: Elements) throws -> ListObject {
         let results = ListObject(capacity: elements.count)
-        try callEach(callee, elements, take: { results.append($0) })
+        try callEach(callee, elements, take: { _, result in results.append(result) })
         return results
     }
 
-    /// `callee(element)` for each element, in order, each result handed to `take`.
-    private func callEach<Elements: Collection<Value>>(_ callee: Value, _ elements: Elements,
-                                                       take: (Value) throws -> Void) throws {
+    /// `callee(element)` for each element, in order, each element and its result handed to
+    /// `take` before the next call (`filter` keeps the element or rejects the result).
+    func callEach<Elements: Collection<Value>>(_ callee: Value, _ elements: Elements,
+                                               take: (Value, Value) throws -> Void) throws {
         guard LargeStack.isCurrentThread, case .function(let function) = callee else {
-            for element in elements { try take(try call(callee, argument: element)) }
+            for element in elements { try take(element, try call(callee, argument: element)) }
             return
         }
         let span = machine.nativeCallSpan ?? fallbackSpan(SourceFile(name: "<native>", text: ""))
         defer { if machine.depth == 0 { machine.clearStaleSlots() } }
-        for element in elements { try take(try machine.invoke(function, argument: element, span)) }
+        for element in elements { try take(element, try machine.invoke(function, argument: element, span)) }
     }
 
     /// The span of the native call in progress (for typed errors a native throws itself).
