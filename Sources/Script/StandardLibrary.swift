@@ -256,9 +256,10 @@ public enum StandardLibrary {
             let key = try arguments.value(named: "key")
             let reverse = try arguments.bool(named: "reverse", default: false)
             // A list is read in place (a snapshot: the key function may change it).
-            func sort<Elements: RandomAccessCollection<Value>>(_ elements: Elements) throws -> Value where Elements.Index == Int {
+            func sort(_ elements: UnsafeBufferPointer<Value>) throws -> Value {
+                // Keys are gathered in a list: freed without an array's generic destroy.
                 let order = if let key {
-                    try sortedOrder(try arguments.interpreter.callEach(key, elements))
+                    try arguments.interpreter.mapEach(key, elements).withUnsafeElements { try sortedOrder($0) }
                 } else {
                     try sortedOrder(elements)
                 }
@@ -273,7 +274,7 @@ public enum StandardLibrary {
                 return .list(sorted)
             }
             if case .list(let list) = source { return try list.withSnapshot(sort) }
-            return try sort(try arguments.interpreter.elements(of: source))
+            return try arguments.interpreter.elements(of: source).withUnsafeBufferPointer(sort)
         },
         NativeFunction("zip", help: "zip(a, b, …): pairs (lists) of corresponding elements, as long as the shortest.\n  zip([1, 2], [\"a\", \"b\"])   # [[1, \"a\"], [2, \"b\"]]") { arguments in
             try arguments.rejectUnknownNames([])
@@ -341,10 +342,27 @@ public enum StandardLibrary {
         return unboxed.withUnsafeBufferPointer { unboxed in keys.indices.sorted { unboxed[$0] < unboxed[$1] } }
     }
 
+    /// The stable order of `keys` when all are numbers: by radix sort (NumberOrder.swift), or
+    /// by comparison when one is NaN; nil when some key is not a number.
+    private static func numberOrder<Keys: RandomAccessCollection<Value>>(_ keys: Keys) -> [Int]? where Keys.Index == Int {
+        var numbers: [Double] = []
+        numbers.reserveCapacity(keys.count)
+        var hasNaN = false
+        for key in keys {
+            guard case .number(let number) = key else { return nil }
+            hasNaN = hasNaN || number.isNaN
+            numbers.append(number)
+        }
+        return numbers.withUnsafeBufferPointer { numbers in
+            hasNaN ? keys.indices.sorted { numbers[$0] < numbers[$1] } : radixOrder(numbers)
+        }
+    }
+
     /// The positions of `keys` in ascending order (a stable sort). Keys that are all numbers or
     /// all strings are compared unboxed, without copying a `Value` per comparison; a mix goes
     /// through `less`, which reports the first pair it cannot compare.
     static func sortedOrder<Keys: RandomAccessCollection<Value>>(_ keys: Keys) throws -> [Int] where Keys.Index == Int {
+        if keys.count >= radixThreshold, let order = numberOrder(keys) { return order }
         if let order = unboxedOrder(keys, { if case .number(let number) = $0 { number } else { nil } }) { return order }
         if let order = unboxedOrder(keys, { if case .string(let text) = $0 { text } else { nil } }) { return order }
         var failure: Error?
@@ -407,7 +425,9 @@ public enum StandardLibrary {
             if case .list(let list) = source {
                 return .list(try list.withSnapshot { try arguments.interpreter.mapEach(function, $0) })
             }
-            return .list(try arguments.interpreter.mapEach(function, try arguments.interpreter.elements(of: source)))
+            return .list(try arguments.interpreter.elements(of: source).withUnsafeBufferPointer {
+                try arguments.interpreter.mapEach(function, $0)
+            })
         },
         NativeFunction("filter", help: "filter(f, xs): the elements x for which f(x) is true.\n  filter(fn(x) { x > 1 }, [1, 2, 3])   # [2, 3]") { arguments in
             try arguments.rejectUnknownNames([])
@@ -416,7 +436,7 @@ public enum StandardLibrary {
             let source = try arguments.require(at: 1, named: "xs")
             // The kept elements go straight into the new list, each as its verdict comes (a
             // non-boolean verdict stops before the next call).
-            func keep<Elements: Collection<Value>>(_ elements: Elements) throws -> Value {
+            func keep(_ elements: UnsafeBufferPointer<Value>) throws -> Value {
                 let kept = ListObject()
                 try arguments.interpreter.callEach(function, elements) { element, verdict in
                     guard case .bool(let flag) = verdict else {
@@ -428,7 +448,7 @@ public enum StandardLibrary {
             }
             // A list is read in place (a snapshot: `f` may change it).
             if case .list(let list) = source { return try list.withSnapshot(keep) }
-            return try keep(try arguments.interpreter.elements(of: source))
+            return try arguments.interpreter.elements(of: source).withUnsafeBufferPointer(keep)
         },
     ] }
 
@@ -458,37 +478,34 @@ public enum StandardLibrary {
 }
 
 extension Interpreter {
-    /// `callee(element)` for each element, in order (`map`, `filter`, `sorted(key=)`); `check`
-    /// sees each result as it comes (`filter` rejects a non-boolean before the next call). A Seek
-    /// function called from a native on the interpreter's thread is entered directly: the thread
-    /// check, the call's span and the clearing of stale frame slots happen once per native call
-    /// instead of once per element (`call(_:argument:)` did all three per element).
-    func callEach<Elements: Collection<Value>>(_ callee: Value, _ elements: Elements) throws -> [Value] {
-        var results: [Value] = []
-        results.reserveCapacity(elements.count)
-        try callEach(callee, elements, take: { _, result in results.append(result) })
-        return results
-    }
-
     /// `map`: `callEach` with the results put straight into a new list (an array moved into
     /// the list costs a copy of its bytes and the array's destroy of what is left).
-    func mapEach<Elements: Collection<Value>>(_ callee: Value, _ elements: Elements) throws -> ListObject {
+    func mapEach(_ callee: Value, _ elements: UnsafeBufferPointer<Value>) throws -> ListObject {
         let results = ListObject(capacity: elements.count)
         try callEach(callee, elements, take: { _, result in results.append(result) })
         return results
     }
 
-    /// `callee(element)` for each element, in order, each element and its result handed to
-    /// `take` before the next call (`filter` keeps the element or rejects the result).
-    func callEach<Elements: Collection<Value>>(_ callee: Value, _ elements: Elements,
-                                               take: (Value, Value) throws -> Void) throws {
+    /// `callee(element)` for each element, in order (`map`, `filter`, `sorted(key=)`), each
+    /// element and its result handed to `take` before the next call (`filter` keeps the element
+    /// or rejects a non-boolean). A Seek function called from a native on the interpreter's
+    /// thread is entered directly: the thread check, the call's span and the clearing of stale
+    /// frame slots happen once per native call instead of once per element
+    /// (`call(_:argument:)` did all three per element).
+    /// Each element is read where it lies (not copied out and destroyed per call).
+    func callEach(_ callee: Value, _ elements: UnsafeBufferPointer<Value>,
+                  take: (Value, Value) throws -> Void) throws {
         guard LargeStack.isCurrentThread, case .function(let function) = callee else {
             for element in elements { try take(element, try call(callee, argument: element)) }
             return
         }
+        guard let first = elements.baseAddress else { return }
         let span = machine.nativeCallSpan ?? fallbackSpan(SourceFile(name: "<native>", text: ""))
         defer { if machine.depth == 0 { machine.clearStaleSlots() } }
-        for element in elements { try take(element, try machine.invoke(function, argument: element, span)) }
+        for index in 0..<elements.count {
+            let element = first + index
+            try take(element.pointee, try machine.invoke(function, argumentAt: element, span))
+        }
     }
 
     /// The span of the native call in progress (for typed errors a native throws itself).
