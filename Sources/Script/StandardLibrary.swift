@@ -442,7 +442,7 @@ public enum StandardLibrary {
                     guard case .bool(let flag) = verdict else {
                         throw NativeError("filter() expects f to return a boolean, got \(verdict.typeAndValue)")
                     }
-                    if flag { kept.append(element) }
+                    if flag { kept.append(element.pointee) }
                 }
                 return .list(kept)
             }
@@ -492,19 +492,22 @@ extension Interpreter {
     /// thread is entered directly: the thread check, the call's span and the clearing of stale
     /// frame slots happen once per native call instead of once per element
     /// (`call(_:argument:)` did all three per element).
-    /// Each element is read where it lies (not copied out and destroyed per call).
+    /// Each element is read where it lies, by pointer (not copied out and destroyed per call).
     func callEach(_ callee: Value, _ elements: UnsafeBufferPointer<Value>,
-                  take: (Value, Value) throws -> Void) throws {
+                  take: (UnsafePointer<Value>, Value) throws -> Void) throws {
+        guard let first = elements.baseAddress else { return }
         guard LargeStack.isCurrentThread, case .function(let function) = callee else {
-            for element in elements { try take(element, try call(callee, argument: element)) }
+            for index in 0..<elements.count {
+                let element = first + index
+                try take(element, try call(callee, argument: element.pointee))
+            }
             return
         }
-        guard let first = elements.baseAddress else { return }
         let span = machine.nativeCallSpan ?? fallbackSpan(SourceFile(name: "<native>", text: ""))
         defer { if machine.depth == 0 { machine.clearStaleSlots() } }
         for index in 0..<elements.count {
             let element = first + index
-            try take(element.pointee, try machine.invoke(function, argumentAt: element, span))
+            try take(element, try machine.invoke(function, argumentAt: element, span))
         }
     }
 
