@@ -111,14 +111,14 @@ enum CollectionMethods {
 
     private static func installDictMethods(_ interpreter: Interpreter) {
         interpreter.defineMethod(on: "dict", "keys", help: "d.keys(): the keys in insertion order.\n  d.keys()",
-                                 zeroArguments: { receiver in .list(ListObject(dict(receiver).keys.map(Value.string))) }) { receiver, arguments in
+                                 zeroArguments: { receiver in .list(dict(receiver).keyList()) }) { receiver, arguments in
             try arguments.expectCount(0)
-            return .list(ListObject(dict(receiver).keys.map(Value.string)))
+            return .list(dict(receiver).keyList())
         }
         interpreter.defineMethod(on: "dict", "values", help: "d.values(): the values in key order.\n  d.values()",
-                                 zeroArguments: { receiver in .list(ListObject(dict(receiver).values)) }) { receiver, arguments in
+                                 zeroArguments: { receiver in .list(dict(receiver).valueList()) }) { receiver, arguments in
             try arguments.expectCount(0)
-            return .list(ListObject(dict(receiver).values))
+            return .list(dict(receiver).valueList())
         }
         interpreter.defineMethod(on: "dict", "items", help: "d.items(): [key, value] pairs in insertion order.\n  for k, v in d.items() { print(k, v) }",
                                  zeroArguments: { receiver in StandardLibrary.items(of: dict(receiver)) }) { receiver, arguments in

@@ -222,6 +222,38 @@ public final class DictObject {
     /// The values in key order.
     public var values: [Value] { readEntries { $0.map(\.value) } }
 
+    /// `keys(d)`, `d.keys()`, `values(d)`, `items(d)`: lists filled in place (an array moved
+    /// into a list costs a copy of its bytes and the array's generic destroy of what is left).
+    func keyList() -> ListObject {
+        readEntries { entries in
+            let list = ListObject(capacity: entries.count)
+            for entry in entries { list.append(.string(entry.key)) }
+            return list
+        }
+    }
+
+    func valueList() -> ListObject {
+        readEntries { entries in
+            let list = ListObject(capacity: entries.count)
+            for entry in entries { list.append(entry.value) }
+            return list
+        }
+    }
+
+    /// `[[key, value], …]` in insertion order.
+    func itemList() -> ListObject {
+        readEntries { entries in
+            let list = ListObject(capacity: entries.count)
+            for entry in entries {
+                let pair = ListObject(capacity: 2)
+                pair.append(.string(entry.key))
+                pair.append(entry.value)
+                list.append(.list(pair))
+            }
+            return list
+        }
+    }
+
     // MARK: - The index
 
     /// FNV-1a over the UTF-8 bytes. Swift's `==` on strings is canonical equivalence ("é" written

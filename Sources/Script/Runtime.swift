@@ -305,6 +305,16 @@ final class Machine {
         return try enter(function, frameBase: frameBase, span)
     }
 
+    /// `invoke` with one argument read where it lies (`map`, `filter`, `sorted(key=)` over a
+    /// list's elements): a number is stored without the generic copy, and the stale slot it
+    /// replaces without the generic destroy when it holds nothing to release.
+    func invoke(_ function: FunctionObject, argumentAt argument: UnsafePointer<Value>, _ span: SourceSpan) throws -> Value {
+        let frameBase = try reserveFrame(function, arguments: 1, span)
+        defer { releaseFrame(frameBase, function) }
+        Machine.store(argument, into: stack + frameBase)
+        return try enter(function, frameBase: frameBase, span)
+    }
+
     /// Runs a function whose frame is reserved and whose parameters are in place.
     @inline(__always)
     func enter(_ function: FunctionObject, frameBase: Int, _ span: SourceSpan) throws -> Value {

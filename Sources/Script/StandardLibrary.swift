@@ -256,40 +256,61 @@ public enum StandardLibrary {
             let key = try arguments.value(named: "key")
             let reverse = try arguments.bool(named: "reverse", default: false)
             // A list is read in place (a snapshot: the key function may change it).
-            func sort<Elements: RandomAccessCollection<Value>>(_ elements: Elements) throws -> Value where Elements.Index == Int {
-                let sorted: [Value]
-                if let key {
-                    sorted = try sortedOrder(try arguments.interpreter.callEach(key, elements)).map { elements[$0] }
+            func sort(_ elements: UnsafeBufferPointer<Value>) throws -> Value {
+                // Keys are gathered in a list: freed without an array's generic destroy.
+                let order = if let key {
+                    try arguments.interpreter.mapEach(key, elements).withUnsafeElements { try sortedOrder($0) }
                 } else {
-                    sorted = try sortedOrder(elements).map { elements[$0] }
+                    try sortedOrder(elements)
                 }
-                return .list(ListObject(reverse ? sorted.reversed() : sorted))
+                // The result is filled in place: reverse is the ascending stable order read
+                // backwards (equal keys end up in reverse order of appearance).
+                let sorted = ListObject(capacity: order.count)
+                if reverse {
+                    for position in order.reversed() { sorted.append(elements[position]) }
+                } else {
+                    for position in order { sorted.append(elements[position]) }
+                }
+                return .list(sorted)
             }
             if case .list(let list) = source { return try list.withSnapshot(sort) }
-            return try sort(try arguments.interpreter.elements(of: source))
+            return try arguments.interpreter.elements(of: source).withUnsafeBufferPointer(sort)
         },
         NativeFunction("zip", help: "zip(a, b, …): pairs (lists) of corresponding elements, as long as the shortest.\n  zip([1, 2], [\"a\", \"b\"])   # [[1, \"a\"], [2, \"b\"]]") { arguments in
             try arguments.rejectUnknownNames([])
             let sequences = try arguments.positional.map { try arguments.interpreter.elements(of: $0) }
             let length = sequences.map(\.count).min() ?? 0
-            return .list(ListObject((0..<length).map { index in .list(ListObject(sequences.map { $0[index] })) }))
+            let pairs = ListObject(capacity: length)
+            for index in 0..<length {
+                let tuple = ListObject(capacity: sequences.count)
+                for sequence in sequences { tuple.append(sequence[index]) }
+                pairs.append(.list(tuple))
+            }
+            return .list(pairs)
         },
         NativeFunction("enumerate", help: "enumerate(xs, start=0): pairs [index, element].\n  for i, x in enumerate([\"a\", \"b\"]) { print(i, x) }") { arguments in
             try arguments.rejectUnknownNames(["start"])
             try arguments.expectCount(1...2)
             let start = try arguments.number(at: 1, named: "start", default: 0)
             let elements = try arguments.interpreter.elements(of: try arguments.require(at: 0, named: "xs"))
-            return .list(ListObject(elements.enumerated().map { .list(ListObject([.number(start + Double($0.offset)), $0.element])) }))
+            let pairs = ListObject(capacity: elements.count)
+            for (offset, element) in elements.enumerated() {
+                let pair = ListObject(capacity: 2)
+                pair.append(.number(start + Double(offset)))
+                pair.append(element)
+                pairs.append(.list(pair))
+            }
+            return .list(pairs)
         },
         NativeFunction("keys", help: "keys(d): the keys of a dict, in insertion order.\n  keys({\"a\": 1})   # [\"a\"]") { arguments in
             try arguments.rejectUnknownNames([])
             try arguments.expectCount(1)
-            return .list(ListObject(try dict(arguments).keys.map(Value.string)))
+            return .list(try dict(arguments).keyList())
         },
         NativeFunction("values", help: "values(d): the values of a dict, in key order.\n  values({\"a\": 1})   # [1]") { arguments in
             try arguments.rejectUnknownNames([])
             try arguments.expectCount(1)
-            return .list(ListObject(try dict(arguments).values))
+            return .list(try dict(arguments).valueList())
         },
         NativeFunction("items", help: "items(d): [key, value] pairs of a dict, in insertion order.\n  for k, v in items({\"a\": 1}) { print(k, v) }") { arguments in
             try arguments.rejectUnknownNames([])
@@ -321,10 +342,27 @@ public enum StandardLibrary {
         return unboxed.withUnsafeBufferPointer { unboxed in keys.indices.sorted { unboxed[$0] < unboxed[$1] } }
     }
 
+    /// The stable order of `keys` when all are numbers: by radix sort (NumberOrder.swift), or
+    /// by comparison when one is NaN; nil when some key is not a number.
+    private static func numberOrder<Keys: RandomAccessCollection<Value>>(_ keys: Keys) -> [Int]? where Keys.Index == Int {
+        var numbers: [Double] = []
+        numbers.reserveCapacity(keys.count)
+        var hasNaN = false
+        for key in keys {
+            guard case .number(let number) = key else { return nil }
+            hasNaN = hasNaN || number.isNaN
+            numbers.append(number)
+        }
+        return numbers.withUnsafeBufferPointer { numbers in
+            hasNaN ? keys.indices.sorted { numbers[$0] < numbers[$1] } : radixOrder(numbers)
+        }
+    }
+
     /// The positions of `keys` in ascending order (a stable sort). Keys that are all numbers or
     /// all strings are compared unboxed, without copying a `Value` per comparison; a mix goes
     /// through `less`, which reports the first pair it cannot compare.
     static func sortedOrder<Keys: RandomAccessCollection<Value>>(_ keys: Keys) throws -> [Int] where Keys.Index == Int {
+        if keys.count >= radixThreshold, let order = numberOrder(keys) { return order }
         if let order = unboxedOrder(keys, { if case .number(let number) = $0 { number } else { nil } }) { return order }
         if let order = unboxedOrder(keys, { if case .string(let text) = $0 { text } else { nil } }) { return order }
         var failure: Error?
@@ -342,7 +380,7 @@ public enum StandardLibrary {
 
     /// `[[key, value], …]` in insertion order (`items(d)`, `d.items()`).
     static func items(of dict: DictObject) -> Value {
-        .list(ListObject(dict.keys.map { key in .list(ListObject([.string(key), dict[key] ?? .null])) }))
+        .list(dict.itemList())
     }
 
     /// A number rounded to `digits` places, or a list with every element rounded.
@@ -387,28 +425,30 @@ public enum StandardLibrary {
             if case .list(let list) = source {
                 return .list(try list.withSnapshot { try arguments.interpreter.mapEach(function, $0) })
             }
-            return .list(try arguments.interpreter.mapEach(function, try arguments.interpreter.elements(of: source)))
+            return .list(try arguments.interpreter.elements(of: source).withUnsafeBufferPointer {
+                try arguments.interpreter.mapEach(function, $0)
+            })
         },
         NativeFunction("filter", help: "filter(f, xs): the elements x for which f(x) is true.\n  filter(fn(x) { x > 1 }, [1, 2, 3])   # [2, 3]") { arguments in
             try arguments.rejectUnknownNames([])
             try arguments.expectCount(2)
             let function = try arguments.callable(at: 0, named: "f")
             let source = try arguments.require(at: 1, named: "xs")
-            func keep<Elements: Collection<Value>>(_ elements: Elements) throws -> Value {
-                let verdicts = try arguments.interpreter.callEach(function, elements) { keep in
-                    guard case .bool = keep else {
-                        throw NativeError("filter() expects f to return a boolean, got \(keep.typeAndValue)")
+            // The kept elements go straight into the new list, each as its verdict comes (a
+            // non-boolean verdict stops before the next call).
+            func keep(_ elements: UnsafeBufferPointer<Value>) throws -> Value {
+                let kept = ListObject()
+                try arguments.interpreter.callEach(function, elements) { element, verdict in
+                    guard case .bool(let flag) = verdict else {
+                        throw NativeError("filter() expects f to return a boolean, got \(verdict.typeAndValue)")
                     }
+                    if flag { kept.append(element.pointee) }
                 }
-                var kept: [Value] = []
-                for (element, verdict) in zip(elements, verdicts) {
-                    if case .bool(true) = verdict { kept.append(element) }
-                }
-                return .list(ListObject(kept))
+                return .list(kept)
             }
             // A list is read in place (a snapshot: `f` may change it).
             if case .list(let list) = source { return try list.withSnapshot(keep) }
-            return try keep(try arguments.interpreter.elements(of: source))
+            return try arguments.interpreter.elements(of: source).withUnsafeBufferPointer(keep)
         },
     ] }
 
@@ -438,40 +478,37 @@ public enum StandardLibrary {
 }
 
 extension Interpreter {
-    /// `callee(element)` for each element, in order (`map`, `filter`, `sorted(key=)`); `check`
-    /// sees each result as it comes (`filter` rejects a non-boolean before the next call). A Seek
-    /// function called from a native on the interpreter's thread is entered directly: the thread
-    /// check, the call's span and the clearing of stale frame slots happen once per native call
-    /// instead of once per element (`call(_:argument:)` did all three per element).
-    func callEach<Elements: Collection<Value>>(_ callee: Value, _ elements: Elements,
-                                              check: (Value) throws -> Void = { _ in }) throws -> [Value] {
-        var results: [Value] = []
-        results.reserveCapacity(elements.count)
-        try callEach(callee, elements, take: { result in
-            try check(result)
-            results.append(result)
-        })
-        return results
-    }
-
     /// `map`: `callEach` with the results put straight into a new list (an array moved into
     /// the list costs a copy of its bytes and the array's destroy of what is left).
-    func mapEach<Elements: Collection<Value>>(_ callee: Value, _ elements: Elements) throws -> ListObject {
+    func mapEach(_ callee: Value, _ elements: UnsafeBufferPointer<Value>) throws -> ListObject {
         let results = ListObject(capacity: elements.count)
-        try callEach(callee, elements, take: { results.append($0) })
+        try callEach(callee, elements, take: { _, result in results.append(result) })
         return results
     }
 
-    /// `callee(element)` for each element, in order, each result handed to `take`.
-    private func callEach<Elements: Collection<Value>>(_ callee: Value, _ elements: Elements,
-                                                       take: (Value) throws -> Void) throws {
+    /// `callee(element)` for each element, in order (`map`, `filter`, `sorted(key=)`), each
+    /// element and its result handed to `take` before the next call (`filter` keeps the element
+    /// or rejects a non-boolean). A Seek function called from a native on the interpreter's
+    /// thread is entered directly: the thread check, the call's span and the clearing of stale
+    /// frame slots happen once per native call instead of once per element
+    /// (`call(_:argument:)` did all three per element).
+    /// Each element is read where it lies, by pointer (not copied out and destroyed per call).
+    func callEach(_ callee: Value, _ elements: UnsafeBufferPointer<Value>,
+                  take: (UnsafePointer<Value>, Value) throws -> Void) throws {
+        guard let first = elements.baseAddress else { return }
         guard LargeStack.isCurrentThread, case .function(let function) = callee else {
-            for element in elements { try take(try call(callee, argument: element)) }
+            for index in 0..<elements.count {
+                let element = first + index
+                try take(element, try call(callee, argument: element.pointee))
+            }
             return
         }
         let span = machine.nativeCallSpan ?? fallbackSpan(SourceFile(name: "<native>", text: ""))
         defer { if machine.depth == 0 { machine.clearStaleSlots() } }
-        for element in elements { try take(try machine.invoke(function, argument: element, span)) }
+        for index in 0..<elements.count {
+            let element = first + index
+            try take(element, try machine.invoke(function, argumentAt: element, span))
+        }
     }
 
     /// The span of the native call in progress (for typed errors a native throws itself).
