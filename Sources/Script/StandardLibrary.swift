@@ -247,7 +247,8 @@ public enum StandardLibrary {
             return .range(RangeObject(start: start, stop: stop, step: step))
         },
         NativeFunction("sorted", help: """
-            sorted(xs, key=f, reverse=false): a new sorted list (numbers or strings).
+            sorted(xs, key=f, reverse=false): a new sorted list (numbers or strings). Stable: equal
+            keys keep their order of appearance, with reverse=true too (as in Python).
               sorted([3, 1, 2])   # [1, 2, 3]
             """) { arguments in
             try arguments.rejectUnknownNames(["key", "reverse"])
@@ -257,20 +258,20 @@ public enum StandardLibrary {
             let reverse = try arguments.bool(named: "reverse", default: false)
             // A list is read in place (a snapshot: the key function may change it).
             func sort(_ elements: UnsafeBufferPointer<Value>) throws -> Value {
-                // Keys are gathered in a list: freed without an array's generic destroy.
-                let order = if let key {
-                    try arguments.interpreter.mapEach(key, elements).withUnsafeElements { try sortedOrder($0) }
-                } else {
-                    try sortedOrder(elements)
+                // Keys are gathered in a list: freed without an array's generic destroy. The key
+                // function sees the elements in their order, reverse or not, as in Python.
+                let keys = try key.map { try arguments.interpreter.mapEach($0, elements) }
+                func order(_ keys: UnsafeBufferPointer<Value>) throws -> [Int] {
+                    guard reverse else { return try sortedOrder(keys) }
+                    // Python's reverse=True: the keys reversed, sorted stably, read backwards, so
+                    // keys descend and equal keys keep their order of appearance.
+                    let count = keys.count
+                    let backwards = try sortedOrder(Array(keys.reversed()))
+                    return backwards.reversed().map { count - 1 - $0 }
                 }
-                // The result is filled in place: reverse is the ascending stable order read
-                // backwards (equal keys end up in reverse order of appearance).
-                let sorted = ListObject(capacity: order.count)
-                if reverse {
-                    for position in order.reversed() { sorted.append(elements[position]) }
-                } else {
-                    for position in order { sorted.append(elements[position]) }
-                }
+                let positions = try keys.map { try $0.withUnsafeElements(order) } ?? order(elements)
+                let sorted = ListObject(capacity: positions.count)
+                for position in positions { sorted.append(elements[position]) }
                 return .list(sorted)
             }
             if case .list(let list) = source { return try list.withSnapshot(sort) }
