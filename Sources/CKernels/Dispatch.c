@@ -8,14 +8,20 @@
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
 
+// The register states the OS saves (XCR0's low word); only to be asked once cpuid reports OSXSAVE.
+static unsigned saved_register_states(void) {
+    unsigned low, high;
+    __asm__ volatile("xgetbv" : "=a"(low), "=d"(high) : "c"(0));
+    (void)high;
+    return low;
+}
+
 static int cpu_has_avx2_fma(void) {
     unsigned eax, ebx, ecx, edx;
     if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return 0;
     const unsigned fma = 1u << 12, osxsave = 1u << 27, avx = 1u << 28;
     if ((ecx & (fma | osxsave | avx)) != (fma | osxsave | avx)) return 0;
-    unsigned xcr0_low, xcr0_high;
-    __asm__ volatile("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0));
-    if ((xcr0_low & 6u) != 6u) return 0;   // XMM and YMM state saved by the OS
+    if ((saved_register_states() & 6u) != 6u) return 0;   // XMM and YMM state saved by the OS
     if (__get_cpuid_max(0, 0) < 7) return 0;
     __cpuid_count(7, 0, eax, ebx, ecx, edx);
     return (ebx & (1u << 5)) != 0;         // AVX2
@@ -23,11 +29,9 @@ static int cpu_has_avx2_fma(void) {
 
 // AVX-512 F with the OS saving the opmask and all 32 ZMM registers (XCR0 bits 5-7).
 static int cpu_has_avx512f(void) {
-    if (!cpu_has_avx2_fma()) return 0;
+    if (!cpu_has_avx2_fma()) return 0;   // which also checked OSXSAVE and cpuid leaf 7
+    if ((saved_register_states() & 0xE6u) != 0xE6u) return 0;
     unsigned eax, ebx, ecx, edx;
-    unsigned xcr0_low, xcr0_high;
-    __asm__ volatile("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0));
-    if ((xcr0_low & 0xE6u) != 0xE6u) return 0;
     __cpuid_count(7, 0, eax, ebx, ecx, edx);
     return (ebx & (1u << 16)) != 0;        // AVX-512 F
 }

@@ -124,8 +124,8 @@ CK_INLINE void pack_b_block(const float *b, long brs, long bcs, long p0, long kc
     }
 }
 
-/// C (m×n) = base + A · one packed block of B (kc steps from step p0 of A), every 6 × 16 tile in
-/// registers; `bias_block` (padded to the panels, or NULL) starts the sums, `base_block` (C itself
+/// C (m×n) = base + A · one packed block of B (kc steps from step p0 of A), every tile (6 × 16, or
+/// 12 × 16 when `wide`) in registers; `bias_block` (padded to the panels, or NULL) starts the sums, `base_block` (C itself
 /// when adding to partial sums, a residual, or NULL) is added as each tile is stored.
 /// `wide` (a constant at every call, so the branch folds away) picks the 12 × 16 AVX-512 tile.
 CK_INLINE void gemm_block_rows(long m, long n, long kc, long p0, const float *a, long ars, long acs, const float *packed,

@@ -33,6 +33,21 @@ private func composedAttention(_ q: Tensor, _ k: Tensor, _ v: Tensor, causal: Bo
     return try Tensor.matmul(scores.softmax(axis: -1), v)                                           // (N, T, hd)
 }
 
+/// `scaledDotProductAttention` against `composedAttention`: values within 2e-6 absolute / 1e-5
+/// relative, the gradients of q, k and v (for Σ output ⊙ upstream) within 1e-5 / 1e-4.
+private func expectFusedMatchesComposed(_ q: Tensor, _ k: Tensor, _ v: Tensor, upstream: Tensor, causal: Bool) throws {
+    let fused = try Tensor.scaledDotProductAttention(query: q, key: k, value: v, causal: causal)
+    try (fused * upstream).sum().backward()
+    let fusedGradients = try [q, k, v].map { try #require($0.grad).storage }
+    for tensor in [q, k, v] { tensor.zeroGrad() }
+    let composed = try composedAttention(q, k, v, causal: causal)
+    try (composed * upstream).sum().backward()
+    #expect(allClose(fused.storage, composed.storage, absolute: 2e-6, relative: 1e-5))
+    for (fusedGradient, tensor) in zip(fusedGradients, [q, k, v]) {
+        #expect(allClose(fusedGradient, try #require(tensor.grad).storage, absolute: 1e-5, relative: 1e-4))
+    }
+}
+
 @Suite("Fused attention op")
 struct AttentionOpTests {
     @Test func packedCausalAttentionMatchesPyTorch() throws {
@@ -87,16 +102,7 @@ struct AttentionOpTests {
         let k = try randomTensor([count, keys, width], seed: 91, low: -2, high: 2)
         let v = try randomTensor([count, keys, width], seed: 92)
         let weights = try randomTensor([count, time, width], seed: 93, requiresGrad: false)
-        let fused = try Tensor.scaledDotProductAttention(query: q, key: k, value: v, causal: causal)
-        try (fused * weights).sum().backward()
-        let fusedGradients = try [q, k, v].map { try #require($0.grad).storage }
-        for tensor in [q, k, v] { tensor.zeroGrad() }
-        let composed = try composedAttention(q, k, v, causal: causal)
-        try (composed * weights).sum().backward()
-        #expect(allClose(fused.storage, composed.storage, absolute: 2e-6, relative: 1e-5))
-        for (fusedGradient, tensor) in zip(fusedGradients, [q, k, v]) {
-            #expect(allClose(fusedGradient, try #require(tensor.grad).storage, absolute: 1e-5, relative: 1e-4))
-        }
+        try expectFusedMatchesComposed(q, k, v, upstream: weights, causal: causal)
     }
 
     /// The step's shape (32 positions, 4 heads of 16, packed) and a causal block whose queries
@@ -124,16 +130,7 @@ struct AttentionOpTests {
         let k = try randomTensor([3, 13, 8], seed: 98, low: -2, high: 2)
         let v = try randomTensor([3, 13, 8], seed: 99)
         let upstream = try randomTensor([3, 10, 8], seed: 100, requiresGrad: false)
-        let separate = try Tensor.scaledDotProductAttention(query: q, key: k, value: v, causal: causal)
-        try (separate * upstream).sum().backward()
-        let separateGradients = try [q, k, v].map { try #require($0.grad).storage }
-        for tensor in [q, k, v] { tensor.zeroGrad() }
-        let reference = try composedAttention(q, k, v, causal: causal)
-        try (reference * upstream).sum().backward()
-        #expect(allClose(separate.storage, reference.storage, absolute: 2e-6, relative: 1e-5))
-        for (gradient, tensor) in zip(separateGradients, [q, k, v]) {
-            #expect(allClose(gradient, try #require(tensor.grad).storage, absolute: 1e-5, relative: 1e-4))
-        }
+        try expectFusedMatchesComposed(q, k, v, upstream: upstream, causal: causal)
     }
 
     /// A NaN query turns its own output row NaN (through its softmax's sum, as in PyTorch) and no
