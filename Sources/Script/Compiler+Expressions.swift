@@ -9,8 +9,8 @@ extension Compiler {
         switch expression {
         case .binary(let operation, let leftExpression, let rightExpression, let span) where operation.isComparison:
             let general = unfusedComparison(operation, leftExpression, rightExpression, span)
-            // `i * i < n`, `xs[j] > x`: one fused evaluation; anything else runs `general`.
-            guard let fused = numberCode(operation, leftExpression, rightExpression) else { return general }
+            // `i * i < n`, `xs[j] > x`, `n % 2 == 0`: one fused evaluation; anything else runs `general`.
+            guard let fused = numberCode(operation, leftExpression, rightExpression, minimumWork: 1) else { return general }
             return { machine in
                 if let outcome = fused.test(machine) { return outcome }
                 return try general(machine)
@@ -26,6 +26,14 @@ extension Compiler {
             let span = expression.span ?? fallback
             return { machine in try Machine.truth(try value(machine), span) }
         }
+    }
+
+    /// The condition of an `if` or a `while` as a fused comparison, when it fuses.
+    func fusedCondition(_ expression: ResolvedExpression) -> FusedTest? {
+        guard case .binary(let operation, let leftExpression, let rightExpression, let span) = expression,
+              operation.isComparison,
+              let fused = numberCode(operation, leftExpression, rightExpression, minimumWork: 1) else { return nil }
+        return FusedTest(fused: fused, general: unfusedComparison(operation, leftExpression, rightExpression, span))
     }
 
     /// A comparison as a condition, reading a local compared with a constant inline.
@@ -286,5 +294,18 @@ extension Compiler {
             }
             return integer
         }
+    }
+}
+
+/// A fused comparison (`n % 2 == 0`, `xs[j] > x`) answered inline by a direct call; `general`
+/// (the comparison's unfused code) runs whenever the fused test declines.
+struct FusedTest {
+    let fused: NumberCode
+    let general: (Machine) throws -> Bool
+
+    @inline(__always)
+    func run(_ machine: Machine) throws -> Bool {
+        if let outcome = fused.test(machine) { return outcome }
+        return try general(machine)
     }
 }

@@ -12,23 +12,35 @@ import Foundation
 
 typealias EvaluateNumber = (Machine) -> Double?
 
-/// An operand of a fused operation: a plain local or a global read inline, a constant, or the
-/// code of anything else (a nested operation, an element, a captured variable).
+/// An operand of a fused operation: a plain local or a global read inline, a constant, a nested
+/// operation (called directly, not through a closure), or the code of anything else (an element,
+/// a captured variable, `len`).
 struct NumberOperand {
     enum Kind: UInt8 {
-        case local, global, constant, code
+        case local, global, constant, nested, code
     }
 
     let kind: Kind
     /// The stack slot or global index.
     let index: Int
     let constant: Double
+    let nested: NumberCode?
     let code: EvaluateNumber
 
-    static func local(_ slot: Int) -> NumberOperand { NumberOperand(kind: .local, index: slot, constant: 0, code: { _ in nil }) }
-    static func global(_ index: Int) -> NumberOperand { NumberOperand(kind: .global, index: index, constant: 0, code: { _ in nil }) }
-    static func constant(_ value: Double) -> NumberOperand { NumberOperand(kind: .constant, index: 0, constant: value, code: { _ in nil }) }
-    static func code(_ code: @escaping EvaluateNumber) -> NumberOperand { NumberOperand(kind: .code, index: 0, constant: 0, code: code) }
+    private init(kind: Kind, index: Int = 0, constant: Double = 0, nested: NumberCode? = nil,
+                 code: @escaping EvaluateNumber = { _ in nil }) {
+        self.kind = kind
+        self.index = index
+        self.constant = constant
+        self.nested = nested
+        self.code = code
+    }
+
+    static func local(_ slot: Int) -> NumberOperand { NumberOperand(kind: .local, index: slot) }
+    static func global(_ index: Int) -> NumberOperand { NumberOperand(kind: .global, index: index) }
+    static func constant(_ value: Double) -> NumberOperand { NumberOperand(kind: .constant, constant: value) }
+    static func nested(_ operation: NumberCode) -> NumberOperand { NumberOperand(kind: .nested, nested: operation) }
+    static func code(_ code: @escaping EvaluateNumber) -> NumberOperand { NumberOperand(kind: .code, code: code) }
 
     @inline(__always)
     func read(_ machine: Machine) -> Double? {
@@ -40,6 +52,7 @@ struct NumberOperand {
             if case .number(let x)? = (machine.globals + index).pointee { return x }
             return nil
         case .constant: return constant
+        case .nested: return nested?.evaluateNested(machine)
         case .code: return code(machine)
         }
     }
@@ -75,6 +88,11 @@ final class NumberCode {
         }
     }
 
+    /// `evaluate` as an operand of an enclosing operation: a direct call (its own operands read
+    /// inline), where a closure per nested operation cost a context load and a thunk.
+    @inline(never)
+    func evaluateNested(_ machine: Machine) -> Double? { evaluate(machine) }
+
     /// The outcome of a comparison, or nil: run the general code.
     @inline(__always)
     func test(_ machine: Machine) -> Bool? {
@@ -85,9 +103,10 @@ final class NumberCode {
 
 /// Builds fused code from resolved expressions, counting the work it saves.
 struct NumberCodeBuilder {
-    /// Operations, element reads and reads of variables other than plain locals. With fewer
-    /// than two, the general code's closures (one per operation, reading locals and constants
-    /// inline) cost as much.
+    /// Operations, element reads and reads of variables other than plain locals. For a value,
+    /// fusing pays from two: with one, the general code's closure (reading locals and constants
+    /// inline) costs as much. A condition or an assignment pays from one: fused, it neither boxes
+    /// the value nor calls a closure for it (`n % 2 == 0`, `n = n / 2`, `count += 1`).
     private(set) var work = 0
 
     /// `expression` as an operand, or nil when it is not a side-effect-free number expression.
@@ -206,7 +225,7 @@ struct NumberCodeBuilder {
             return .code { machine in inner.read(machine).map { -$0 } }
         case .binary(let operation, let left, let right, _) where !operation.isComparison:
             guard let code = binary(operation, left, right) else { return nil }
-            return .code { machine in code.evaluate(machine) }
+            return .nested(code)
         default:
             return nil
         }
@@ -271,15 +290,17 @@ struct NumberCodeBuilder {
 
 extension Compiler {
     /// `expression` fused, when it is a binary number operation worth fusing (see `NumberCodeBuilder.work`).
-    func numberCode(_ expression: ResolvedExpression) -> NumberCode? {
+    func numberCode(_ expression: ResolvedExpression, minimumWork: Int = 2) -> NumberCode? {
         guard case .binary(let operation, let left, let right, _) = expression, !operation.isComparison else { return nil }
-        return numberCode(operation, left, right)
+        return numberCode(operation, left, right, minimumWork: minimumWork)
     }
 
-    /// `left operation right` fused (a comparison or arithmetic at the root).
-    func numberCode(_ operation: BinaryOperator, _ left: ResolvedExpression, _ right: ResolvedExpression) -> NumberCode? {
+    /// `left operation right` fused (a comparison or arithmetic at the root), when it saves at
+    /// least `minimumWork` (see `NumberCodeBuilder.work`).
+    func numberCode(_ operation: BinaryOperator, _ left: ResolvedExpression, _ right: ResolvedExpression,
+                    minimumWork: Int = 2) -> NumberCode? {
         var builder = NumberCodeBuilder()
-        guard let code = builder.binary(operation, left, right), builder.work >= 2 else { return nil }
+        guard let code = builder.binary(operation, left, right), builder.work >= minimumWork else { return nil }
         return code
     }
 }
@@ -294,9 +315,9 @@ extension Compiler {
                          _ value: ResolvedExpression, _ span: SourceSpan, general: @escaping Execute) -> Execute {
         let fused: NumberCode?
         if let arithmetic = operation.binary {
-            fused = numberCode(arithmetic, .variable(reference, name, span), value)
+            fused = numberCode(arithmetic, .variable(reference, name, span), value, minimumWork: 1)
         } else {
-            fused = numberCode(value)
+            fused = numberCode(value, minimumWork: 1)
         }
         guard let fused else { return general }
         switch reference {
@@ -304,13 +325,13 @@ extension Compiler {
             let slot = local.slot
             return { machine in
                 guard let number = fused.evaluate(machine) else { return try general(machine) }
-                (machine.stack + (machine.base + slot)).pointee = .number(number)
+                Machine.store(.number(number), over: machine.stack + (machine.base + slot))
                 return .normal
             }
         case .global(let index):
             return { machine in
                 guard let number = fused.evaluate(machine) else { return try general(machine) }
-                (machine.globals + index).pointee = .number(number)
+                Machine.store(.number(number), over: machine.globals + index)
                 return .normal
             }
         default:

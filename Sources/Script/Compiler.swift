@@ -216,35 +216,12 @@ struct Compiler {
                 return .normal
             }
         case .ifStatement(let condition, let thenBranch, let elseBranch, let span):
-            let test = self.condition(condition, span)
-            // `if c { return e }`, the base case of every recursion: one closure.
-            if elseBranch.isEmpty, thenBranch.count == 1, case .returnStatement(let value?) = thenBranch[0] {
-                let result = expression(value)
-                return { machine in
-                    guard try test(machine) else { return .normal }
-                    machine.returnValue = try result(machine)
-                    return .returned
-                }
-            }
-            let thenCode = sequence(thenBranch.map { Step(run: self.statement($0)) })
-            // Without an else, a false condition costs no closure call.
-            if elseBranch.isEmpty { return { machine in try test(machine) ? try thenCode(machine) : .normal } }
-            let elseCode = sequence(elseBranch.map { Step(run: self.statement($0)) })
-            return { machine in try test(machine) ? try thenCode(machine) : try elseCode(machine) }
+            // A fused comparison is tested inline by the statement's closure (`FusedTest`).
+            if let fused = fusedCondition(condition) { return ifStatement(fused, thenBranch, elseBranch) }
+            return ifStatement(self.condition(condition, span), thenBranch, elseBranch)
         case .whileLoop(let condition, let body, let span):
-            let test = self.condition(condition, span)
-            let bodyCode = sequence(body.map { Step(run: self.statement($0)) })
-            return { machine in
-                while try test(machine) {
-                    try machine.checkInterrupt(span)
-                    switch try bodyCode(machine) {
-                    case .breakLoop: return .normal
-                    case .returned: return .returned
-                    case .normal, .continueLoop: break
-                    }
-                }
-                return .normal
-            }
+            if let fused = fusedCondition(condition) { return whileLoop(fused, body, span) }
+            return whileLoop(self.condition(condition, span), body, span)
         case .forLoop(let variables, let sequence, let body, let span):
             return forLoop(variables, sequence, self.sequence(body.map { Step(run: self.statement($0)) }), span)
         case .returnStatement(let value):
@@ -261,6 +238,76 @@ struct Compiler {
             }
         case .breakStatement: return { _ in .breakLoop }
         case .continueStatement: return { _ in .continueLoop }
+        }
+    }
+
+    /// `if test { then } else { otherwise }` with the test a closure. (The same shape as the
+    /// generic version below, written out: a closure made in a generic specialisation gets a
+    /// forwarding thunk of its own, ten instructions more per run.)
+    private func ifStatement(_ test: @escaping (Machine) throws -> Bool, _ thenBranch: [ResolvedStatement],
+                             _ elseBranch: [ResolvedStatement]) -> Execute {
+        if elseBranch.isEmpty, thenBranch.count == 1, case .returnStatement(let value?) = thenBranch[0] {
+            let result = expression(value)
+            return { machine in
+                guard try test(machine) else { return .normal }
+                machine.returnValue = try result(machine)
+                return .returned
+            }
+        }
+        let thenCode = sequence(thenBranch.map { Step(run: self.statement($0)) })
+        if elseBranch.isEmpty { return { machine in try test(machine) ? try thenCode(machine) : .normal } }
+        let elseCode = sequence(elseBranch.map { Step(run: self.statement($0)) })
+        return { machine in try test(machine) ? try thenCode(machine) : try elseCode(machine) }
+    }
+
+    /// `while test { body }` with the test a closure (see `ifStatement`).
+    private func whileLoop(_ test: @escaping (Machine) throws -> Bool, _ body: [ResolvedStatement], _ span: SourceSpan) -> Execute {
+        let bodyCode = sequence(body.map { Step(run: self.statement($0)) })
+        return { machine in
+            while try test(machine) {
+                try machine.checkInterrupt(span)
+                switch try bodyCode(machine) {
+                case .breakLoop: return .normal
+                case .returned: return .returned
+                case .normal, .continueLoop: break
+                }
+            }
+            return .normal
+        }
+    }
+
+    /// `if test { then } else { otherwise }` with a fused test, answered inline.
+    private func ifStatement(_ test: FusedTest, _ thenBranch: [ResolvedStatement],
+                             _ elseBranch: [ResolvedStatement]) -> Execute {
+        // `if c { return e }`, the base case of every recursion: one closure.
+        if elseBranch.isEmpty, thenBranch.count == 1, case .returnStatement(let value?) = thenBranch[0] {
+            let result = expression(value)
+            return { machine in
+                guard try test.run(machine) else { return .normal }
+                machine.returnValue = try result(machine)
+                return .returned
+            }
+        }
+        let thenCode = sequence(thenBranch.map { Step(run: self.statement($0)) })
+        // Without an else, a false condition costs no closure call.
+        if elseBranch.isEmpty { return { machine in try test.run(machine) ? try thenCode(machine) : .normal } }
+        let elseCode = sequence(elseBranch.map { Step(run: self.statement($0)) })
+        return { machine in try test.run(machine) ? try thenCode(machine) : try elseCode(machine) }
+    }
+
+    /// `while test { body }` with a fused test, answered inline.
+    private func whileLoop(_ test: FusedTest, _ body: [ResolvedStatement], _ span: SourceSpan) -> Execute {
+        let bodyCode = sequence(body.map { Step(run: self.statement($0)) })
+        return { machine in
+            while try test.run(machine) {
+                try machine.checkInterrupt(span)
+                switch try bodyCode(machine) {
+                case .breakLoop: return .normal
+                case .returned: return .returned
+                case .normal, .continueLoop: break
+                }
+            }
+            return .normal
         }
     }
 
