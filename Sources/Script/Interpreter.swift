@@ -2,6 +2,7 @@
 // REPL, the notebook runner and the native libraries use.
 
 import Foundation
+import Synchronization
 
 /// Runs Seek programs. Globals persist across `run` calls (a REPL session, a notebook).
 /// The core defines no functions; install libraries (e.g. `StandardLibrary.install(into:)`).
@@ -305,19 +306,43 @@ public final class Interpreter {
 
 /// Runs work on a thread with a big stack, so the recursion limits (not the OS) stop deep
 /// programs: the interpreter recurses through Swift frames for each nested call and expression.
+/// The threads are kept and reused: starting one (a 256 MB stack mapped, then unmapped with a
+/// TLB shootdown) cost about 100 µs of CPU per `run`, more than a short script, and every REPL
+/// line, lesson cell and kernel request is a `run`.
 enum LargeStack {
     // Tests pass with 16 MB in a debug build; worst cases (1000 nested calls each inside 200
     // levels of nested expressions) need more. Only touched pages use memory.
     static let size = 256 << 20
     private static let threadName = "seek-interp"
 
+    /// A kept thread and its hand-over: the caller that takes it from `idle` owns it until the
+    /// job is done, then puts it back.
+    private final class Worker: @unchecked Sendable {
+        // Safe: `job` is written by the owning caller before `wake.signal()` and cleared by the
+        // worker before `finished.signal()`; the semaphores order the two threads.
+        var job: (() -> Void)?
+        let wake = DispatchSemaphore(value: 0)
+        let finished = DispatchSemaphore(value: 0)
+
+        func serve() {
+            pthread_setspecific(LargeStack.marker, UnsafeRawPointer(bitPattern: 1))
+            while true {
+                wake.wait()
+                job?()
+                job = nil
+                finished.signal()
+            }
+        }
+    }
+
     /// Holds the result while the caller waits.
     private final class Box<T>: @unchecked Sendable {
-        // Safe: written once by the worker before `done.signal()`, read by the caller after `wait()`.
-        var work: (() -> T)?
+        // Safe: written by the worker before `finished.signal()`, read by the caller after `wait()`.
         var result: T?
-        let done = DispatchSemaphore(value: 0)
     }
+
+    /// Threads waiting for work (as many as callers have run at once).
+    private static let idle = Mutex<[Worker]>([])
 
     /// Marks the threads `run` starts. A thread-specific key, not the thread's name: Linux keeps
     /// 15 characters of a name, so comparing names never matched and every callback from a native
@@ -333,18 +358,23 @@ enum LargeStack {
 
     static func run<T>(_ work: @escaping () -> T) -> T {
         if isCurrentThread { return work() }
+        let worker = idle.withLock { $0.popLast() } ?? startWorker()
         let box = Box<T>()
-        box.work = work
-        let thread = Thread {
-            pthread_setspecific(marker, UnsafeRawPointer(bitPattern: 1))
-            box.result = box.work?()
-            box.done.signal()
-        }
-        thread.name = threadName
-        thread.stackSize = size
-        thread.start()
-        box.done.wait()
+        worker.job = { box.result = work() }
+        worker.wake.signal()
+        worker.finished.wait()
+        idle.withLock { $0.append(worker) }
         guard let result = box.result else { preconditionFailure("interpreter thread finished without a result") }
         return result
     }
+
+    private static func startWorker() -> Worker {
+        let worker = Worker()
+        let thread = Thread { worker.serve() }
+        thread.name = threadName
+        thread.stackSize = size
+        thread.start()
+        return worker
+    }
 }
+
