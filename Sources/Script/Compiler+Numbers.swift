@@ -172,13 +172,18 @@ struct NumberCodeBuilder {
                   indices.count == 1, case .value(let position) = indices[0],
                   let row = operand(rowPosition), let column = operand(position) else { return nil }
             work += 2
-            let container: (Machine) -> UnsafeMutablePointer<Value?>?
             switch reference {
             case .local(let local) where !local.isCaptured:
                 let slot = local.slot
-                container = { machine in machine.stack + (machine.base + slot) }
+                return .code { machine in
+                    guard let i = row.read(machine), let j = column.read(machine) else { return nil }
+                    return NumberCodeBuilder.element(of: machine.stack + (machine.base + slot), at: i, j)
+                }
             case .global(let global):
-                container = { machine in machine.globals + global }
+                return .code { machine in
+                    guard let i = row.read(machine), let j = column.read(machine) else { return nil }
+                    return NumberCodeBuilder.element(of: machine.globals + global, at: i, j)
+                }
             default:
                 let read = NumberCodeBuilder.reader(reference)
                 return .code { machine in
@@ -186,10 +191,6 @@ struct NumberCodeBuilder {
                     var value = read(machine)
                     return NumberCodeBuilder.element(of: &value, at: i, j)
                 }
-            }
-            return .code { machine in
-                guard let i = row.read(machine), let j = column.read(machine), let pointer = container(machine) else { return nil }
-                return NumberCodeBuilder.element(of: pointer, at: i, j)
             }
         case .call(.variable(.global(let callee), _, _), let arguments, let named, _)
             where arguments.count == 1 && named.isEmpty:
@@ -238,11 +239,12 @@ struct NumberCodeBuilder {
         return NumberCode(operation: operation, left: leftOperand, right: rightOperand)
     }
 
-    /// The number at `position` of the list in `container`, or nil.
+    /// The number at `position` of the list in `container`, or nil. The list is borrowed where
+    /// it lies (no retain and release: fused code runs no Seek code that could replace it).
     @inline(__always)
     static func element(of container: UnsafeMutablePointer<Value?>, at position: Double) -> Double? {
-        guard let integer = Machine.wholeNumber(position), case .list(let list)? = container.pointee else { return nil }
-        return list.number(at: integer)
+        guard let integer = Machine.wholeNumber(position), let list = Machine.borrowedList(at: container) else { return nil }
+        return list._withUnsafeGuaranteedRef { $0.number(at: integer) }
     }
 
     /// Whether `slot` (a global) holds the standard library's `len`.
@@ -264,13 +266,13 @@ struct NumberCodeBuilder {
         }
     }
 
-    /// The number at `[row][column]` of the list of lists in `container`, or nil.
+    /// The number at `[row][column]` of the list of lists in `container`, or nil; both lists
+    /// borrowed where they lie, as in `element(of:at:)`.
     @inline(__always)
     static func element(of container: UnsafeMutablePointer<Value?>, at row: Double, _ column: Double) -> Double? {
         guard let rowIndex = Machine.wholeNumber(row), let columnIndex = Machine.wholeNumber(column),
-              case .list(let rows)? = container.pointee else { return nil }
-        guard case .list(let cells)? = rows.element(at: rowIndex) else { return nil }
-        return cells.number(at: columnIndex)
+              let rows = Machine.borrowedList(at: container) else { return nil }
+        return rows._withUnsafeGuaranteedRef { $0.number(at: rowIndex, columnIndex) }
     }
 
     /// Reads a variable's value where it lives (nil when unassigned).

@@ -143,6 +143,14 @@ public final class ListObject {
         return x
     }
 
+    /// The number at `xs[row][column]` when the element at `row` is a list (a matrix row by row),
+    /// or nil; the row is read where it lies, without a retain and release.
+    @inline(__always)
+    func number(at row: Int, _ column: Int) -> Double? {
+        guard let index = position(row), case .list(let cells) = (base.unsafelyUnwrapped + index).pointee else { return nil }
+        return Unmanaged.passUnretained(cells)._withUnsafeGuaranteedRef { $0.number(at: column) }
+    }
+
     /// The first index whose element satisfies `predicate` (which must not change the list).
     func firstIndex(where predicate: (Value) throws -> Bool) rethrows -> Int? {
         var index = 0
