@@ -333,7 +333,7 @@ extension Compiler {
         case .global(let index):
             return { machine in
                 guard let number = fused.evaluate(machine) else { return try general(machine) }
-                Machine.store(.number(number), over: machine.globals + index)
+                machine.storeGlobal(.number(number), at: index)
                 return .normal
             }
         default:

@@ -156,6 +156,13 @@ struct Callee {
     /// Not inlined: inlined, the optimiser kept a copy of the whole `Value` and destroyed it
     /// through the generic outlined destroy after the call; returned, the caller releases
     /// just the object.
+    /// The Seek function in `slot`, not retained (see `Compiler.withGlobalFunction`).
+    @inline(__always)
+    static func borrowedFunction(at slot: UnsafeMutablePointer<Value?>) -> Unmanaged<FunctionObject>? {
+        guard case .function(let function)? = slot.pointee else { return nil }
+        return Unmanaged.passUnretained(function)
+    }
+
     @inline(never)
     static func function(at slot: UnsafeMutablePointer<Value?>) -> FunctionObject? {
         guard case .function(let function)? = slot.pointee else { return nil }

@@ -127,7 +127,7 @@ final class LoopBody {
         if directSlot >= 0 {
             machine.stack[machine.base + directSlot] = element
         } else if directGlobal >= 0 {
-            (machine.globals + directGlobal).pointee = element
+            machine.storeGlobal(element, at: directGlobal)
         } else {
             try assign(machine, element)
         }
@@ -141,7 +141,7 @@ final class LoopBody {
         if directSlot >= 0 {
             Machine.store(.number(number), over: machine.stack + (machine.base + directSlot))
         } else if directGlobal >= 0 {
-            Machine.store(.number(number), over: machine.globals + directGlobal)
+            machine.storeGlobal(.number(number), at: directGlobal)
         } else {
             try assign(machine, .number(number))
         }
@@ -155,7 +155,7 @@ final class LoopBody {
         if directSlot >= 0 {
             Machine.store(element, into: machine.stack + (machine.base + directSlot))
         } else if directGlobal >= 0 {
-            Machine.store(element, into: machine.globals + directGlobal)
+            machine.storeGlobal(element, at: directGlobal)
         } else {
             try assign(machine, element.pointee)
         }

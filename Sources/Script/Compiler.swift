@@ -452,7 +452,7 @@ struct Compiler {
 
     func store(_ reference: VariableReference, _ name: String) -> (Machine, Value) throws -> Void {
         switch reference {
-        case .global(let index): return { machine, value in machine.globals[index] = value }
+        case .global(let index): return { machine, value in machine.storeGlobal(value, at: index) }
         case .local(let local) where local.isCaptured:
             let cell = local.cellIndex
             return { machine, value in machine.cell(cell).value = value }

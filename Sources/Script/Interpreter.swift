@@ -168,7 +168,7 @@ public final class Interpreter {
             preconditionFailure("more than \(Machine.globalCapacity) globals defined from Swift")
         }
         machine.reserveGlobals(globals.names.count)
-        machine.globals[index] = value
+        machine.storeGlobal(value, at: index)
     }
 
     /// Names of all bound globals, sorted (for `:vars`, `help()` and completion).

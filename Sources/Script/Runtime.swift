@@ -106,6 +106,8 @@ struct Registers {
     var upvalues: UnsafeMutablePointer<Cell>?
     /// The span of the native call in progress (for errors from `Interpreter.call` callbacks).
     var nativeCallSpan: SourceSpan?
+    /// Calls in progress whose function was borrowed from a global (`Compiler.withGlobalFunction`).
+    var borrowedCalls = 0
     /// The highest stack slot used since the last `clearStaleSlots`.
     var highWater = 0
 }
@@ -204,6 +206,55 @@ final class Machine {
     }
 
     /// Resets the stack after an error left frames behind.
+    // MARK: - Globals, and functions called from them without a retain
+
+    /// Functions displaced from globals while borrowed calls ran: held until the last such call
+    /// returns, since one of them may be running (a function that reassigns its own name).
+    private var displacedFunctions: [Value] = []
+
+    @inline(__always)
+    func beginBorrowedCall() { registers.pointee.borrowedCalls += 1 }
+
+    @inline(__always)
+    func endBorrowedCall() {
+        registers.pointee.borrowedCalls -= 1
+        if registers.pointee.borrowedCalls == 0, !displacedFunctions.isEmpty { releaseDisplacedFunctions() }
+    }
+
+    @inline(never)
+    private func releaseDisplacedFunctions() { displacedFunctions.removeAll() }
+
+    /// Writes global `index`. Every write of a global goes through here (or `storeGlobal(_:at:)`
+    /// below): a function it displaces while a borrowed call runs is kept, not released; an old
+    /// value with nothing to release (unassigned, nil, a boolean, a number) is overwritten inline.
+    @inline(__always)
+    func storeGlobal(_ value: Value, at index: Int) {
+        let slot = globals + index
+        switch slot.pointee {
+        case nil, .null?, .bool?, .number?: slot.initialize(to: value)
+        case .function?: storeOverFunction(value, slot)
+        default: slot.pointee = value
+        }
+    }
+
+    /// `storeGlobal` of the element at `element`, a number rebuilt from its payload rather than
+    /// copied by the generic copy (as `Machine.store(_:into:)`).
+    @inline(__always)
+    func storeGlobal(_ element: UnsafePointer<Value>, at index: Int) {
+        if case .number(let x) = element.pointee { return storeGlobal(.number(x), at: index) }
+        storeGlobal(element.pointee, at: index)
+    }
+
+    @inline(never)
+    private func storeOverFunction(_ value: Value, _ slot: UnsafeMutablePointer<Value?>) {
+        guard registers.pointee.borrowedCalls > 0 else {
+            slot.pointee = value
+            return
+        }
+        if let old = slot.move() { displacedFunctions.append(old) }
+        slot.initialize(to: value)
+    }
+
     func unwindAll() {
         for slot in 0..<max(top, registers.pointee.highWater) { stack[slot] = nil }
         registers.pointee.highWater = 0
@@ -212,6 +263,8 @@ final class Machine {
         depth = 0
         registers.pointee.cells = nil
         registers.pointee.upvalues = nil
+        registers.pointee.borrowedCalls = 0
+        displacedFunctions.removeAll()
         returnValue = .null
     }
 
