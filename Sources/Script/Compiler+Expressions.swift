@@ -28,11 +28,17 @@ extension Compiler {
         }
     }
 
-    /// The condition of an `if` or a `while` as a fused comparison, when it fuses.
+    /// The condition of an `if` or a `while` as a fused comparison, when it fuses: from one
+    /// operation (`n % 2 == 0`), or none when one side is a number constant (`while n != 1`:
+    /// tested inline rather than by the comparison's closure; two plain locals, `x < pivot`,
+    /// keep their closure, which reads both slots with no dispatch on the operands' kinds).
     func fusedCondition(_ expression: ResolvedExpression) -> FusedTest? {
         guard case .binary(let operation, let leftExpression, let rightExpression, let span) = expression,
-              operation.isComparison,
-              let fused = numberCode(operation, leftExpression, rightExpression, minimumWork: 1) else { return nil }
+              operation.isComparison else { return nil }
+        let againstConstant = [leftExpression, rightExpression].contains { if case .constant(.number) = $0 { true } else { false } }
+        guard let fused = numberCode(operation, leftExpression, rightExpression, minimumWork: againstConstant ? 0 : 1) else {
+            return nil
+        }
         return FusedTest(fused: fused, general: unfusedComparison(operation, leftExpression, rightExpression, span))
     }
 

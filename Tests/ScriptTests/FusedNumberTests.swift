@@ -1,6 +1,6 @@
 // Fused number code (`NumberCodeBuilder`, Compiler+Numbers.swift) in the places that fuse from a
-// single operation: an `if`/`while` comparison (`n % 2 == 0`, `xs[0] >= 1`, tested inline by the
-// statement, `FusedTest`), an assignment (`n = n / 2`, `c += 1`, stored without boxing), and
+// single operation: an `if`/`while` comparison (`n % 2 == 0`, `xs[0] >= 1`, and with none against
+// a number constant, `while n != 1`; tested inline by the statement, `FusedTest`), an assignment (`n = n / 2`, `c += 1`, stored without boxing), and
 // nested operations (`(v + 1) * (v - 1)`, called directly). Each program runs in two spellings
 // with the same columns: fused (`   v `) and general (`id(v)`: the value passes through a Seek
 // function, so the fused code declines and the general code runs). They must print the same text
@@ -21,6 +21,8 @@ private let shapes = [
     "if ⟨v⟩ * 2 > 5 { print(\"big\") }\nprint(\"done\")",
     "if (⟨v⟩ + 1) * 2 > 3 { print(\"big\") } else { print(\"small\") }",
     "k = 0\nwhile ⟨v⟩ - k > 5 { k += 1 }\nprint(k)",
+    "if ⟨v⟩ > 1 { print(\"big\") } else { print(\"small\") }",
+    "k = 0\nwhile k != ⟨3⟩ { k += 1 }\nprint(k, v)",
     "t = ⟨v⟩ / 2\nprint(t)",
     "t = ⟨v⟩ / 0\nprint(t)",
     "t = 3 * ⟨v⟩ + 1\nprint(t)",
