@@ -25,7 +25,10 @@
 //   built-in methods called without arguments (`items.pop()`), and `xs.append(x)` puts the
 //   element into the list directly, a plain local's list borrowed from its slot; a one-argument
 //   method call written as a statement skips the expression statement's closure
-//   (`MethodCallSite.callWithOneArgument`, Compiler+Methods.swift).
+//   (`MethodCallSite.callWithOneArgument`, Compiler+Methods.swift). A Seek function held in a
+//   global is called borrowed, not retained (`withGlobalFunction`, Compiler+Functions.swift): a
+//   function displaced from a global while such a call runs is kept until the last one returns
+//   (`Machine.storeGlobal`).
 // - Sequences: `for x in xs` and `for x in xs[a:b]` walk the list's snapshot by pointer
 //   (`LoopBody.walk`), `for ch in s` hands out characters as it goes (ASCII by byte), a loop
 //   variable takes a number over a plain old value without the generic copy/destroy
@@ -43,8 +46,10 @@
 // - Dict literals with constant, distinct keys (`{"label": l, "children": c}`) hash the keys once,
 //   when compiled, and append the entries without looking each key up (`dictLiteral`,
 //   `DictObject.literal`).
-// - Numbers: arithmetic and comparisons of two or more operations fuse into closures over
-//   `Double?` (`NumberCode` in Compiler+Numbers.swift), falling back to the general code;
+// - Numbers: arithmetic and comparisons of two or more operations fuse into `NumberCode` over
+//   `Double?` (Compiler+Numbers.swift; nested operations called directly), falling back to the
+//   general code; in an `if`/`while` condition or an assignment, from one (`n % 2 == 0`,
+//   `count += 1`), and an `if`/`while` tests its fused comparison inline (`FusedTest`);
 //   `len(v)` of a variable is a leaf there (`if len(xs) <= 1`, `while i < len(xs)`), the count
 //   read where the value lies while the global `len` is the standard library's (`isLength`).
 
