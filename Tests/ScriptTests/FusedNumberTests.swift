@@ -51,18 +51,8 @@ private func spell(_ text: String, fused: Bool) -> String {
 @Test func fusedConditionsAndAssignmentsMatchTheGeneralCode() {
     for value in values {
         for shape in shapes {
-            // The variable as a global, a plain local, a captured local (read by a closure), and
-            // a parameter reassigned to a string before the shape runs.
-            let bodies = [
-                "v = \(value)\n\(shape)\n",
-                "fn f(v) {\n\(shape)\n}\nf(\(value))\n",
-                "fn g(v) {\nh = fn() {\n\(shape)\n}\nh()\n}\ng(\(value))\n",
-            ]
-            for body in bodies {
-                let fused = Harness.outcome(prelude + spell(body, fused: true))
-                let general = Harness.outcome(prelude + spell(body, fused: false))
-                #expect(fused == general, "\(body)")
-            }
+            // The variable as a global, a plain local and a captured local (read by a closure).
+            expectSpellingsAgree(scopedBodies(shape, value), prelude: prelude) { spell($0, fused: $1) }
         }
     }
 }

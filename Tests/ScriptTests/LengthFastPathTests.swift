@@ -39,17 +39,8 @@ private func spell(_ text: String, fused: Bool) -> String {
         for shape in shapes {
             // The variable as a global, a plain local, a captured local (read by a closure), and
             // unassigned (a local assigned only after the read: the error names it).
-            let bodies = [
-                "v = \(value)\n\(shape)\n",
-                "fn f(v) {\n\(shape)\n}\nf(\(value))\n",
-                "fn g(v) {\nh = fn() {\n\(shape)\n}\nh()\n}\ng(\(value))\n",
-                "fn u() {\n\(shape)\nv = 1\n}\nu()\n",
-            ]
-            for body in bodies {
-                let fused = outcome(prelude + spell(body, fused: true))
-                let general = outcome(prelude + spell(body, fused: false))
-                #expect(fused == general, "\(body)")
-            }
+            let bodies = scopedBodies(shape, value) + ["fn u() {\n\(shape)\nv = 1\n}\nu()\n"]
+            expectSpellingsAgree(bodies, prelude: prelude) { spell($0, fused: $1) }
         }
     }
 }
