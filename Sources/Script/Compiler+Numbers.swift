@@ -12,16 +12,16 @@ import Foundation
 
 typealias EvaluateNumber = (Machine) -> Double?
 
-/// An operand of a fused operation: a plain local or a global read inline, a constant, a nested
-/// operation (called directly, not through a closure), or the code of anything else (an element,
-/// a captured variable, `len`).
+/// An operand of a fused operation: a plain local, a global or a captured variable (the frame's
+/// cell or the closure's capture) read inline, a constant, a nested operation (called directly,
+/// not through a closure), or the code of anything else (an element, `len`).
 struct NumberOperand {
     enum Kind: UInt8 {
-        case local, global, constant, nested, code
+        case local, global, cell, upvalue, constant, nested, code
     }
 
     let kind: Kind
-    /// The stack slot or global index.
+    /// The stack slot, global, cell or capture index.
     let index: Int
     let constant: Double
     let nested: NumberCode?
@@ -38,6 +38,8 @@ struct NumberOperand {
 
     static func local(_ slot: Int) -> NumberOperand { NumberOperand(kind: .local, index: slot) }
     static func global(_ index: Int) -> NumberOperand { NumberOperand(kind: .global, index: index) }
+    static func cell(_ index: Int) -> NumberOperand { NumberOperand(kind: .cell, index: index) }
+    static func upvalue(_ index: Int) -> NumberOperand { NumberOperand(kind: .upvalue, index: index) }
     static func constant(_ value: Double) -> NumberOperand { NumberOperand(kind: .constant, constant: value) }
     static func nested(_ operation: NumberCode) -> NumberOperand { NumberOperand(kind: .nested, nested: operation) }
     static func code(_ code: @escaping EvaluateNumber) -> NumberOperand { NumberOperand(kind: .code, code: code) }
@@ -51,6 +53,8 @@ struct NumberOperand {
         case .global:
             if case .number(let x)? = (machine.globals + index).pointee { return x }
             return nil
+        case .cell: return machine.cell(index).number
+        case .upvalue: return machine.upvalue(index).number
         case .constant: return constant
         case .nested: return nested?.evaluateNested(machine)
         case .code: return code(machine)
@@ -120,13 +124,12 @@ struct NumberCodeBuilder {
             case .global(let index):
                 work += 1
                 return .global(index)
-            default:
+            case .local(let local):
                 work += 1
-                let read = NumberCodeBuilder.reader(reference)
-                return .code { machine in
-                    if case .number(let x)? = read(machine) { return x }
-                    return nil
-                }
+                return .cell(local.cellIndex)
+            case .upvalue(let index):
+                work += 1
+                return .upvalue(index)
             }
         case .index(.variable(let reference, _, _), let indices, _):
             guard indices.count == 1, case .value(let position) = indices[0] else { return nil }
@@ -336,11 +339,17 @@ extension Compiler {
                 machine.storeGlobal(.number(number), at: index)
                 return .normal
             }
-        default:
-            let store = self.store(reference, name)
+        case .local(let local):
+            let cell = local.cellIndex
             return { machine in
                 guard let number = fused.evaluate(machine) else { return try general(machine) }
-                try store(machine, .number(number))
+                machine.cell(cell).value = .number(number)
+                return .normal
+            }
+        case .upvalue(let index):
+            return { machine in
+                guard let number = fused.evaluate(machine) else { return try general(machine) }
+                machine.upvalue(index).value = .number(number)
                 return .normal
             }
         }

@@ -106,6 +106,14 @@ public final class FunctionObject {
 /// A captured variable shared between a frame and the closures that captured it.
 final class Cell {
     var value: Value?
+
+    /// The number the cell holds, or nil (fused number code's read).
+    var number: Double? {
+        @inline(__always) get {
+            if case .number(let x)? = value { return x }
+            return nil
+        }
+    }
     init(_ value: Value? = nil) { self.value = value }
 }
 

@@ -1,6 +1,6 @@
 // Fused number code (`NumberCodeBuilder`, Compiler+Numbers.swift) in the places that fuse from a
 // single operation: an `if`/`while` comparison (`n % 2 == 0`, `xs[0] >= 1`, and with none against
-// a number constant, `while n != 1`; tested inline by the statement, `FusedTest`), an assignment (`n = n / 2`, `c += 1`, stored without boxing), and
+// a number constant, `while n != 1`; tested inline by the statement, `FusedTest`), an assignment (`n = n / 2`, `c += 1`, stored without boxing, also into a captured variable), and
 // nested operations (`(v + 1) * (v - 1)`, called directly). Each program runs in two spellings
 // with the same columns: fused (`   v `) and general (`id(v)`: the value passes through a Seek
 // function, so the fused code declines and the general code runs). They must print the same text
@@ -32,6 +32,9 @@ private let shapes = [
     "c = v\nc *= ⟨3⟩\nprint(c)",
     "c = v\nc /= ⟨0⟩\nprint(c)",
     "c = v\nc = c % ⟨4⟩\nprint(c)",
+    "c = v\nkeep = fn() { c }\nc += ⟨1⟩\nprint(c, keep())",
+    "c = v\nbump = fn() { c += ⟨1⟩ }\nbump()\nprint(c)",
+    "c = v\nscale = fn() { c = c * ⟨2⟩ - 1 }\nscale()\nprint(c)",
     "xs = [v, 2]\nif ⟨xs[0]⟩ >= 1 { print(\"yes\") } else { print(\"no\") }",
     "xs = [v, 2]\nxs[1] = ⟨xs[0]⟩ - 1\nprint(xs)",
 ]
@@ -51,7 +54,7 @@ private func spell(_ text: String, fused: Bool) -> String {
 @Test func fusedConditionsAndAssignmentsMatchTheGeneralCode() {
     for value in values {
         for shape in shapes {
-            // The variable as a global, a plain local and a captured local (read by a closure).
+            // The variable as a global, a plain local, a cell and a closure's capture.
             expectSpellingsAgree(scopedBodies(shape, value), prelude: prelude) { spell($0, fused: $1) }
         }
     }

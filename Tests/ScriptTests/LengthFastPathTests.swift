@@ -37,8 +37,8 @@ private func spell(_ text: String, fused: Bool) -> String {
 @Test func lengthInFusedNumbersMatchesTheGeneralCall() {
     for value in values {
         for shape in shapes {
-            // The variable as a global, a plain local, a captured local (read by a closure), and
-            // unassigned (a local assigned only after the read: the error names it).
+            // The variable as a global, a plain local, a cell, a closure's capture, and unassigned
+            // (a local assigned only after the read: the error names it).
             let bodies = scopedBodies(shape, value) + ["fn u() {\n\(shape)\nv = 1\n}\nu()\n"]
             expectSpellingsAgree(bodies, prelude: prelude) { spell($0, fused: $1) }
         }

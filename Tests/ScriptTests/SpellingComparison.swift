@@ -3,12 +3,14 @@
 // with the same message at the same line and column.
 import Testing
 
-/// `shape` with `v` bound to `value` as a global, a plain local (a parameter) and a captured
-/// local read by a closure: the scopes a fast path reads variables from.
+/// `shape` with `v` bound to `value` as a global, a plain local (a parameter), a captured local
+/// read in its own frame (a cell) and one read by a closure (a capture): the scopes a fast path
+/// reads variables from.
 func scopedBodies(_ shape: String, _ value: String) -> [String] {
     [
         "v = \(value)\n\(shape)\n",
         "fn f(v) {\n\(shape)\n}\nf(\(value))\n",
+        "fn c(v) {\nkeep_v = fn() { v }\n\(shape)\n}\nc(\(value))\n",
         "fn g(v) {\nh = fn() {\n\(shape)\n}\nh()\n}\ng(\(value))\n",
     ]
 }
