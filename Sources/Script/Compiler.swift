@@ -172,6 +172,13 @@ struct Compiler {
                     let position = try positionCode.run(machine)
                     var newValue = try valueCode.run(machine)
                     if let arithmetic {
+                        // `counts[w] += 1`: a number entry of a plain local's dict, updated where it
+                        // lies (the dict borrowed: nothing evaluated after this point runs Seek code).
+                        if case .string(let key) = position, case .number(let b) = newValue,
+                           let dict = Machine.borrowedDict(at: target),
+                           dict._withUnsafeGuaranteedRef({ $0.combineNumber(forKey: key, arithmetic, b) }) {
+                            return .normal
+                        }
                         if case .dict(let dict)? = target.pointee, case .string(let key) = position,
                            let entry = dict.entryPosition(forKey: key) {
                             dict.replaceValue(at: entry, with: try Compiler.combine(machine, arithmetic, dict.value(at: entry), newValue, span))

@@ -225,6 +225,13 @@ extension Machine {
         return Unmanaged.passUnretained(list)
     }
 
+    /// The dict a plain local's slot holds, borrowed (as `borrowedList(at:)`).
+    @inline(__always)
+    static func borrowedDict(at slot: UnsafeMutablePointer<Value?>) -> Unmanaged<DictObject>? {
+        guard case .dict(let dict)? = slot.pointee else { return nil }
+        return Unmanaged.passUnretained(dict)
+    }
+
     /// `slot.pointee = value`, without the generic destroy of the old value when there is nothing
     /// in it to release (empty, nil, a boolean or a number): a call's arguments go into stale
     /// frame slots this way, and a loop counting through a range writes its variable this way.

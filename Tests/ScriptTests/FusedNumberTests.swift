@@ -88,3 +88,27 @@ private func spell(_ text: String, fused: Bool) -> String {
     #expect(outcome.hasPrefix("error 2:"), "\(outcome)")
     #expect(outcome.contains("%"), "\(outcome)")
 }
+
+/// `d[k] op= x` on a plain local's dict (`DictObject.combineNumber`, the entry updated where it
+/// lies) against the same statement on `id(d)`, which takes the general path: entries of every
+/// kind, missing keys, and every compound operator, in every scope.
+@Test func dictEntriesUpdatedInPlaceMatchTheGeneralPath() {
+    let shapes = [
+        "d = {\"a\": v, \"b\": 2}\nk = \"a\"\n⟨d⟩[k] += 1\nprint(d)",
+        "d = {\"a\": v, \"b\": 2}\n⟨d⟩[\"a\"] -= 0.5\n⟨d⟩[\"b\"] *= 3\nprint(d)",
+        "d = {\"a\": v}\n⟨d⟩[\"a\"] /= 2\nprint(d)",
+        "d = {\"a\": v}\n⟨d⟩[\"a\"] /= 0\nprint(d)",
+        "d = {\"a\": v}\n⟨d⟩[\"missing\"] += 1\nprint(d)",
+        "d = {\"a\": 1}\n⟨d⟩[\"a\"] += v\nprint(d)",
+        "d = {1: v}\n⟨d⟩[1] += 1\nprint(d)",
+        "counts = {}\nfor w in [\"x\", \"y\", \"x\"] { if counts.has(w) { ⟨counts⟩[w] += 1 } else { counts[w] = 1 } }\nprint(counts, v)",
+    ]
+    for value in values {
+        for shape in shapes {
+            expectSpellingsAgree(scopedBodies(shape, value), prelude: prelude) { spell($0, fused: $1) }
+        }
+    }
+    // Pinned by hand: 3 + 1, then 4 − 0.5 = 3.5 and 2 · 3 = 6.
+    #expect(Harness.outcome("fn f() {\nd = {\"a\": 3, \"b\": 2}\nd[\"a\"] += 1\nd[\"a\"] -= 0.5\nd[\"b\"] *= 3\nprint(d)\n}\nf()\n")
+            == "{\"a\": 3.5, \"b\": 6}\n")
+}
