@@ -23,8 +23,7 @@ extension Compiler {
         switch positional.count {
         case 0:
             return { machine in
-                if callee.kind == .global,
-                   let result = try Compiler.withGlobalFunction(machine, callee.index, { try Compiler.invoke0(machine, $0, span) }) {
+                if let result = try Compiler.withGlobalFunction(machine, callee, { try Compiler.invoke0(machine, $0, span) }) {
                     return result
                 }
                 if let script = callee.function(machine) { return try Compiler.invoke0(machine, script, span) }
@@ -35,8 +34,7 @@ extension Compiler {
         case 1:
             let first = positional[0]
             return { machine in
-                if callee.kind == .global,
-                   let result = try Compiler.withGlobalFunction(machine, callee.index, { try Compiler.invoke1(machine, $0, first, span) }) {
+                if let result = try Compiler.withGlobalFunction(machine, callee, { try Compiler.invoke1(machine, $0, first, span) }) {
                     return result
                 }
                 if let script = callee.function(machine) { return try Compiler.invoke1(machine, script, first, span) }
@@ -50,9 +48,7 @@ extension Compiler {
         case 2:
             let first = positional[0], second = positional[1]
             return { machine in
-                if callee.kind == .global, let result = try Compiler.withGlobalFunction(machine, callee.index, {
-                    try Compiler.invoke2(machine, $0, first, second, span)
-                }) {
+                if let result = try Compiler.withGlobalFunction(machine, callee, { try Compiler.invoke2(machine, $0, first, second, span) }) {
                     return result
                 }
                 if let script = callee.function(machine) {
@@ -111,10 +107,7 @@ extension Compiler {
     @inline(__always)
     static func callScript(_ machine: Machine, _ callee: Callee, _ positional: [Operand], _ count: Int, _ span: SourceSpan,
                            _ fill: (UnsafeMutablePointer<Value?>) throws -> Void) throws -> Value {
-        if callee.kind == .global,
-           let result = try withGlobalFunction(machine, callee.index, { try invoke(machine, $0, count, span, fill) }) {
-            return result
-        }
+        if let result = try withGlobalFunction(machine, callee, { try invoke(machine, $0, count, span, fill) }) { return result }
         var other = Value.null
         guard let script = try callee.script(machine, other: &other) else {
             return try callOther(machine, other, positional, span)
@@ -122,13 +115,15 @@ extension Compiler {
         return try invoke(machine, script, count, span, fill)
     }
 
-    /// Runs `call` with the Seek function in global slot `index` borrowed, not retained (two
-    /// atomic operations, a fifth of a one-argument call's time), or answers nil when the slot
-    /// holds anything else. Safe because a function displaced from a global while such a call
-    /// runs is kept alive until the last one returns (`Machine.storeGlobal`).
+    /// Runs `call` with the Seek function held in the callee's global borrowed, not retained (two
+    /// atomic operations, a fifth of a one-argument call's time), or answers nil when the callee
+    /// is not a global or its slot holds anything else. Safe because a function displaced from a
+    /// global while such a call runs is kept alive until the last one returns
+    /// (`Machine.storeGlobal`).
     @inline(__always)
-    static func withGlobalFunction(_ machine: Machine, _ index: Int, _ call: (FunctionObject) throws -> Value) rethrows -> Value? {
-        guard let borrowed = Callee.borrowedFunction(at: machine.globals + index) else { return nil }
+    static func withGlobalFunction(_ machine: Machine, _ callee: Callee, _ call: (FunctionObject) throws -> Value) rethrows -> Value? {
+        guard callee.kind == .global,
+              let borrowed = Callee.borrowedFunction(at: machine.globals + callee.index) else { return nil }
         machine.beginBorrowedCall()
         defer { machine.endBorrowedCall() }
         return try borrowed._withUnsafeGuaranteedRef(call)

@@ -81,6 +81,13 @@ final class NumberCode {
     @inline(__always)
     func evaluate(_ machine: Machine) -> Double? {
         guard let a = left.read(machine), let b = right.read(machine) else { return nil }
+        return NumberCode.arithmetic(operation, a, b)
+    }
+
+    /// `a operation b` as the general code computes it, or nil where that code reports an error
+    /// (division by zero) or does not compute a number (comparisons use `test`; `@` is not fused).
+    @inline(__always)
+    static func arithmetic(_ operation: BinaryOperator, _ a: Double, _ b: Double) -> Double? {
         switch operation {
         case .add: return a + b
         case .subtract: return a - b
@@ -88,7 +95,7 @@ final class NumberCode {
         case .divide: return b == 0 ? nil : a / b
         case .modulo: return b == 0 ? nil : Machine.flooredRemainder(a, b)
         case .power: return Foundation.pow(a, b)
-        default: return nil  // comparisons use `test`; `@` is not fused
+        default: return nil
         }
     }
 

@@ -153,9 +153,6 @@ struct Callee {
         return native
     }
 
-    /// Not inlined: inlined, the optimiser kept a copy of the whole `Value` and destroyed it
-    /// through the generic outlined destroy after the call; returned, the caller releases
-    /// just the object.
     /// The Seek function in `slot`, not retained (see `Compiler.withGlobalFunction`).
     @inline(__always)
     static func borrowedFunction(at slot: UnsafeMutablePointer<Value?>) -> Unmanaged<FunctionObject>? {
@@ -163,6 +160,9 @@ struct Callee {
         return Unmanaged.passUnretained(function)
     }
 
+    /// Not inlined: inlined, the optimiser kept a copy of the whole `Value` and destroyed it
+    /// through the generic outlined destroy after the call; returned, the caller releases
+    /// just the object.
     @inline(never)
     static func function(at slot: UnsafeMutablePointer<Value?>) -> FunctionObject? {
         guard case .function(let function)? = slot.pointee else { return nil }

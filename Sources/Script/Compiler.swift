@@ -176,7 +176,7 @@ struct Compiler {
                         // lies (the dict borrowed: nothing evaluated after this point runs Seek code).
                         if case .string(let key) = position, case .number(let b) = newValue,
                            let dict = Machine.borrowedDict(at: target),
-                           dict._withUnsafeGuaranteedRef({ $0.combineNumber(forKey: key, arithmetic, b) }) {
+                           dict._withUnsafeGuaranteedRef({ $0.updateNumber(forKey: key) { NumberCode.arithmetic(arithmetic, $0, b) } }) {
                             return .normal
                         }
                         if case .dict(let dict)? = target.pointee, case .string(let key) = position,

@@ -210,19 +210,14 @@ public final class DictObject {
     @inline(__always)
     func replaceValue(at position: Int, with value: Value) { withEntries { $0[position].value = value } }
 
-    /// `d[key] op= b` for op +, − or × on a number entry, updated where it lies (one hash and one
+    /// `d[key] = update(d[key])` for a number entry, updated where it lies (one hash and one
     /// probe, no copy of the entry's value). False, with nothing changed, when the key is
-    /// missing, its value is not a number or the operation is another: the general code runs.
-    func combineNumber(forKey key: String, _ operation: BinaryOperator, _ b: Double) -> Bool {
-        guard let position = position(of: key, hash: DictObject.hash(key)) else { return false }
+    /// missing, its value is not a number or `update` declines (nil): the general code runs.
+    func updateNumber(forKey key: String, _ update: (Double) -> Double?) -> Bool {
+        guard let position = entryPosition(forKey: key) else { return false }
         return withEntries { entries in
-            guard case .number(let a) = entries[position].value else { return false }
-            switch operation {
-            case .add: entries[position].value = .number(a + b)
-            case .subtract: entries[position].value = .number(a - b)
-            case .multiply: entries[position].value = .number(a * b)
-            default: return false
-            }
+            guard case .number(let a) = entries[position].value, let result = update(a) else { return false }
+            entries[position].value = .number(result)
             return true
         }
     }

@@ -377,4 +377,3 @@ enum LargeStack {
         return worker
     }
 }
-

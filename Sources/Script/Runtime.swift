@@ -205,7 +205,6 @@ final class Machine {
         globalCount = newCount
     }
 
-    /// Resets the stack after an error left frames behind.
     // MARK: - Globals, and functions called from them without a retain
 
     /// Functions displaced from globals while borrowed calls ran: held until the last such call
@@ -255,6 +254,7 @@ final class Machine {
         slot.initialize(to: value)
     }
 
+    /// Resets the stack after an error left frames behind.
     func unwindAll() {
         for slot in 0..<max(top, registers.pointee.highWater) { stack[slot] = nil }
         registers.pointee.highWater = 0

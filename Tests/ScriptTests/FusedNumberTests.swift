@@ -89,7 +89,7 @@ private func spell(_ text: String, fused: Bool) -> String {
     #expect(outcome.contains("%"), "\(outcome)")
 }
 
-/// `d[k] op= x` on a plain local's dict (`DictObject.combineNumber`, the entry updated where it
+/// `d[k] op= x` on a plain local's dict (`DictObject.updateNumber`, the entry updated where it
 /// lies) against the same statement on `id(d)`, which takes the general path: entries of every
 /// kind, missing keys, and every compound operator, in every scope.
 @Test func dictEntriesUpdatedInPlaceMatchTheGeneralPath() {
