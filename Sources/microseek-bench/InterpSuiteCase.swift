@@ -1,6 +1,6 @@
 // The interpreter suite: ordinary programs (interp/NN-name.seek) beside their CPython twins
 // (interp/NN-name.py), each timed as a whole program (compile + run, fresh globals) and checked
-// to print the same text. Reported as Seek's time over CPython's (below 1: Seek is faster).
+// to print the same text. Both run each round in a fresh process of their own. Reported as Seek's time over CPython's (below 1: Seek is faster).
 import Foundation
 import Script
 
@@ -47,12 +47,11 @@ func interpreterSuiteCase() throws -> [String] {
     var logMinRatios: [Double] = []
     for file in programs {
         let name = String(file.dropLast(".seek".count))
-        let source = try String(contentsOf: suiteDirectory.appendingPathComponent(file), encoding: .utf8)
         let pythonPath = suiteDirectory.appendingPathComponent(name + ".py").path
         var seekOutput = "", seekTimes: [Double] = []
         var pythonOutput: String?, pythonTimes: [Double] = []
         for round in 0 ..< suiteRounds {
-            let (output, times) = try timeSeek(source, name: file)
+            let (output, times) = try timeSeek(suiteDirectory.appendingPathComponent(file).path)
             if round == 0 { seekOutput = output }
             seekTimes += times
             guard !skipPython, let (twinOutput, twinTimes) = timePython(pythonPath) else { continue }
@@ -85,9 +84,14 @@ func interpreterSuiteCase() throws -> [String] {
     return lines
 }
 
-/// CPU seconds of `suiteRuns` runs (after one untimed run) of compiling and running `source` in
-/// a fresh interpreter, and what it printed on the first run.
-private func timeSeek(_ source: String, name: String) throws -> (String, [Double]) {
+/// What `source` printed and the CPU seconds of its `suiteRuns` timed runs (after one untimed
+/// run), each compiling and running it in a fresh interpreter. Called in a child process
+/// (`--interp-child`), one per round as CPython's twin gets: a process's speed on a shared VM
+/// varies by up to ±30 % from one process to the next, so a round in a fresh process each gives
+/// both sides the same draw of fast and slow processes.
+func interpreterSuiteChild(path: String) throws -> String {
+    let source = try String(contentsOfFile: path, encoding: .utf8)
+    let name = URL(fileURLWithPath: path).lastPathComponent
     var output: String?
     var times: [Double] = []
     for _ in 0 ... suiteRuns {
@@ -100,15 +104,32 @@ private func timeSeek(_ source: String, name: String) throws -> (String, [Double
         let elapsed = cpuNow() - start
         if output == nil { output = printed } else { times.append(elapsed) }
     }
-    return (output ?? "", times)
+    let object: [String: Any] = ["output": output ?? "", "times": times]
+    let data = try JSONSerialization.data(withJSONObject: object)
+    return String(decoding: data, as: UTF8.self)
+}
+
+/// One round of the Seek program in a child process of this bench (`--interp-child`).
+private func timeSeek(_ path: String) throws -> (String, [Double]) {
+    let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+    guard let result = timeChild(executable, ["--interp-child", path]) else {
+        throw BenchError.usage("the Seek program \(path) failed in its child process")
+    }
+    return result
 }
 
 /// The twin's output and the CPU seconds of its `suiteRuns` timed runs, or nil when python3 is
 /// missing or fails.
 private func timePython(_ path: String) -> (String, [Double])? {
+    timeChild("/usr/bin/env", ["python3", "-c", pythonHarness, path, String(suiteRuns)])
+}
+
+/// Runs a timing child and reads its one JSON object, `{"output": …, "times": […]}`; nil when
+/// it cannot start, fails, or prints anything else.
+private func timeChild(_ executable: String, _ arguments: [String]) -> (String, [Double])? {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", pythonHarness, path, String(suiteRuns)]
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
     let pipe = Pipe()
     process.standardOutput = pipe
     process.standardError = FileHandle.nullDevice

@@ -16,6 +16,9 @@ struct Options {
     var threads = 1
     var sweep = false
     var only: String?
+    /// `--interp-child FILE`: time one Seek program of the interpreter suite and print its JSON
+    /// (the suite starts this bench as a child process per round; not for people).
+    var interpChild: String?
     /// The case names `--only` accepts, in the order they run.
     static let cases = ["sgemm", "mlp_step", "moe_step", "trainer_step", "distill_step", "grpo_toy_step", "gpt_step", "grpo_step", "plots", "teaching_plots", "loop", "interp"]
 
@@ -28,6 +31,9 @@ struct Options {
                     throw BenchError.usage("--threads needs a positive whole number")
                 }
                 threads = value
+            case "--interp-child":
+                guard let path = remaining.popFirst() else { throw BenchError.usage("--interp-child needs a file") }
+                interpChild = path
             case "--sweep":
                 sweep = true
             case "--only":
@@ -206,6 +212,10 @@ BLASKernel.chooseAtStartup()
 BLASThreading.parkIdleWorkers()
 do {
     let options = try Options(arguments: CommandLine.arguments)
+    if let path = options.interpChild {
+        print(try interpreterSuiteChild(path: path))
+        exit(0)
+    }
     print("{\"bench\": \"blas\", \"kernel\": \"\(BLASKernel.coreName)\", \"summary\": \"\(BLASKernel.summary())\"}")
     BLASThreading.maximumThreads = options.threads
     if options.sweep { print(try threadSweepCase(threads: Swift.max(options.threads, 2))) }
