@@ -33,6 +33,7 @@ extension Compiler {
         if arguments.isEmpty {
             // `items.pop()`, `s.upper()`: a built-in's direct body, without an `Arguments` bundle.
             return { machine in
+                if let result = site.callZeroBorrowed(machine) { return result }
                 let receiver = try site.receiver(machine)
                 if let direct = site.cachedZeroArguments(for: receiver), let result = direct(receiver) { return result }
                 return try site.call(machine, receiver)
@@ -70,6 +71,16 @@ private final class MethodCallSite {
             case .list: self = .list
             case .dict: self = .dict
             case .string: self = .string
+            default: self = .other
+            }
+        }
+
+        /// The container a plain local's slot holds, read without copying it (strings, which
+        /// are not borrowed, and anything else are `.other`).
+        init(containerAt slot: UnsafeMutablePointer<Value?>) {
+            switch slot.pointee {
+            case .list?: self = .list
+            case .dict?: self = .dict
             default: self = .other
             }
         }
@@ -132,6 +143,7 @@ private final class MethodCallSite {
             }
             return try self.call(machine, try self.receiver(machine), evaluated: [element])
         }
+        if let result = try callOneBorrowed(machine) { return result }
         let receiver = try self.receiver(machine)
         if appendsToLists, case .list(let list) = receiver {
             let element = try self.argument(machine)
@@ -153,6 +165,36 @@ private final class MethodCallSite {
             return try self.call(machine, receiver, evaluated: [argument])
         }
         return try self.call(machine, receiver)
+    }
+
+    // MARK: Receivers borrowed from a plain local
+
+    /// A built-in's direct one-argument body on a list or dict in a plain local
+    /// (`counts.has(w)`), the receiver borrowed from its slot rather than copied: a retain and a
+    /// release fewer per call. nil when that does not apply (nothing is evaluated then).
+    /// Safe for the reasons `Machine.borrowedList(at:)` gives: the argument cannot rebind a
+    /// plain local, so it is evaluated first (as the general path does after the receiver,
+    /// which has no effects to order), and the built-in body runs no Seek code.
+    @inline(__always)
+    func callOneBorrowed(_ machine: Machine) throws -> Value? {
+        guard receiverSlot >= 0, let direct = oneArgument else { return nil }
+        let slot = machine.stack + (machine.base + receiverSlot)
+        let held = Kind(containerAt: slot)
+        guard held != .other, held == kind else { return nil }
+        let argument = try self.argument(machine)
+        if let result = Machine.withBorrowedContainer(at: slot, { direct($0, argument) }) { return result }
+        return try call(machine, try receiver(machine), evaluated: [argument])
+    }
+
+    /// `items.pop()` on a list or dict in a plain local: the zero-argument body on the
+    /// receiver borrowed from its slot (as `callOneBorrowed`); nil when that does not apply.
+    @inline(__always)
+    func callZeroBorrowed(_ machine: Machine) -> Value? {
+        guard receiverSlot >= 0, let direct = zeroArguments else { return nil }
+        let slot = machine.stack + (machine.base + receiverSlot)
+        let held = Kind(containerAt: slot)
+        guard held != .other, held == kind else { return nil }
+        return Machine.withBorrowedContainer(at: slot, direct)
     }
 
     /// The receiver's value; an unassigned local goes through the compiled load for its error.

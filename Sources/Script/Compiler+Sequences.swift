@@ -35,9 +35,16 @@ extension Compiler {
         let sequenceCode = expression(sequence)
         return { machine in
             let iterable = try sequenceCode(machine)
+            // The list is walked through `iterable`'s reference, which holds it for the walk:
+            // binding it out of the enum cost a retain and a release per loop
+            // (`for child in node["children"]`), on top of the one the sequence came with.
+            if let list = iterable.unretainedList {
+                return try withExtendedLifetime(iterable) {
+                    try list._withUnsafeGuaranteedRef { try loop.walk(machine, $0, 0..<$0.count) }
+                }
+            }
             if case .range(let range) = iterable { return try loop.count(machine, through: range) }
             if case .string(let text) = iterable { return try loop.characters(machine, of: text) }
-            if case .list(let list) = iterable { return try loop.walk(machine, list, 0..<list.count) }
             return try loop.run(machine, over: try machine.elements(of: iterable, span))
         }
     }
@@ -45,7 +52,7 @@ extension Compiler {
 
 /// The part of a compiled `for` loop shared by every kind of sequence, in one object.
 final class LoopBody {
-    let assign: (Machine, Value) throws -> Void
+    let assign: StoreCode
     /// The loop variable's stack slot when it is a single plain local, else -1.
     let directSlot: Int
     /// The loop variable's global index when it is a single global, else -1.
@@ -53,7 +60,7 @@ final class LoopBody {
     let body: Execute
     let span: SourceSpan
 
-    init(assign: @escaping (Machine, Value) throws -> Void, directSlot: Int, directGlobal: Int, body: @escaping Execute,
+    init(assign: @escaping StoreCode, directSlot: Int, directGlobal: Int, body: @escaping Execute,
          span: SourceSpan) {
         self.assign = assign
         self.directSlot = directSlot

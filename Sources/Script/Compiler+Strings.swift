@@ -104,10 +104,10 @@ final class StringAppendSite {
     let operands: [Operand]
     /// `spans[i]`: the span of the `+` that adds `operands[i]`.
     let spans: [SourceSpan]
-    let store: (Machine, Value) throws -> Void
+    let store: StoreCode
     let general: Execute
 
-    init(target: AppendTarget, operands: [Operand], spans: [SourceSpan], store: @escaping (Machine, Value) throws -> Void,
+    init(target: AppendTarget, operands: [Operand], spans: [SourceSpan], store: @escaping StoreCode,
          general: @escaping Execute) {
         self.target = target
         self.operands = operands

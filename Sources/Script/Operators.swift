@@ -232,6 +232,15 @@ extension Machine {
         return Unmanaged.passUnretained(dict)
     }
 
+    /// `body` on the list or dict a plain local's slot holds, passed without a retain (as
+    /// `borrowedList(at:)`); nil for anything else. `body` must run no Seek code.
+    @inline(__always)
+    static func withBorrowedContainer(at slot: UnsafeMutablePointer<Value?>, _ body: (Value) -> Value?) -> Value? {
+        if let list = borrowedList(at: slot) { return list._withUnsafeGuaranteedRef { body(.list($0)) } }
+        if let dict = borrowedDict(at: slot) { return dict._withUnsafeGuaranteedRef { body(.dict($0)) } }
+        return nil
+    }
+
     /// `slot.pointee = value`, without the generic destroy of the old value when there is nothing
     /// in it to release (empty, nil, a boolean or a number): a call's arguments go into stale
     /// frame slots this way, and a loop counting through a range writes its variable this way.

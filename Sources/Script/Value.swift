@@ -25,6 +25,17 @@ public enum Value {
     case object(any NativeObject)
 }
 
+extension Value {
+    /// The list this value holds, not retained: valid only while the value itself is alive
+    /// (hold it with `withExtendedLifetime`). Hot paths that only read through the list use it
+    /// to skip the retain and release that binding `case .list(let list)` out of an owned value costs.
+    @inline(__always)
+    var unretainedList: Unmanaged<ListObject>? {
+        if case .list(let list) = self { return Unmanaged.passUnretained(list) }
+        return nil
+    }
+}
+
 // MARK: - Containers
 
 // `ListObject` (the storage of a Seek list) is in ListObject.swift.
