@@ -39,23 +39,11 @@ private let shapes = [
     "xs = [v, 2]\nxs[1] = ⟨xs[0]⟩ - 1\nprint(xs)",
 ]
 
-/// `text` with each `⟨e⟩` spelled fused (`   e `) or general (`id(e)`), same columns.
-private func spell(_ text: String, fused: Bool) -> String {
-    var result = "", rest = Substring(text)
-    while let open = rest.firstIndex(of: "⟨"), let close = rest[open...].firstIndex(of: "⟩") {
-        result += rest[..<open]
-        let inner = rest[rest.index(after: open) ..< close]
-        result += fused ? "   \(inner) " : "id(\(inner))"
-        rest = rest[rest.index(after: close)...]
-    }
-    return result + rest
-}
-
 @Test func fusedConditionsAndAssignmentsMatchTheGeneralCode() {
     for value in values {
         for shape in shapes {
             // The variable as a global, a plain local, a cell and a closure's capture.
-            expectSpellingsAgree(scopedBodies(shape, value), prelude: prelude) { spell($0, fused: $1) }
+            expectSpellingsAgree(scopedBodies(shape, value), prelude: prelude) { spellAngled($0, fused: $1) }
         }
     }
 }
@@ -105,7 +93,7 @@ private func spell(_ text: String, fused: Bool) -> String {
     ]
     for value in values {
         for shape in shapes {
-            expectSpellingsAgree(scopedBodies(shape, value), prelude: prelude) { spell($0, fused: $1) }
+            expectSpellingsAgree(scopedBodies(shape, value), prelude: prelude) { spellAngled($0, fused: $1) }
         }
     }
     // Pinned by hand: 3 + 1, then 4 − 0.5 = 3.5 and 2 · 3 = 6.

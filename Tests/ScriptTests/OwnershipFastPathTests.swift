@@ -51,28 +51,10 @@ private let methodShapes = [
     "xs = [v]\nfor i in range(3) { print(⟨xs⟩.nosuch(1)) }",
 ]
 
-/// `⟨e⟩` spelled `   e ` (the fast path may apply) or `id(e)` (the general path): the same
-/// columns, so an error is reported at the same place in both.
-private func spell(_ shape: String, fused: Bool) -> String {
-    var text = ""
-    var rest = Substring(shape)
-    while let open = rest.firstIndex(of: "⟨"), let close = rest[open...].firstIndex(of: "⟩") {
-        text += rest[..<open]
-        let inner = rest[rest.index(after: open)..<close]
-        text += fused ? "   \(inner) " : "id(\(inner))"
-        rest = rest[rest.index(after: close)...]
-    }
-    return text + rest
-}
-
 private let values = ["7", "\"ab\"", "[1, 2]", "{\"a\": 1}", "nil"]
 
 @Test func builtInMethodsOnBorrowedReceiversMatchTheGeneralPath() {
-    for value in values {
-        for shape in methodShapes {
-            expectSpellingsAgree(scopedBodies(shape, value), prelude: prelude) { spell($0, fused: $1) }
-        }
-    }
+    expectAngledShapesAgree(methodShapes, values: values, prelude: prelude)
     // Pinned by hand: the popped 3, then a list without it; the moved element goes to the end.
     #expect(Harness.outcome("fn f() {\nxs = [1, 2, 3]\nprint(xs.pop(), xs)\nxs.append(xs.pop())\nprint(xs)\n}\nf()\n")
             == "3 [1, 2]\n[1, 2]\n")
@@ -88,11 +70,7 @@ private let values = ["7", "\"ab\"", "[1, 2]", "{\"a\": 1}", "nil"]
         "for x in ⟨v⟩ { print(x) }",
         "for x in ⟨range(3)⟩ { print(x, v) }",
     ]
-    for value in values {
-        for shape in shapes {
-            expectSpellingsAgree(scopedBodies(shape, value), prelude: prelude) { spell($0, fused: $1) }
-        }
-    }
+    expectAngledShapesAgree(shapes, values: values, prelude: prelude)
 }
 
 @Test(arguments: [

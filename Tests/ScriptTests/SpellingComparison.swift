@@ -24,3 +24,29 @@ func expectSpellingsAgree(_ bodies: [String], prelude: String, spell: (String, _
         #expect(fused == general, "\(body)", sourceLocation: sourceLocation)
     }
 }
+
+/// `text` with each `⟨e⟩` spelled for the fast path (`   e `) or the general path (`id(e)`:
+/// the value passes through a Seek function, which no fast path sees through). The columns are
+/// the same, so an error is reported at the same place in both.
+func spellAngled(_ text: String, fused: Bool) -> String {
+    var result = "", rest = Substring(text)
+    while let open = rest.firstIndex(of: "⟨"), let close = rest[open...].firstIndex(of: "⟩") {
+        result += rest[..<open]
+        let inner = rest[rest.index(after: open) ..< close]
+        result += fused ? "   \(inner) " : "id(\(inner))"
+        rest = rest[rest.index(after: close)...]
+    }
+    return result + rest
+}
+
+/// Every shape with `v` bound to every value, in every scope of `scopedBodies`, spelled by
+/// `spellAngled`: the two spellings must agree.
+func expectAngledShapesAgree(_ shapes: [String], values: [String], prelude: String,
+                             sourceLocation: SourceLocation = #_sourceLocation) {
+    for value in values {
+        for shape in shapes {
+            expectSpellingsAgree(scopedBodies(shape, value), prelude: prelude, spell: spellAngled,
+                                 sourceLocation: sourceLocation)
+        }
+    }
+}
