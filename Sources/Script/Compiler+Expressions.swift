@@ -150,7 +150,8 @@ extension Compiler {
             }
         case .call(.member(let target, let name, let memberSpan), let positional, let named, let span) where named.isEmpty:
             return methodCall(self.expression(target), name, positional.map(operand),
-                              receiverLocal: plainLocal(target), receiverConstant: constantValue(target),
+                              receiverLocal: plainLocal(target), receiverGlobal: borrowableGlobal(target, whileRunning: positional),
+                              receiverConstant: constantValue(target),
                               argumentLocal: positional.first.flatMap(plainLocal),
                               stringArgument: positional.count == 1 ? stringOperand(positional[0]) : nil,
                               memberSpan: memberSpan, span)
@@ -160,7 +161,13 @@ extension Compiler {
             let code = self.expression(target)
             return { machine in try machine.memberGet(try code(machine), name, span) }
         case .index(let target, let indices, let span):
-            return index(operand(target), indices, span)
+            let positions = indices.flatMap { index -> [ResolvedExpression] in
+                switch index {
+                case .value(let value): return [value]
+                case .slice(let lower, let upper, _): return [lower, upper].compactMap { $0 }
+                }
+            }
+            return index(operand(target), indices, span, global: borrowableGlobal(target, whileRunning: positions))
         case .function(let function):
             let prototype = self.prototype(function)
             return { machine in .function(machine.makeClosure(prototype)) }
@@ -245,11 +252,12 @@ extension Compiler {
         }
     }
 
-    func index(_ target: Operand, _ indices: [ResolvedIndex], _ span: SourceSpan) -> Evaluate {
+    /// `target[indices]`; `global`: the target is that global, borrowable while the positions run.
+    func index(_ target: Operand, _ indices: [ResolvedIndex], _ span: SourceSpan, global: Int? = nil) -> Evaluate {
         if indices.count == 1, case .value(let single) = indices[0] {
             // xs[i], d[k], s[i] that exist: no IndexArgument array.
             let indexCode = operand(single)
-            if case .constant(.string(let key)) = single { return constantKeyIndex(target, key, span) }   // Compiler+Objects.swift
+            if case .constant(.string(let key)) = single { return constantKeyIndex(target, key, span, global: global) }   // Compiler+Objects.swift
             if target.slot >= 0 {
                 // A plain local's list is read where it lies (`Machine.quickIndexGet(at:)`); an
                 // unassigned slot takes the general path, which reports it before the position runs.
@@ -260,6 +268,18 @@ extension Compiler {
                         if let value = Machine.quickIndexGet(at: machine.stack + (machine.base + slot), position) {
                             return value
                         }
+                        return try machine.indexGet(try target.run(machine), [.value(position)], span)
+                    }
+                    return try machine.indexGet(try target.run(machine), [.value(try indexCode.run(machine))], span)
+                }
+            }
+            if let global {
+                // A global likewise, when the position runs no Seek code (`vocab[i % n]` at the
+                // top level): nothing can rebind it meanwhile (`borrowableGlobal`).
+                return { machine in
+                    if machine.globals[global] != nil {
+                        let position = try indexCode.run(machine)
+                        if let value = Machine.quickIndexGet(at: machine.globals + global, position) { return value }
                         return try machine.indexGet(try target.run(machine), [.value(position)], span)
                     }
                     return try machine.indexGet(try target.run(machine), [.value(try indexCode.run(machine))], span)

@@ -68,6 +68,37 @@ extension Compiler {
         return PlainLocal(slot: local.slot, name: name, span: span)
     }
 
+    /// Whether evaluating `expression` can run no Seek code, and so cannot rebind a global: no
+    /// call anywhere in it (natives that call back into Seek, `map` or a model, are called).
+    /// A global read where it lies, borrowed while such an expression runs (`vocab[i % n]`,
+    /// `words.append(vocab[i])` at the top level), then stays what it was.
+    func runsNoSeekCode(_ expression: ResolvedExpression) -> Bool {
+        switch expression {
+        case .constant, .variable, .function: return true
+        case .call: return false
+        case .interpolation(let parts), .list(let parts): return parts.allSatisfy(runsNoSeekCode)
+        case .dict(let pairs, _): return pairs.allSatisfy { runsNoSeekCode($0.0) && runsNoSeekCode($0.1) }
+        case .unary(_, let operand, _), .member(let operand, _, _): return runsNoSeekCode(operand)
+        case .binary(_, let left, let right, _), .logical(_, let left, let right, _), .membership(let left, let right, _):
+            return runsNoSeekCode(left) && runsNoSeekCode(right)
+        case .index(let target, let indices, _):
+            return runsNoSeekCode(target) && indices.allSatisfy { index in
+                switch index {
+                case .value(let value): return runsNoSeekCode(value)
+                case .slice(let lower, let upper, _):
+                    return (lower.map(runsNoSeekCode) ?? true) && (upper.map(runsNoSeekCode) ?? true)
+                }
+            }
+        }
+    }
+
+    /// The global `expression` reads when every one of `others` runs no Seek code: that global
+    /// may then be borrowed where it lies while they run.
+    func borrowableGlobal(_ expression: ResolvedExpression, whileRunning others: [ResolvedExpression]) -> Int? {
+        guard case .variable(.global(let index), _, _) = expression, others.allSatisfy(runsNoSeekCode) else { return nil }
+        return index
+    }
+
     @inline(__always)
     static func read(_ machine: Machine, _ local: PlainLocal) throws -> Value {
         let pointer = machine.stack + (machine.base + local.slot)

@@ -10,10 +10,10 @@ extension Compiler {
     /// `receiverLocal`/`argumentLocal`: the receiver and the single argument when they are plain
     /// locals, read straight from their slots (`xs.append(i)` inside a function).
     func methodCall(_ loadReceiver: @escaping Evaluate, _ name: String, _ arguments: [Operand],
-                    receiverLocal: PlainLocal?, receiverConstant: Value?, argumentLocal: PlainLocal?,
+                    receiverLocal: PlainLocal?, receiverGlobal: Int?, receiverConstant: Value?, argumentLocal: PlainLocal?,
                     stringArgument: StringOperand?, memberSpan: SourceSpan, _ span: SourceSpan) -> Evaluate {
         let site = MethodCallSite(name: name, loadReceiver: loadReceiver, receiverSlot: receiverLocal?.slot ?? -1,
-                                  receiverConstant: receiverConstant,
+                                  receiverGlobal: receiverGlobal ?? -1, receiverConstant: receiverConstant,
                                   arguments: arguments, argumentSlot: arguments.count == 1 ? argumentLocal?.slot ?? -1 : -1,
                                   memberSpan: memberSpan, span: span)
         if let argument = stringArgument, case .string(let text)? = receiverConstant, StringMethod(name) != .none {
@@ -51,7 +51,7 @@ extension Compiler {
         guard case .call(.member(let target, let name, let memberSpan), let positional, let named, let span) = expression,
               named.isEmpty, positional.count == 1, constantValue(target) == nil else { return nil }
         let site = MethodCallSite(name: name, loadReceiver: self.expression(target), receiverSlot: plainLocal(target)?.slot ?? -1,
-                                  receiverConstant: nil, arguments: positional.map(operand),
+                                  receiverGlobal: borrowableGlobal(target, whileRunning: positional) ?? -1, receiverConstant: nil, arguments: positional.map(operand),
                                   argumentSlot: plainLocal(positional[0])?.slot ?? -1, memberSpan: memberSpan, span: span)
         return { machine in
             _ = try site.callWithOneArgument(machine)
@@ -90,6 +90,9 @@ private final class MethodCallSite {
     let loadReceiver: Evaluate
     /// The receiver's stack slot when it is a plain local, else -1.
     let receiverSlot: Int
+    /// The receiver's global index when it is a global and the arguments run no Seek code
+    /// (`Compiler.borrowableGlobal`), else -1: then it is borrowed where it lies, as a plain local is.
+    let receiverGlobal: Int
     /// The receiver when it is a constant (`"aeiou".contains(ch)`), read without a closure call.
     let receiverConstant: Value?
     let arguments: [Operand]
@@ -111,11 +114,12 @@ private final class MethodCallSite {
     /// seen here (as for `appendsToLists`, a direct body means the standard library's).
     private(set) var stringMethod = StringMethod.none
 
-    init(name: String, loadReceiver: @escaping Evaluate, receiverSlot: Int, receiverConstant: Value?, arguments: [Operand],
-         argumentSlot: Int, memberSpan: SourceSpan, span: SourceSpan) {
+    init(name: String, loadReceiver: @escaping Evaluate, receiverSlot: Int, receiverGlobal: Int, receiverConstant: Value?,
+         arguments: [Operand], argumentSlot: Int, memberSpan: SourceSpan, span: SourceSpan) {
         self.name = name
         self.loadReceiver = loadReceiver
         self.receiverSlot = receiverSlot
+        self.receiverGlobal = receiverGlobal
         self.receiverConstant = receiverConstant
         self.arguments = arguments
         self.argumentSlot = argumentSlot
@@ -129,21 +133,22 @@ private final class MethodCallSite {
     /// direct body, runs without an `Arguments` bundle; anything else takes `call`.
     @inline(__always)
     func callWithOneArgument(_ machine: Machine) throws -> Value {
-        // `xs.append(x)` on a list, once the site has seen the built-in `list.append`: the
-        // element goes into the list without the method's closure or copies of the receiver
-        // and argument. A list in a plain local is read where it lies (as `quickIndexGet(at:)`).
-        if appendsToLists, receiverSlot >= 0,
-           case .list? = (machine.stack + (machine.base + receiverSlot)).pointee {
-            // The argument first: it may use the list (`xs.append(xs.pop())`), and it cannot
-            // rebind the plain local, so the list is then borrowed from the slot (no retain).
-            let element = try self.argument(machine)
-            if let list = Machine.borrowedList(at: machine.stack + (machine.base + receiverSlot)) {
-                list._withUnsafeGuaranteedRef { $0.append(element) }
-                return .null
+        if let slot = borrowableReceiver(machine) {
+            // `xs.append(x)` on a list, once the site has seen the built-in `list.append`: the
+            // element goes into the list without the method's closure or copies of the receiver
+            // and argument, the list borrowed where it lies (as `quickIndexGet(at:)`). The
+            // argument first: it may use the list (`xs.append(xs.pop())`), and it cannot rebind
+            // the plain local (or the global), so the list is then borrowed from the slot.
+            if appendsToLists, case .list? = slot.pointee {
+                let element = try self.argument(machine)
+                if let list = Machine.borrowedList(at: slot) {
+                    list._withUnsafeGuaranteedRef { $0.append(element) }
+                    return .null
+                }
+                return try self.call(machine, try self.receiver(machine), evaluated: [element])
             }
-            return try self.call(machine, try self.receiver(machine), evaluated: [element])
+            if let result = try callOneBorrowed(machine, slot) { return result }
         }
-        if let result = try callOneBorrowed(machine) { return result }
         let receiver = try self.receiver(machine)
         if appendsToLists, case .list(let list) = receiver {
             let element = try self.argument(machine)
@@ -167,18 +172,26 @@ private final class MethodCallSite {
         return try self.call(machine, receiver)
     }
 
-    // MARK: Receivers borrowed from a plain local
+    // MARK: Receivers borrowed from a plain local or a global
 
-    /// A built-in's direct one-argument body on a list or dict in a plain local
-    /// (`counts.has(w)`), the receiver borrowed from its slot rather than copied: a retain and a
-    /// release fewer per call. nil when that does not apply (nothing is evaluated then).
-    /// Safe for the reasons `Machine.borrowedList(at:)` gives: the argument cannot rebind a
-    /// plain local, so it is evaluated first (as the general path does after the receiver,
-    /// which has no effects to order), and the built-in body runs no Seek code.
+    /// Where the receiver lies when it may be borrowed: a plain local's slot, or a global's when
+    /// the arguments run no Seek code; nil otherwise.
     @inline(__always)
-    func callOneBorrowed(_ machine: Machine) throws -> Value? {
-        guard receiverSlot >= 0, let direct = oneArgument else { return nil }
-        let slot = machine.stack + (machine.base + receiverSlot)
+    func borrowableReceiver(_ machine: Machine) -> UnsafeMutablePointer<Value?>? {
+        if receiverSlot >= 0 { return machine.stack + (machine.base + receiverSlot) }
+        if receiverGlobal >= 0 { return machine.globals + receiverGlobal }
+        return nil
+    }
+
+    /// A built-in's direct one-argument body on a list or dict at `slot` (`borrowableReceiver`:
+    /// `counts.has(w)`), the receiver borrowed rather than copied: a retain and a release fewer
+    /// per call. nil when that does not apply (nothing is evaluated then). Safe for the reasons
+    /// `Machine.borrowedList(at:)` gives: the argument cannot rebind a plain local (nor, running
+    /// no Seek code, the global), so it is evaluated first (the general path reads the receiver
+    /// first, which has no effects to order), and the built-in body runs no Seek code.
+    @inline(__always)
+    func callOneBorrowed(_ machine: Machine, _ slot: UnsafeMutablePointer<Value?>) throws -> Value? {
+        guard let direct = oneArgument else { return nil }
         let held = Kind(containerAt: slot)
         guard held != .other, held == kind else { return nil }
         let argument = try self.argument(machine)
@@ -186,12 +199,11 @@ private final class MethodCallSite {
         return try call(machine, try receiver(machine), evaluated: [argument])
     }
 
-    /// `items.pop()` on a list or dict in a plain local: the zero-argument body on the
-    /// receiver borrowed from its slot (as `callOneBorrowed`); nil when that does not apply.
+    /// `items.pop()` on a list or dict in a plain local or a global: the zero-argument body on
+    /// the receiver borrowed where it lies (as `callOneBorrowed`); nil when that does not apply.
     @inline(__always)
     func callZeroBorrowed(_ machine: Machine) -> Value? {
-        guard receiverSlot >= 0, let direct = zeroArguments else { return nil }
-        let slot = machine.stack + (machine.base + receiverSlot)
+        guard let direct = zeroArguments, let slot = borrowableReceiver(machine) else { return nil }
         let held = Kind(containerAt: slot)
         guard held != .other, held == kind else { return nil }
         return Machine.withBorrowedContainer(at: slot, direct)

@@ -40,8 +40,15 @@ extension Compiler {
     /// `node["children"]`, `self["x"]`: the key hashed once, here. A dict in a plain local is read
     /// where it lies (no copy of the slot's `Value`: a retain, a release and the outlined copy
     /// and destroy). Anything but a dict holding the key takes the general path, which reports it.
-    func constantKeyIndex(_ target: Operand, _ key: String, _ span: SourceSpan) -> Evaluate {
+    func constantKeyIndex(_ target: Operand, _ key: String, _ span: SourceSpan, global: Int? = nil) -> Evaluate {
         let hash = DictObject.hash(key)
+        if let global {
+            // A dict in a global, read where it lies (a constant key runs no Seek code).
+            return { machine in
+                if case .dict(let dict)? = machine.globals[global], let value = dict.value(forKey: key, hash: hash) { return value }
+                return try machine.indexGet(try target.run(machine), [.value(.string(key))], span)
+            }
+        }
         if target.slot >= 0 {
             let slot = target.slot
             return { machine in

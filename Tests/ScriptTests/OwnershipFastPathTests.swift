@@ -46,6 +46,10 @@ private let methodShapes = [
     "d = {\"a\": 1}\nfor i in range(3) { print(⟨d⟩.has(⟨d⟩.keys()[0])) }",
     "t = v\nfor i in range(3) { print(⟨t⟩.pop()) }",
     "t = v\nfor i in range(3) { print(⟨t⟩.has(\"a\")) }",
+    // Arguments and positions that run no Seek code: a global receiver or target is borrowed too.
+    "xs = [v, 2]\nfor i in range(3) { ⟨xs⟩.append(xs[0])\nprint(⟨xs⟩[i], ⟨xs⟩[-1], ⟨xs⟩[0:2]) }\nprint(xs)",
+    "d = {\"k\": v}\nfor i in range(3) { print(⟨d⟩[\"k\"], ⟨d⟩.has(\"k\"), ⟨d⟩.get(\"k\" + \"\"), ⟨d⟩.has(str(i))) }",
+    "xs = [v]\nfor i in range(3) { ⟨xs⟩.extend([i, -i])\nprint(⟨xs⟩.pop(), ⟨xs⟩[i + 1]) }",
     // The receiver changes kind at a site that has cached a list's method.
     "t = [v]\nfor i in range(3) { print(⟨t⟩.contains(v))\nt = {\"a\": v} }",
     "xs = [v]\nfor i in range(3) { print(⟨xs⟩.nosuch(1)) }",
@@ -71,6 +75,20 @@ private let values = ["7", "\"ab\"", "[1, 2]", "{\"a\": 1}", "nil"]
         "for x in ⟨range(3)⟩ { print(x, v) }",
     ]
     expectAngledShapesAgree(shapes, values: values, prelude: prelude)
+}
+
+/// A native that rebinds the global `xs` (as only Swift can in the middle of an expression)
+/// must leave a method call or an index on the old `xs` working on the old list, as the general
+/// path does: a call in the argument keeps the global from being borrowed.
+@Test func aGlobalReboundWhileItsArgumentRunsIsNotBorrowed() throws {
+    let harness = Harness()
+    harness.interpreter.define("rebind", help: "xs = [0], from Swift") { _ in
+        harness.interpreter.setGlobal("xs", .list(ListObject([.number(0)])))
+        return .number(1)
+    }
+    #expect(try harness.run("xs = [7, 8]\nkeep = xs\nfor i in range(2) { xs.append(rebind()) }\n[keep, xs]") == "[[7, 8, 1], [0]]")
+    #expect(try harness.run("xs = [7, 8]\n[xs[rebind()], xs]") == "[8, [0]]")
+    #expect(try harness.run("xs = [7, 8]\n[xs.contains(rebind() + 6), xs]") == "[true, [0]]")
 }
 
 @Test(arguments: [
