@@ -38,7 +38,9 @@ extension Compiler {
                     return result
                 }
                 if let script = callee.function(machine) { return try Compiler.invoke1(machine, script, first, span) }
-                if let native = callee.oneArgumentNative(machine) { return try Compiler.callNative1(machine, native, first, span) }
+                if let result = try Compiler.withGlobalNative(machine, callee, { try Compiler.callNative1(machine, $0, first, span) }) {
+                    return result
+                }
                 let function = try callee.value(machine)
                 guard case .function(let script) = function else {
                     return try Compiler.callOther1(machine, function, first, span)
@@ -124,6 +126,18 @@ extension Compiler {
     static func withGlobalFunction(_ machine: Machine, _ callee: Callee, _ call: (FunctionObject) throws -> Value) rethrows -> Value? {
         guard callee.kind == .global,
               let borrowed = Callee.borrowedFunction(at: machine.globals + callee.index) else { return nil }
+        machine.beginBorrowedCall()
+        defer { machine.endBorrowedCall() }
+        return try borrowed._withUnsafeGuaranteedRef(call)
+    }
+
+    /// `withGlobalFunction` for a native with a one-argument body held in a global (`len(xs)`,
+    /// `str(x)`): borrowed, not retained, under the same keeping (`Machine.storeGlobal` keeps a
+    /// displaced native as it keeps a displaced function).
+    @inline(__always)
+    static func withGlobalNative(_ machine: Machine, _ callee: Callee, _ call: (NativeFunction) throws -> Value) rethrows -> Value? {
+        guard callee.kind == .global,
+              let borrowed = Callee.borrowedOneArgumentNative(at: machine.globals + callee.index) else { return nil }
         machine.beginBorrowedCall()
         defer { machine.endBorrowedCall() }
         return try borrowed._withUnsafeGuaranteedRef(call)

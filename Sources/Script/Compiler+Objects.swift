@@ -147,17 +147,12 @@ struct Callee {
         return try general.run(machine)
     }
 
-    /// A native with a one-argument body (`len`, `str`, `abs`) in a global slot, taken out
-    /// without copying the slot's `Value`; nil for anything else.
+    /// A native with a one-argument body (`len`, `str`, `abs`) in a global slot, not retained
+    /// (see `Compiler.withGlobalNative`); nil for anything else.
     @inline(__always)
-    func oneArgumentNative(_ machine: Machine) -> NativeFunction? {
-        kind == .global ? Callee.oneArgumentNative(at: machine.globals + index) : nil
-    }
-
-    @inline(never)
-    static func oneArgumentNative(at slot: UnsafeMutablePointer<Value?>) -> NativeFunction? {
+    static func borrowedOneArgumentNative(at slot: UnsafeMutablePointer<Value?>) -> Unmanaged<NativeFunction>? {
         guard case .native(let native)? = slot.pointee, native.oneArgument != nil else { return nil }
-        return native
+        return Unmanaged.passUnretained(native)
     }
 
     /// The Seek function in `slot`, not retained (see `Compiler.withGlobalFunction`).

@@ -207,7 +207,7 @@ final class Machine {
 
     // MARK: - Globals, and functions called from them without a retain
 
-    /// Functions displaced from globals while borrowed calls ran: held until the last such call
+    /// Functions (Seek's and natives) displaced from globals while borrowed calls ran: held until the last such call
     /// returns, since one of them may be running (a function that reassigns its own name).
     private var displacedFunctions: [Value] = []
 
@@ -224,14 +224,14 @@ final class Machine {
     private func releaseDisplacedFunctions() { displacedFunctions.removeAll() }
 
     /// Writes global `index`. Every write of a global goes through here (or `storeGlobal(_:at:)`
-    /// below): a function it displaces while a borrowed call runs is kept, not released; an old
+    /// below): a function (Seek's or a native) it displaces while a borrowed call runs is kept, not released; an old
     /// value with nothing to release (unassigned, nil, a boolean, a number) is overwritten inline.
     @inline(__always)
     func storeGlobal(_ value: Value, at index: Int) {
         let slot = globals + index
         switch slot.pointee {
         case nil, .null?, .bool?, .number?: slot.initialize(to: value)
-        case .function?: storeOverFunction(value, slot)
+        case .function?, .native?: storeOverFunction(value, slot)
         default: slot.pointee = value
         }
     }

@@ -67,3 +67,28 @@ func aFunctionDisplacedDuringItsCallLivesUntilTheCallReturns(definition: String,
     _ = try watch.harness.run("f = 3")
     #expect(watch.function == nil)
 }
+
+/// A native with a one-argument body (`len`, `str`) is borrowed from its global in the same
+/// way (`Compiler.withGlobalNative`): rebound while its argument runs, it is kept for the call
+/// (the old one answers, as the callee is read before the argument) and released after.
+@Test func aNativeDisplacedWhileItsArgumentRunsLivesUntilTheCallReturns() throws {
+    let harness = Harness()
+    weak var watched: NativeFunction?
+    do {
+        let size = NativeFunction("size", help: "size(xs): the count, with a direct body", oneArgument: { value in
+            guard case .list(let list) = value else { return nil }
+            return .number(Double(list.count))
+        }, body: { _ in .null })
+        watched = size
+        harness.interpreter.setGlobal("size", .native(size))
+    }
+    harness.interpreter.define("rebind_size", help: "size = nil, from Swift; returns [1, 2, 3]") { _ in
+        harness.interpreter.setGlobal("size", .null)
+        return .list(ListObject([.number(1), .number(2), .number(3)]))
+    }
+    #expect(watched != nil)
+    #expect(try harness.run("[size([1]), size(rebind_size())]") == "[1, 3]")
+    #expect(try harness.run("size == nil") == "true")
+    // Released once the call returned: nothing holds it any more.
+    #expect(watched == nil)
+}
