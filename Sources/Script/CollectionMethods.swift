@@ -19,6 +19,22 @@ enum CollectionMethods {
         return dict
     }
 
+    /// `body` on the receiver's list, not retained (the receiver holds it for the call): the
+    /// direct bodies below use it, since `list(_:)` returns its list retained, a retain and a
+    /// release per `xs.pop()`.
+    @inline(__always)
+    private static func withList<Result>(_ value: Value, _ body: (ListObject) -> Result) -> Result {
+        guard let list = value.unretainedList else { preconditionFailure("list method called on \(value.typeName)") }
+        return list._withUnsafeGuaranteedRef(body)
+    }
+
+    /// `withList` for a dict (`d.has(k)`, `d.get(k)`).
+    @inline(__always)
+    private static func withDict<Result>(_ value: Value, _ body: (DictObject) -> Result) -> Result {
+        guard let dict = value.unretainedDict else { preconditionFailure("dict method called on \(value.typeName)") }
+        return dict._withUnsafeGuaranteedRef(body)
+    }
+
     /// `text.split(separator)`: the pieces between separators, empty ones kept. A one-byte
     /// separator (",", "\n", " ") splits the UTF-8 bytes directly (Foundation's
     /// `components(separatedBy:)` walks characters and was most of a split-heavy loop).
@@ -62,7 +78,7 @@ enum CollectionMethods {
             return .null
         }
         interpreter.defineMethod(on: "list", "pop", help: "xs.pop(): remove and return the last element (or xs.pop(i)).\n  last = xs.pop()",
-                                 zeroArguments: { receiver in list(receiver).removeLast() }) { receiver, arguments in
+                                 zeroArguments: { receiver in withList(receiver) { $0.removeLast() } }) { receiver, arguments in
             try arguments.expectCount(0...1)
             let target = list(receiver)
             guard !target.isEmpty else { throw NativeError("pop from an empty list") }
@@ -80,7 +96,7 @@ enum CollectionMethods {
         }
         interpreter.defineMethod(on: "list", "contains", help: "xs.contains(x): whether x is an element.\n  [1, 2].contains(2)   # true",
                                  oneArgument: { receiver, needle in
-            .bool(list(receiver).firstIndex { $0.isEqual(to: needle) } != nil)
+            .bool(withList(receiver) { list in list.firstIndex { $0.isEqual(to: needle) } } != nil)
         }) { receiver, arguments in
             try arguments.expectCount(1)
             let needle = try arguments.require(at: 0, named: "x")
@@ -89,7 +105,7 @@ enum CollectionMethods {
         interpreter.defineMethod(on: "list", "index", help: "xs.index(x): the first position of x.\n  [\"a\", \"b\"].index(\"b\")   # 1",
                                  oneArgument: { receiver, needle in
             // Not found: declined, so the general body reports it.
-            list(receiver).firstIndex { $0.isEqual(to: needle) }.map { .number(Double($0)) }
+            withList(receiver) { list in list.firstIndex { $0.isEqual(to: needle) } }.map { .number(Double($0)) }
         }) { receiver, arguments in
             try arguments.expectCount(1)
             let needle = try arguments.require(at: 0, named: "x")
@@ -111,24 +127,24 @@ enum CollectionMethods {
 
     private static func installDictMethods(_ interpreter: Interpreter) {
         interpreter.defineMethod(on: "dict", "keys", help: "d.keys(): the keys in insertion order.\n  d.keys()",
-                                 zeroArguments: { receiver in .list(dict(receiver).keyList()) }) { receiver, arguments in
+                                 zeroArguments: { receiver in .list(withDict(receiver) { $0.keyList() }) }) { receiver, arguments in
             try arguments.expectCount(0)
             return .list(dict(receiver).keyList())
         }
         interpreter.defineMethod(on: "dict", "values", help: "d.values(): the values in key order.\n  d.values()",
-                                 zeroArguments: { receiver in .list(dict(receiver).valueList()) }) { receiver, arguments in
+                                 zeroArguments: { receiver in .list(withDict(receiver) { $0.valueList() }) }) { receiver, arguments in
             try arguments.expectCount(0)
             return .list(dict(receiver).valueList())
         }
         interpreter.defineMethod(on: "dict", "items", help: "d.items(): [key, value] pairs in insertion order.\n  for k, v in d.items() { print(k, v) }",
-                                 zeroArguments: { receiver in StandardLibrary.items(of: dict(receiver)) }) { receiver, arguments in
+                                 zeroArguments: { receiver in withDict(receiver) { StandardLibrary.items(of: $0) } }) { receiver, arguments in
             try arguments.expectCount(0)
             return StandardLibrary.items(of: dict(receiver))
         }
         interpreter.defineMethod(on: "dict", "get", help: "d.get(key, default=nil): the value for key, or default.\n  d.get(\"lr\", 0.1)",
                                  oneArgument: { receiver, key in
             guard case .string(let text) = key else { return nil }
-            return dict(receiver)[text] ?? .null
+            return withDict(receiver) { $0[text] } ?? .null
         }) { receiver, arguments in
             try arguments.expectCount(1...2)
             let fallback = try arguments.value(at: 1, named: "default") ?? .null
@@ -137,7 +153,7 @@ enum CollectionMethods {
         interpreter.defineMethod(on: "dict", "has", help: "d.has(key): whether key is present.\n  d.has(\"lr\")",
                                  oneArgument: { receiver, key in
             guard case .string(let text) = key else { return nil }
-            return .bool(dict(receiver).contains(text))
+            return .bool(withDict(receiver) { $0.contains(text) })
         }) { receiver, arguments in
             try arguments.expectCount(1)
             return .bool(dict(receiver).contains(try arguments.string(at: 0, named: "key")))

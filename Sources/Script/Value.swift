@@ -34,6 +34,13 @@ extension Value {
         if case .list(let list) = self { return Unmanaged.passUnretained(list) }
         return nil
     }
+
+    /// The dict this value holds, not retained (as `unretainedList`).
+    @inline(__always)
+    var unretainedDict: Unmanaged<DictObject>? {
+        if case .dict(let dict) = self { return Unmanaged.passUnretained(dict) }
+        return nil
+    }
 }
 
 // MARK: - Containers
